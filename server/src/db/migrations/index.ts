@@ -1,0 +1,7 @@
+import type { Migration } from '@mikro-orm/migrations';
+import { Migration20261123000000Initial } from './Migration20261123000000Initial.js';
+
+/** Every migration in order; committed and applied at start. */
+export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
+  { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
+];

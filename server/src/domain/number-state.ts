@@ -1,0 +1,50 @@
+/** State of one phone number inside one campaign (what the wallboard counts). */
+export const NumberState = {
+  SCHEDULED: 'SCHEDULED',
+  IN_PROGRESS: 'IN_PROGRESS',
+  RETRY: 'RETRY',
+  RETRYING: 'RETRYING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+  FAILED_DND: 'FAILED_DND',
+  FAILED_BALANCE: 'FAILED_BALANCE',
+  FAILED_NO_ATTEMPT: 'FAILED_NO_ATTEMPT',
+  INVALID: 'INVALID',
+  CANCELLED: 'CANCELLED',
+  EXPIRED: 'EXPIRED',
+} as const;
+export type NumberState = (typeof NumberState)[keyof typeof NumberState];
+export const NUMBER_STATES = Object.values(NumberState);
+
+/** Why a number is in RETRY or FAILED. */
+export const NumberReason = {
+  AGENT_RESCHEDULED: 'AGENT_RESCHEDULED',
+  CUSTOMER_RESCHEDULED: 'CUSTOMER_RESCHEDULED',
+  AGENT_FAILED: 'AGENT_FAILED',
+  CUSTOMER_FAILED: 'CUSTOMER_FAILED',
+  UNREACHABLE: 'UNREACHABLE',
+  INVALID_NUMBER: 'INVALID_NUMBER',
+  CAMPAIGN_COMPLETED: 'CAMPAIGN_COMPLETED',
+  SUPPRESSED: 'SUPPRESSED',
+} as const;
+export type NumberReason = (typeof NumberReason)[keyof typeof NumberReason];
+export const NUMBER_REASONS = Object.values(NumberReason);
+
+/** States a number never leaves. */
+export const FINAL_STATES: ReadonlySet<NumberState> = new Set([
+  NumberState.COMPLETED,
+  NumberState.FAILED,
+  NumberState.FAILED_DND,
+  NumberState.FAILED_BALANCE,
+  NumberState.FAILED_NO_ATTEMPT,
+  NumberState.INVALID,
+  NumberState.CANCELLED,
+  NumberState.EXPIRED,
+]);
+
+/** Roll-ups shown on the campaign list (seed 004 "Performance"). */
+export const ROLLUP = {
+  completed: [NumberState.COMPLETED],
+  failed: [NumberState.FAILED, NumberState.FAILED_DND, NumberState.FAILED_BALANCE, NumberState.FAILED_NO_ATTEMPT, NumberState.INVALID],
+  scheduled: [NumberState.SCHEDULED, NumberState.IN_PROGRESS, NumberState.RETRY, NumberState.RETRYING],
+} as const satisfies Record<string, readonly NumberState[]>;

@@ -1,0 +1,103 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { NumberReason, NumberState } from '../domain/number-state.js';
+import { AgentEntity } from './agent.entity.js';
+import { CampaignEntity } from './campaign.entity.js';
+import { OrganizationEntity } from './organization.entity.js';
+
+/**
+ * One phone number inside one campaign: a snapshot of the list taken at campaign creation, so
+ * later list edits do not leak in. Insert/update/delete maintain `campaign_state_count` through
+ * statement triggers in the same transaction.
+ */
+@Entity({ tableName: 'campaign_number' })
+@Index({ properties: ['campaign', 'state'] })
+export class CampaignNumberEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => OrganizationEntity, { ref: true, deleteRule: 'cascade' })
+  organization!: Ref<OrganizationEntity>;
+
+  @ManyToOne(() => CampaignEntity, { ref: true, deleteRule: 'cascade' })
+  campaign!: Ref<CampaignEntity>;
+
+  /** The directory contact it was copied from (kept even if the contact is later deleted). */
+  @Property({ type: 'uuid', nullable: true })
+  contactId?: string | null;
+
+  @Property({ type: 'string', length: 200 })
+  contactName!: string;
+
+  @Property({ type: 'json', columnType: 'jsonb' })
+  contactFields: Record<string, string> = {};
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  clientId?: string | null;
+
+  @Property({ type: 'string', length: 20 })
+  e164!: string;
+
+  @Property({ type: 'string', length: 64 })
+  timeZone!: string;
+
+  /** Dial order among the contact's numbers. */
+  @Property({ type: 'smallint' })
+  position!: number;
+
+  @Property({ type: 'string', length: 20 })
+  state!: NumberState;
+
+  @Property({ type: 'string', length: 24, nullable: true })
+  reason?: NumberReason | null;
+
+  @Property({ type: 'smallint', default: 0 })
+  agentAttempts: number = 0;
+
+  @Property({ type: 'smallint', default: 0 })
+  customerAttempts: number = 0;
+
+  @Property({ type: 'integer', default: 0 })
+  dialCount: number = 0;
+
+  @Property({ type: 'smallint', default: 0 })
+  priority: number = 0;
+
+  /** When a RETRY/SCHEDULED callback becomes due. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  nextAttemptAt?: Date | null;
+
+  /** Agent-owned records (callbacks, followups) go only to this agent. */
+  @ManyToOne(() => AgentEntity, { ref: true, nullable: true, deleteRule: 'set null' })
+  ownerAgent?: Ref<AgentEntity> | null;
+
+  /** When the source contact was created: new numbers are dialled oldest contact first (seed 003). */
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt!: Date;
+
+  /** When the number was added to this campaign; retry schedules count from here (missed-call rule). */
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  addedAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+/** Live counters per campaign, state and reason; written only by triggers on campaign_number. */
+@Entity({ tableName: 'campaign_state_count' })
+export class CampaignStateCountEntity {
+  @ManyToOne(() => CampaignEntity, { primary: true, ref: true, deleteRule: 'cascade' })
+  campaign!: Ref<CampaignEntity>;
+
+  @PrimaryKey({ type: 'string', length: 20 })
+  state!: NumberState;
+
+  @PrimaryKey({ type: 'string', length: 24, default: '' })
+  reason!: string;
+
+  @ManyToOne(() => OrganizationEntity, { ref: true, deleteRule: 'cascade' })
+  organization!: Ref<OrganizationEntity>;
+
+  @Property({ type: 'integer' })
+  count!: number;
+}

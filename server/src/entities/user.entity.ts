@@ -1,0 +1,26 @@
+import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../auth/actor.js';
+import { OrganizationEntity } from './organization.entity.js';
+
+@Entity({ tableName: 'app_user' })
+@Unique({ properties: ['organization', 'email'] })
+export class UserEntity {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => OrganizationEntity, { ref: true, deleteRule: 'cascade' })
+  organization!: Ref<OrganizationEntity>;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Property({ type: 'string', length: 320 })
+  email!: string;
+
+  @Property({ type: 'string', length: 16 })
+  role!: Role;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt!: Date;
+}

@@ -1,0 +1,54 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Error codes that reach API clients in `extensions.code`. Every error a client can
+ * provoke is built by one of the factories below, so the set stays small and documented.
+ */
+export const ErrorCode = {
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
+  CONFLICT: 'CONFLICT',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** An error meant for the client: message and code are safe to show. */
+export class DialerError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extra } });
+    this.name = 'DialerError';
+  }
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+/** Invalid input; `field` names the input path (e.g. `input.endsAt`). */
+export function badInput(message: string, field?: string, extra: Record<string, unknown> = {}): DialerError {
+  return new DialerError(ErrorCode.BAD_USER_INPUT, message, field ? { field, ...extra } : extra);
+}
+
+/** An id that does not exist in the actor's organisation (other tenants' ids look the same). */
+export function notFound(entity: string, id: string): DialerError {
+  return new DialerError(ErrorCode.NOT_FOUND, `${entity} ${id} not found`, { entity, id });
+}
+
+export function forbidden(action: string): DialerError {
+  return new DialerError(ErrorCode.FORBIDDEN, `Your role may not ${action}`, { action });
+}
+
+/** A lifecycle move that the current state does not allow. */
+export function illegalTransition(entity: string, from: string, to: string, why: string): DialerError {
+  return new DialerError(ErrorCode.ILLEGAL_TRANSITION, `Cannot move ${entity} from ${from} to ${to}: ${why}`, { from, to });
+}
+
+export function conflict(message: string, extra: Record<string, unknown> = {}): DialerError {
+  return new DialerError(ErrorCode.CONFLICT, message, extra);
+}
+
+export function tooComplex(message: string): DialerError {
+  return new DialerError(ErrorCode.QUERY_TOO_COMPLEX, message);
+}

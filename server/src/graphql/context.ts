@@ -1,0 +1,19 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../auth/actor.js';
+import type { StatsService } from '../modules/stats/stats.service.js';
+
+/** One unit of work: who acts, and an EntityManager forked for this request or subscription operation. */
+export interface Scope {
+  actor: Actor;
+  em: EntityManager;
+}
+
+/** Services reachable from the context, for subscribe functions that run without a resolver instance. */
+export interface ContextServices {
+  stats: StatsService;
+}
+
+/** GraphQL context: built per HTTP request and per graphql-ws operation. */
+export interface GraphQLContext extends Scope {
+  services: ContextServices;
+}

@@ -1,0 +1,41 @@
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+
+const log = createLogger();
+const started = Date.now();
+
+try {
+  const config = loadConfig();
+  const app = await createApp({ config, logger: log });
+  const web = app.url.replace(/\/graphql$/, '/');
+  log.info({ url: app.url, ws: app.wsUrl, pubsub: app.pubsubKind, startupMs: Date.now() - started }, 'dialer ready');
+  process.stdout.write(`\nDialer is running: ${web}\nGraphQL (HTTP and WebSocket): ${app.url}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: draining HTTP and WebSockets');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    app.close().then(
+      () => {
+        log.info('shutdown complete');
+        process.exit(0);
+      },
+      (err) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  log.fatal({ err }, 'dialer failed to start');
+  process.exit(1);
+}

@@ -1,0 +1,43 @@
+import { ArrayMaxSize, IsOptional, Length, MaxLength } from 'class-validator';
+import { Field, ID, InputType } from 'type-graphql';
+
+@InputType()
+export class CreateAgentInput {
+  @Field(() => String)
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => String, { description: 'Agent phone, E.164 (or national with defaultRegion)' })
+  @MaxLength(32)
+  phone!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(2, 2)
+  defaultRegion?: string;
+
+  @Field(() => String, { nullable: true, description: 'IANA zone; derived from the phone when omitted' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @Field(() => ID, { nullable: true, description: 'Link to a user account (a supervisor who also takes calls)' })
+  @IsOptional()
+  userId?: string;
+
+  @Field(() => [ID], { nullable: true, description: 'Groups to join' })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  groupIds?: string[];
+}
+
+@InputType()
+export class CreateAgentGroupInput {
+  @Field(() => String)
+  @Length(1, 200)
+  name!: string;
+
+  @Field(() => [ID], { defaultValue: [] })
+  @ArrayMaxSize(5000)
+  agentIds!: string[];
+}

@@ -1,0 +1,109 @@
+import type { Clock } from '../../clock.js';
+import { requireSupervisor, type Actor } from '../../auth/actor.js';
+import { AgentState } from '../../domain/agent-state.js';
+import { assertId, assertInputId } from '../../domain/ids.js';
+import { normalisePhone } from '../../domain/phone.js';
+import { assertTimeZone, zoneForRegion } from '../../domain/time-zone.js';
+import { AgentEntity, AgentGroupEntity, UserEntity } from '../../entities/index.js';
+import { badInput, conflict, notFound } from '../../errors.js';
+import type { Scope } from '../../graphql/context.js';
+import { AgentRepository } from './agent.repository.js';
+import type { CreateAgentInput, CreateAgentGroupInput } from './agent.input.js';
+
+/** Agents and groups: supervisors manage them; every role may read them. */
+export class AgentService {
+  constructor(private readonly clock: Clock) {}
+
+  page(scope: Scope, limit: number, offset: number) {
+    return new AgentRepository(scope.em).findPage(scope.actor.organizationId, limit, offset);
+  }
+
+  async get(scope: Scope, id: string): Promise<AgentEntity> {
+    const agent = await new AgentRepository(scope.em).findById(scope.actor.organizationId, assertId(id, 'agent'));
+    if (!agent) throw notFound('agent', id);
+    return agent;
+  }
+
+  async create(scope: Scope, input: CreateAgentInput): Promise<AgentEntity> {
+    requireSupervisor(scope.actor, 'create agents');
+    const org = scope.actor.organizationId;
+    const phone = normalisePhone(input.phone, 'input.phone', input.defaultRegion?.toUpperCase());
+    const timeZone = input.timeZone ? assertTimeZone(input.timeZone, 'input.timeZone') : zoneForRegion(phone.region);
+    const name = input.name.trim();
+    if (!name) throw badInput('name is empty', 'input.name');
+    return scope.em.transactional(async (em) => {
+      const repo = new AgentRepository(em);
+      if (await repo.findByPhone(org, phone.e164)) throw conflict(`an agent with phone ${phone.e164} already exists`, { field: 'input.phone' });
+      let user: UserEntity | null = null;
+      if (input.userId) {
+        user = await em.findOne(UserEntity, { id: assertInputId(input.userId, 'input.userId'), organization: org });
+        if (!user) throw notFound('user', input.userId);
+        if (await em.findOne(AgentEntity, { user })) throw conflict('that user already has an agent profile', { field: 'input.userId' });
+      }
+      const groupIds = (input.groupIds ?? []).map((id, i) => assertInputId(id, `input.groupIds.${i}`));
+      const groups = groupIds.length ? await em.find(AgentGroupEntity, { organization: org, id: { $in: groupIds } }, { populate: ['members'] }) : [];
+      const missing = groupIds.find((id) => !groups.some((g) => g.id === id));
+      if (missing) throw notFound('agent group', missing);
+      const now = this.clock.now();
+      const agent = em.create(AgentEntity, {
+        organization: org,
+        user,
+        name,
+        phone: phone.e164,
+        timeZone,
+        state: AgentState.OFFLINE,
+        stateChangedAt: now,
+        createdAt: now,
+      });
+      for (const g of groups) g.members.add(agent);
+      await em.flush();
+      return agent;
+    });
+  }
+
+  groups(scope: Scope, limit: number, offset: number) {
+    return new AgentRepository(scope.em).findGroups(scope.actor.organizationId, limit, offset);
+  }
+
+  async group(scope: Scope, id: string): Promise<AgentGroupEntity> {
+    const g = await new AgentRepository(scope.em).findGroup(scope.actor.organizationId, assertId(id, 'agent group'));
+    if (!g) throw notFound('agent group', id);
+    return g;
+  }
+
+  async createGroup(scope: Scope, input: CreateAgentGroupInput): Promise<AgentGroupEntity> {
+    requireSupervisor(scope.actor, 'create agent groups');
+    const org = scope.actor.organizationId;
+    const name = input.name.trim();
+    if (!name) throw badInput('name is empty', 'input.name');
+    const repo = new AgentRepository(scope.em);
+    if (await repo.findGroupByName(org, name)) throw conflict(`a group named "${name}" already exists`, { field: 'input.name' });
+    const agents = await this.agentsOrThrow(scope.actor, repo, input.agentIds, 'input.agentIds');
+    const group = scope.em.create(AgentGroupEntity, { organization: org, name, createdAt: this.clock.now() });
+    group.members.set(agents);
+    await scope.em.flush();
+    return group;
+  }
+
+  /** Membership changes take effect live: the dialler reads the group each tick. */
+  async changeMembers(scope: Scope, groupId: string, add: string[], remove: string[]): Promise<AgentGroupEntity> {
+    requireSupervisor(scope.actor, 'change group membership');
+    const group = await this.group(scope, groupId);
+    const repo = new AgentRepository(scope.em);
+    const toAdd = await this.agentsOrThrow(scope.actor, repo, add, 'addAgentIds');
+    const removeIds = new Set(remove.map((id, i) => assertInputId(id, `removeAgentIds.${i}`)));
+    for (const a of toAdd) group.members.add(a);
+    for (const a of group.members.getItems()) if (removeIds.has(a.id)) group.members.remove(a);
+    await scope.em.flush();
+    return group;
+  }
+
+  private async agentsOrThrow(actor: Actor, repo: AgentRepository, ids: string[], field: string): Promise<AgentEntity[]> {
+    const clean = [...new Set(ids.map((id, i) => assertInputId(id, `${field}.${i}`)))];
+    if (!clean.length) return [];
+    const agents = await repo.findMany(actor.organizationId, clean);
+    const missing = clean.find((id) => !agents.some((a) => a.id === id));
+    if (missing) throw notFound('agent', missing);
+    return agents;
+  }
+}

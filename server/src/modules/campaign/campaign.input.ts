@@ -1,0 +1,180 @@
+import { ArrayMaxSize, IsIn, IsOptional, IsUrl, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArgsType, Field, Float, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { CallType, DialMode, LIMITS, RetryStatus } from '../../domain/campaign-options.js';
+import { PageArgs } from '../../graphql/pagination.js';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+
+@InputType()
+export class CallingWindowInput {
+  @Field(() => String, { defaultValue: '09:00' })
+  @MaxLength(5)
+  start!: string;
+
+  @Field(() => String, { defaultValue: '21:00' })
+  @MaxLength(5)
+  end!: string;
+}
+
+@InputType()
+export class AttemptPolicyInput {
+  /** @default 0 */
+  @Field(() => Int, { defaultValue: 0, description: `Customer retries after the first attempt, 0-${LIMITS.maxRetries}` })
+  @Min(0, { message: 'retries must be between 0 and 3' })
+  @Max(LIMITS.maxRetries, { message: 'retries must be between 0 and 3' })
+  retries!: number;
+
+  @Field(() => Int, { defaultValue: 60 })
+  @Min(1)
+  @Max(LIMITS.maxRetryIntervalMinutes)
+  retryIntervalMinutes!: number;
+
+  @Field(() => [RetryStatus], { defaultValue: [RetryStatus.BUSY, RetryStatus.NO_ANSWER, RetryStatus.FAILED] })
+  @ArrayMaxSize(3)
+  retryOn!: RetryStatus[];
+
+  @Field(() => [Int], { nullable: true, description: 'Minutes from when a number is added, one per attempt, ascending (e.g. 5, 15, 60)' })
+  @IsOptional()
+  @ArrayMaxSize(LIMITS.maxRetryScheduleEntries)
+  retrySchedule?: number[];
+
+  @Field(() => Int, { defaultValue: 3 })
+  @Min(1)
+  @Max(LIMITS.maxAgentAttempts)
+  agentMaxAttempts!: number;
+
+  @Field(() => Int, { defaultValue: 10 })
+  @Min(1)
+  @Max(LIMITS.maxRetryIntervalMinutes)
+  agentRetryIntervalMinutes!: number;
+
+  @Field(() => Boolean, { defaultValue: false })
+  continueOnNotConnected!: boolean;
+}
+
+@InputType()
+export class WebhooksInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  popupUrl?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  callCompletedUrl?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  callNoAnswerUrl?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  getContactsUrl?: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  dialWhomUrl?: string;
+}
+
+@InputType()
+export class CreateCampaignInput {
+  @Field(() => String)
+  @Length(1, LIMITS.nameMax)
+  name!: string;
+
+  @Field(() => DialMode, { defaultValue: DialMode.PROGRESSIVE })
+  dialMode!: DialMode;
+
+  @Field(() => ID, { nullable: true, description: 'Contact list to copy; required unless the campaign is infinite' })
+  @IsOptional()
+  listId?: string;
+
+  @Field(() => ID, { description: 'Agent group taking the calls' })
+  groupId!: string;
+
+  @Field(() => String, { description: 'Caller ID shown to customers, E.164' })
+  @MaxLength(32)
+  callerId!: string;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to now; may not be in the past' })
+  @IsOptional()
+  startsAt?: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Defaults to startsAt + 30 days; at least 2 minutes and at most 30 days after startsAt' })
+  @IsOptional()
+  endsAt?: Date;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'No end time; fed by rules (missed calls)' })
+  infinite!: boolean;
+
+  @Field(() => CallingWindowInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  callingWindow?: CallingWindowInput;
+
+  @Field(() => AttemptPolicyInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  attemptPolicy?: AttemptPolicyInput;
+
+  @Field(() => Int, { defaultValue: 0, description: '0-100; higher is dialled first among campaigns' })
+  @Min(0)
+  @Max(100)
+  priority!: number;
+
+  @Field(() => Float, { defaultValue: 0.03, description: 'Predictive abandon-rate cap, at most 0.03' })
+  @Min(0.001)
+  @Max(LIMITS.maxAbandonRateCap)
+  abandonRateCap!: number;
+
+  @Field(() => Float, { defaultValue: 3 })
+  @Min(1)
+  @Max(LIMITS.maxDialRatio)
+  maxDialRatio!: number;
+
+  @Field(() => CallType, { defaultValue: CallType.TRANSACTIONAL })
+  @IsIn(Object.values(CallType))
+  callType!: CallType;
+
+  @Field(() => WebhooksInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  webhooks?: WebhooksInput;
+}
+
+export const CampaignSortField = { NAME: 'NAME', CREATED_AT: 'CREATED_AT', STATUS: 'STATUS' } as const;
+export type CampaignSortField = (typeof CampaignSortField)[keyof typeof CampaignSortField];
+registerEnumType(CampaignSortField, { name: 'CampaignSortField' });
+
+export const SortDirection = { ASC: 'ASC', DESC: 'DESC' } as const;
+export type SortDirection = (typeof SortDirection)[keyof typeof SortDirection];
+registerEnumType(SortDirection, { name: 'SortDirection' });
+
+@ArgsType()
+export class CampaignsArgs extends PageArgs {
+  @Field(() => [CampaignStatus], { nullable: true, description: 'Only these statuses' })
+  @IsOptional()
+  @ArrayMaxSize(5)
+  status?: CampaignStatus[];
+
+  @Field(() => String, { nullable: true, description: 'Part of the name, at least 3 characters' })
+  @IsOptional()
+  @MaxLength(100)
+  search?: string;
+
+  @Field(() => CampaignSortField, { defaultValue: CampaignSortField.CREATED_AT })
+  sortBy!: CampaignSortField;
+
+  @Field(() => SortDirection, { defaultValue: SortDirection.DESC })
+  sortDirection!: SortDirection;
+}

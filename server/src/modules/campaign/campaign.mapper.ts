@@ -1,0 +1,48 @@
+import { legalCampaignActions } from '../../domain/campaign-lifecycle.js';
+import { formatClockTime } from '../../domain/campaign-rules.js';
+import type { CallType } from '../../domain/campaign-options.js';
+import type { CampaignEntity } from '../../entities/index.js';
+import type { CampaignStatsPayload } from '../../pubsub/pubsub.js';
+import { toRollup } from '../stats/stats.mapper.js';
+import { CampaignAction, type Campaign } from './campaign.type.js';
+
+export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | undefined): Campaign {
+  return {
+    id: e.id,
+    name: e.name,
+    dialMode: e.dialMode,
+    status: e.status,
+    actions: legalCampaignActions(e.status).map((a) => CampaignAction[a.toUpperCase() as keyof typeof CampaignAction]),
+    listId: e.list?.id ?? null,
+    groupId: e.group.id,
+    callerId: e.callerId,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt ?? null,
+    infinite: !e.endsAt,
+    callingWindow: { start: formatClockTime(e.windowStartMinute), end: formatClockTime(e.windowEndMinute) },
+    attemptPolicy: {
+      retries: e.retries,
+      retryIntervalMinutes: e.retryIntervalMinutes,
+      retryOn: e.retryOn,
+      retrySchedule: e.retrySchedule ?? null,
+      agentMaxAttempts: e.agentMaxAttempts,
+      agentRetryIntervalMinutes: e.agentRetryIntervalMinutes,
+      continueOnNotConnected: e.continueOnNotConnected,
+    },
+    priority: e.priority,
+    abandonRateCap: e.abandonRateCap,
+    maxDialRatio: e.maxDialRatio,
+    callType: e.callType as CallType,
+    webhooks: {
+      popupUrl: e.popupUrl ?? null,
+      callCompletedUrl: e.callCompletedUrl ?? null,
+      callNoAnswerUrl: e.callNoAnswerUrl ?? null,
+      getContactsUrl: e.getContactsUrl ?? null,
+      dialWhomUrl: e.dialWhomUrl ?? null,
+    },
+    performance: toRollup(stats?.counts ?? {}),
+    createdAt: e.createdAt,
+    updatedAt: e.updatedAt,
+    completedAt: e.completedAt ?? null,
+  };
+}

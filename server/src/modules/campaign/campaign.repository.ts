@@ -1,0 +1,90 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CampaignEntity } from '../../entities/index.js';
+import type { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { NumberReason, NumberState } from '../../domain/number-state.js';
+import { escapeLike } from '../contact/contact.repository.js';
+import type { CampaignSortField, SortDirection } from './campaign.input.js';
+
+const SORT_COLUMN: Record<CampaignSortField, keyof CampaignEntity> = { NAME: 'name', CREATED_AT: 'createdAt', STATUS: 'status' };
+
+export class CampaignRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  findById(organizationId: string, id: string): Promise<CampaignEntity | null> {
+    return this.em.findOne(CampaignEntity, { id, organization: organizationId });
+  }
+
+  /** Locks the campaign row for the rest of the transaction (lifecycle moves are serialised). */
+  async lock(organizationId: string, id: string): Promise<CampaignEntity | null> {
+    const rows: { id: string }[] = await this.em
+      .execute('select id from campaign where id = ? and organization_id = ? for update', [id, organizationId]);
+    if (!rows.length) return null;
+    return this.em.findOne(CampaignEntity, { id }, { refresh: true });
+  }
+
+  findPage(
+    organizationId: string,
+    filter: { status?: CampaignStatus[]; search?: string },
+    sort: { field: CampaignSortField; direction: SortDirection },
+    limit: number,
+    offset: number,
+  ) {
+    const where: Record<string, unknown> = { organization: organizationId };
+    if (filter.status?.length) where.status = { $in: filter.status };
+    if (filter.search) where.name = { $ilike: `%${escapeLike(filter.search)}%` };
+    const dir = sort.direction === 'ASC' ? 'asc' : 'desc';
+    return this.em.findAndCount(CampaignEntity, where, {
+      orderBy: { [SORT_COLUMN[sort.field]]: dir, createdAt: 'desc', id: 'asc' },
+      limit,
+      offset,
+    });
+  }
+
+  /** Numbers a list would put into a campaign (every phone of every member). */
+  async countListNumbers(organizationId: string, listId: string): Promise<number> {
+    const [row] = await this.em.execute(
+      `select count(*)::int as n from contact_list_member m
+         join contact c on c.id = m.contact_id and c.organization_id = ?
+         join phone_number p on p.contact_id = c.id
+        where m.list_id = ?`,
+      [organizationId, listId],
+    );
+    return (row as { n: number }).n;
+  }
+
+  /**
+   * Copies the list into campaign numbers in one statement (the snapshot: later list edits do not
+   * leak in). Counters move with it through the insert trigger.
+   */
+  async snapshotList(organizationId: string, campaignId: string, listId: string, now: Date, firstAttemptAt: Date | null): Promise<number> {
+    const res = await this.em.execute(
+      `insert into campaign_number (id, organization_id, campaign_id, contact_id, contact_name, contact_fields, client_id,
+                                    e164, time_zone, position, state, reason, agent_attempts, customer_attempts, dial_count,
+                                    priority, next_attempt_at, owner_agent_id, created_at, added_at, updated_at)
+       select gen_random_uuid(), c.organization_id, ?, c.id, c.name, c.fields, c.client_id,
+              p.e164, c.time_zone, p.position, ?, null, 0, 0, 0, 0, ?, null, c.created_at, ?, ?
+         from contact_list_member m
+         join contact c on c.id = m.contact_id and c.organization_id = ?
+         join phone_number p on p.contact_id = c.id
+        where m.list_id = ?
+        order by c.created_at, c.id, p.position`,
+      [campaignId, NumberState.SCHEDULED, firstAttemptAt, now, now, organizationId, listId],
+      'run',
+    );
+    return (res as unknown as { affectedRows: number }).affectedRows;
+  }
+
+  /**
+   * Marks every number that has not been dialled yet (or waits for a retry) FAILED_NO_ATTEMPT.
+   * Numbers with a call in progress are left for the dialler to finish.
+   */
+  async failUnattempted(campaignId: string, now: Date): Promise<number> {
+    const res = await this.em.execute(
+      `update campaign_number set state = ?, reason = ?, next_attempt_at = null, updated_at = ?
+        where campaign_id = ? and state in (?, ?)`,
+      [NumberState.FAILED_NO_ATTEMPT, NumberReason.CAMPAIGN_COMPLETED, now, campaignId, NumberState.SCHEDULED, NumberState.RETRY],
+      'run',
+    );
+    return (res as unknown as { affectedRows: number }).affectedRows;
+  }
+}

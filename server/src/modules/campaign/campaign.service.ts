@@ -1,0 +1,144 @@
+import type { Clock } from '../../clock.js';
+import { requireSupervisor } from '../../auth/actor.js';
+import { resolveAttemptPolicy } from '../../domain/attempt-policy.js';
+import { CampaignStatus, nextCampaignStatus, type CampaignAction } from '../../domain/campaign-lifecycle.js';
+import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../domain/campaign-rules.js';
+import { assertId, assertInputId } from '../../domain/ids.js';
+import { normalisePhone } from '../../domain/phone.js';
+import { AgentGroupEntity, CampaignEntity, ContactListEntity } from '../../entities/index.js';
+import { badInput, notFound } from '../../errors.js';
+import type { Scope } from '../../graphql/context.js';
+import type { Logger } from '../../logger.js';
+import type { StatsService } from '../stats/stats.service.js';
+import { CampaignRepository } from './campaign.repository.js';
+import type { CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
+
+/** At most one lakh numbers per campaign (seed 004). */
+export const MAX_CAMPAIGN_NUMBERS = 100_000;
+
+/** Campaign creation, listing and lifecycle. Only supervisors and admins change campaigns (seed 004). */
+export class CampaignService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly stats: StatsService,
+    private readonly log: Logger,
+  ) {}
+
+  async get(scope: Scope, id: string): Promise<CampaignEntity> {
+    const found = await new CampaignRepository(scope.em).findById(scope.actor.organizationId, assertId(id, 'campaign'));
+    if (!found) throw notFound('campaign', id);
+    return found;
+  }
+
+  page(scope: Scope, args: CampaignsArgs) {
+    const search = args.search?.trim();
+    if (search && search.length < 3) throw badInput('search needs at least 3 characters', 'search');
+    return new CampaignRepository(scope.em).findPage(
+      scope.actor.organizationId,
+      { status: args.status, search: search || undefined },
+      { field: args.sortBy, direction: args.sortDirection },
+      args.limit,
+      args.offset,
+    );
+  }
+
+  /** Validates everything first, then creates the campaign and its number snapshot in one transaction. */
+  async create(scope: Scope, input: CreateCampaignInput): Promise<CampaignEntity> {
+    requireSupervisor(scope.actor, 'create campaigns');
+    const org = scope.actor.organizationId;
+    const now = this.clock.now();
+    const name = input.name.trim();
+    if (!name) throw badInput('name is empty', 'input.name');
+    const schedule = resolveCampaignSchedule({ startsAt: input.startsAt, endsAt: input.endsAt, infinite: input.infinite }, now);
+    const window = resolveCallingWindow(input.callingWindow?.start, input.callingWindow?.end);
+    const policy = resolveAttemptPolicy(input.attemptPolicy);
+    const callerId = normalisePhone(input.callerId, 'input.callerId').e164;
+    const groupId = assertInputId(input.groupId, 'input.groupId');
+    const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
+    if (!listId && !input.infinite) throw badInput('listId is required unless the campaign is infinite', 'input.listId');
+
+    const campaign = await scope.em.transactional(async (em) => {
+      const repo = new CampaignRepository(em);
+      const group = await em.findOne(AgentGroupEntity, { id: groupId, organization: org });
+      if (!group) throw notFound('agent group', groupId);
+      let list: ContactListEntity | null = null;
+      if (listId) {
+        list = await em.findOne(ContactListEntity, { id: listId, organization: org });
+        if (!list) throw notFound('contact list', listId);
+        const n = await repo.countListNumbers(org, listId);
+        if (n === 0 && !input.infinite) throw badInput('the contact list has no numbers', 'input.listId');
+        if (n > MAX_CAMPAIGN_NUMBERS) {
+          throw badInput(`the list has ${n} numbers; a campaign takes at most ${MAX_CAMPAIGN_NUMBERS}`, 'input.listId');
+        }
+      }
+      const w = input.webhooks;
+      const entity = em.create(CampaignEntity, {
+        organization: org,
+        name,
+        dialMode: input.dialMode,
+        status: CampaignStatus.SCHEDULED,
+        list,
+        group,
+        callerId,
+        startsAt: schedule.startsAt,
+        endsAt: schedule.endsAt,
+        windowStartMinute: window.startMinute,
+        windowEndMinute: window.endMinute,
+        retries: policy.retries,
+        retryIntervalMinutes: policy.retryIntervalMinutes,
+        retryOn: policy.retryOn,
+        retrySchedule: policy.retrySchedule,
+        agentMaxAttempts: policy.agentMaxAttempts,
+        agentRetryIntervalMinutes: policy.agentRetryIntervalMinutes,
+        continueOnNotConnected: policy.continueOnNotConnected,
+        priority: input.priority,
+        abandonRateCap: input.abandonRateCap,
+        maxDialRatio: input.maxDialRatio,
+        callType: input.callType,
+        popupUrl: w?.popupUrl ?? null,
+        callCompletedUrl: w?.callCompletedUrl ?? null,
+        callNoAnswerUrl: w?.callNoAnswerUrl ?? null,
+        getContactsUrl: w?.getContactsUrl ?? null,
+        dialWhomUrl: w?.dialWhomUrl ?? null,
+        createdAt: now,
+        updatedAt: now,
+        completedAt: null,
+      });
+      await em.flush();
+      if (listId) {
+        const firstAt = policy.retrySchedule ? new Date(now.getTime() + policy.retrySchedule[0]! * MINUTE_MS) : null;
+        const copied = await repo.snapshotList(org, entity.id, listId, now, firstAt);
+        this.log.info({ campaignId: entity.id, numbers: copied }, 'campaign created');
+      }
+      return entity;
+    });
+    this.stats.publish(org, campaign.id);
+    return campaign;
+  }
+
+  /**
+   * Pause, resume, complete (only from PAUSED; undialled numbers become FAILED_NO_ATTEMPT) or
+   * archive (only COMPLETED or SCHEDULED). Illegal moves are refused with ILLEGAL_TRANSITION.
+   */
+  async transition(scope: Scope, id: string, action: CampaignAction): Promise<CampaignEntity> {
+    requireSupervisor(scope.actor, `${action} campaigns`);
+    const campaignId = assertId(id, 'campaign');
+    const campaign = await scope.em.transactional(async (em) => {
+      const repo = new CampaignRepository(em);
+      const c = await repo.lock(scope.actor.organizationId, campaignId);
+      if (!c) throw notFound('campaign', id);
+      const now = this.clock.now();
+      c.status = nextCampaignStatus(c.status, action);
+      c.updatedAt = now;
+      if (c.status === CampaignStatus.COMPLETED) {
+        c.completedAt = now;
+        const failed = await repo.failUnattempted(c.id, now);
+        this.log.info({ campaignId: c.id, failedNoAttempt: failed }, 'campaign completed');
+      }
+      await em.flush();
+      return c;
+    });
+    this.stats.publish(scope.actor.organizationId, campaign.id);
+    return campaign;
+  }
+}

@@ -1,0 +1,150 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { CallType, DialMode, RetryStatus } from '../../domain/campaign-options.js';
+import { CampaignRollup } from '../stats/stats.type.js';
+
+registerEnumType(CampaignStatus, { name: 'CampaignStatus', description: 'SCHEDULED -> RUNNING <-> PAUSED -> COMPLETED -> ARCHIVED' });
+registerEnumType(DialMode, {
+  name: 'DialMode',
+  valuesConfig: {
+    PROGRESSIVE: { description: 'Agent leg dialled first and kept up; next customer when the last hangs up' },
+    AGENT_FIRST_FLOW: { description: 'Each record calls an agent, then the customer, with separate attempt budgets' },
+    PREDICTIVE: { description: 'Customer first, paced ahead of free agents within the abandon-rate cap' },
+    PREVIEW: { description: 'The agent sees the record and launches the call' },
+  },
+});
+registerEnumType(RetryStatus, { name: 'RetryStatus', description: 'Call outcomes that count as unsuccessful and are retried' });
+registerEnumType(CallType, { name: 'CallType' });
+
+export const CampaignAction = { PAUSE: 'PAUSE', RESUME: 'RESUME', COMPLETE: 'COMPLETE', ARCHIVE: 'ARCHIVE' } as const;
+export type CampaignAction = (typeof CampaignAction)[keyof typeof CampaignAction];
+registerEnumType(CampaignAction, { name: 'CampaignAction', description: 'Lifecycle actions a user may take' });
+
+@ObjectType({ description: 'Contact-local calling window, HH:MM 24 h' })
+export class CallingWindow {
+  @Field(() => String)
+  start!: string;
+
+  @Field(() => String)
+  end!: string;
+}
+
+@ObjectType()
+export class AttemptPolicy {
+  @Field(() => Int, { description: 'Customer retries after the first attempt (0-3)' })
+  retries!: number;
+
+  @Field(() => Int)
+  retryIntervalMinutes!: number;
+
+  @Field(() => [RetryStatus])
+  retryOn!: RetryStatus[];
+
+  @Field(() => [Int], { nullable: true, description: 'Minutes from when a number was added, one per attempt' })
+  retrySchedule!: number[] | null;
+
+  @Field(() => Int, { description: 'Agent attempts per record (agent-first flow)' })
+  agentMaxAttempts!: number;
+
+  @Field(() => Int)
+  agentRetryIntervalMinutes!: number;
+
+  @Field(() => Boolean, { description: 'Complete instead of rescheduling when a leg is not connected, unless a flow variable says otherwise' })
+  continueOnNotConnected!: boolean;
+}
+
+@ObjectType()
+export class CampaignWebhooks {
+  @Field(() => String, { nullable: true, description: 'Opened on the agent console for each live call' })
+  popupUrl!: string | null;
+
+  @Field(() => String, { nullable: true })
+  callCompletedUrl!: string | null;
+
+  @Field(() => String, { nullable: true })
+  callNoAnswerUrl!: string | null;
+
+  @Field(() => String, { nullable: true })
+  getContactsUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Returns numbers to call' })
+  dialWhomUrl!: string | null;
+}
+
+@ObjectType()
+export class Campaign {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => DialMode)
+  dialMode!: DialMode;
+
+  @Field(() => CampaignStatus)
+  status!: CampaignStatus;
+
+  @Field(() => [CampaignAction], { description: 'Actions legal in the current status' })
+  actions!: CampaignAction[];
+
+  @Field(() => ID, { nullable: true })
+  listId!: string | null;
+
+  @Field(() => ID)
+  groupId!: string;
+
+  @Field(() => String)
+  callerId!: string;
+
+  @Field(() => Date)
+  startsAt!: Date;
+
+  @Field(() => Date, { nullable: true, description: 'Null for infinite campaigns' })
+  endsAt!: Date | null;
+
+  @Field(() => Boolean)
+  infinite!: boolean;
+
+  @Field(() => CallingWindow)
+  callingWindow!: CallingWindow;
+
+  @Field(() => AttemptPolicy)
+  attemptPolicy!: AttemptPolicy;
+
+  @Field(() => Int)
+  priority!: number;
+
+  @Field(() => Float)
+  abandonRateCap!: number;
+
+  @Field(() => Float)
+  maxDialRatio!: number;
+
+  @Field(() => CallType)
+  callType!: CallType;
+
+  @Field(() => CampaignWebhooks)
+  webhooks!: CampaignWebhooks;
+
+  @Field(() => CampaignRollup, { description: 'Completed / Failed / Scheduled roll-ups' })
+  performance!: CampaignRollup;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  completedAt!: Date | null;
+}
+
+@ObjectType()
+export class CampaignPage {
+  @Field(() => [Campaign])
+  items!: Campaign[];
+
+  @Field(() => Int)
+  totalCount!: number;
+}

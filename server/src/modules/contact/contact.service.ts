@@ -1,0 +1,239 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock.js';
+import { ContactEntity, ContactListEntity } from '../../entities/index.js';
+import { badInput, conflict, DialerError, notFound } from '../../errors.js';
+import { assertId, assertInputId } from '../../domain/ids.js';
+import { normalisePhone } from '../../domain/phone.js';
+import { assertTimeZone, KNOWN_REGIONS, zoneForRegion } from '../../domain/time-zone.js';
+import type { Scope } from '../../graphql/context.js';
+import { parseContactCsv, type CsvRow } from './csv.js';
+import { ContactRepository } from './contact.repository.js';
+import { ContactListRepository } from './contact-list.repository.js';
+import type { CreateContactInput, ImportContactsCsvInput } from './contact.input.js';
+import type { CsvImportResult, CsvRowError } from './contact.type.js';
+
+interface PreparedContact {
+  name: string;
+  phones: { e164: string; region: string | undefined }[];
+  timeZone: string;
+  clientId: string | null;
+  fields: Record<string, string>;
+}
+
+/** Contact directory and contact lists. Every role may manage contacts (seed 004: agents create lists). */
+export class ContactService {
+  constructor(private readonly clock: Clock) {}
+
+  async get(scope: Scope, id: string): Promise<ContactEntity> {
+    const found = await new ContactRepository(scope.em).findById(scope.actor.organizationId, assertId(id, 'contact'));
+    if (!found) throw notFound('contact', id);
+    return found;
+  }
+
+  page(scope: Scope, search: string | undefined, limit: number, offset: number) {
+    return new ContactRepository(scope.em).findPage(scope.actor.organizationId, search?.trim() || undefined, limit, offset);
+  }
+
+  async create(scope: Scope, input: CreateContactInput): Promise<ContactEntity> {
+    const org = scope.actor.organizationId;
+    const region = checkRegion(input.defaultRegion, 'input.defaultRegion');
+    const prepared = prepareContact(
+      { name: input.name, phones: input.phones, timeZone: input.timeZone, clientId: input.clientId, fields: fieldsOf(input.fields) },
+      region,
+      'input',
+    );
+    const listIds = (input.listIds ?? []).map((id, i) => assertInputId(id, `input.listIds.${i}`));
+    return scope.em.transactional(async (em) => {
+      const repo = new ContactRepository(em);
+      const owners = await repo.ownersOf(org, prepared.phones.map((p) => p.e164));
+      if (owners.size) {
+        const [e164, contactId] = [...owners][0]!;
+        throw conflict(`${e164} already belongs to contact ${contactId}`, { field: 'input.phones', contactId });
+      }
+      if (prepared.clientId && (await repo.clientIdOwner(org, prepared.clientId))) {
+        throw conflict(`clientId "${prepared.clientId}" already belongs to another contact`, { field: 'input.clientId' });
+      }
+      const lists = listIds.length ? await repo.findLists(org, listIds) : [];
+      const missing = listIds.find((id) => !lists.some((l) => l.id === id));
+      if (missing) throw notFound('contact list', missing);
+      const contact = this.newContact(em, org, prepared);
+      await em.flush();
+      for (const list of lists) await repo.addToList(list.id, [contact.id]);
+      return contact;
+    });
+  }
+
+  /**
+   * Imports good rows and reports each bad one with its line and reason. A row whose numbers
+   * already belong to one contact reuses that contact (numbers are unique per directory, so
+   * re-importing a list never makes duplicates). All good rows commit in one transaction.
+   */
+  async importCsv(scope: Scope, input: ImportContactsCsvInput): Promise<CsvImportResult> {
+    const org = scope.actor.organizationId;
+    const region = checkRegion(input.defaultRegion, 'input.defaultRegion');
+    const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
+    const rows = parseContactCsv(input.csv);
+    return scope.em.transactional(async (em) => {
+      const repo = new ContactRepository(em);
+      if (listId && !(await new ContactListRepository(em).findById(org, listId))) throw notFound('contact list', listId);
+      const errors: CsvRowError[] = [];
+      const good: { row: CsvRow; prepared: PreparedContact }[] = [];
+      const seenPhone = new Map<string, number>();
+      const seenClient = new Map<string, number>();
+      for (const row of rows) {
+        try {
+          const prepared = prepareContact(row, region, `line ${row.line}`);
+          const dup = prepared.phones.find((p) => seenPhone.has(p.e164));
+          if (dup) throw badInput(`${dup.e164} repeats line ${seenPhone.get(dup.e164)}`, undefined, { code: 'DUPLICATE' });
+          if (prepared.clientId && seenClient.has(prepared.clientId)) {
+            throw badInput(`client_id "${prepared.clientId}" repeats line ${seenClient.get(prepared.clientId)}`);
+          }
+          prepared.phones.forEach((p) => seenPhone.set(p.e164, row.line));
+          if (prepared.clientId) seenClient.set(prepared.clientId, row.line);
+          good.push({ row, prepared });
+        } catch (err) {
+          errors.push(rowError(row.line, err));
+        }
+      }
+      const owners = await repo.ownersOf(org, [...seenPhone.keys()]);
+      const contactIds: string[] = [];
+      const created: ContactEntity[] = [];
+      let matched = 0;
+      for (const { row, prepared } of good) {
+        const ownerIds = new Set(prepared.phones.map((p) => owners.get(p.e164)).filter((x): x is string => !!x));
+        if (ownerIds.size > 1) {
+          errors.push({ line: row.line, code: 'CONFLICT', reason: 'its numbers belong to different existing contacts' });
+          continue;
+        }
+        if (ownerIds.size === 1) {
+          const contactId = [...ownerIds][0]!;
+          const existing = await repo.findById(org, contactId);
+          const have = new Set(existing!.phones.getItems().map((p) => p.e164));
+          let position = existing!.phones.length;
+          for (const p of prepared.phones) {
+            if (!have.has(p.e164)) repo.newPhone({ organizationId: org, contact: existing!, e164: p.e164, region: p.region ?? null, position: position++ });
+          }
+          matched++;
+          contactIds.push(contactId);
+          continue;
+        }
+        if (prepared.clientId && (await repo.clientIdOwner(org, prepared.clientId))) {
+          errors.push({ line: row.line, code: 'CONFLICT', reason: `client_id "${prepared.clientId}" belongs to another contact` });
+          continue;
+        }
+        created.push(this.newContact(em, org, prepared));
+      }
+      await em.flush();
+      contactIds.push(...created.map((c) => c.id));
+      const addedToList = listId ? await repo.addToList(listId, contactIds) : 0;
+      errors.sort((a, b) => a.line - b.line);
+      return { rows: rows.length, created: created.length, matched, addedToList, errors };
+    });
+  }
+
+  private newContact(em: EntityManager, organizationId: string, prepared: PreparedContact): ContactEntity {
+    const now = this.clock.now();
+    const contact = em.create(ContactEntity, {
+      organization: organizationId,
+      name: prepared.name,
+      clientId: prepared.clientId,
+      timeZone: prepared.timeZone,
+      fields: prepared.fields,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const repo = new ContactRepository(em);
+    prepared.phones.forEach((p, position) =>
+      repo.newPhone({ organizationId, contact, e164: p.e164, region: p.region ?? null, position }),
+    );
+    return contact;
+  }
+
+  // ---- lists ----
+
+  async createList(scope: Scope, name: string): Promise<ContactListEntity> {
+    const org = scope.actor.organizationId;
+    const trimmed = name.trim();
+    if (!trimmed) throw badInput('name is empty', 'name');
+    if (trimmed.length > 200) throw badInput('name is longer than 200 characters', 'name');
+    const repo = new ContactListRepository(scope.em);
+    if (await repo.findByName(org, trimmed)) throw conflict(`a contact list named "${trimmed}" already exists`, { field: 'name' });
+    const list = scope.em.create(ContactListEntity, { organization: org, name: trimmed, createdAt: this.clock.now() });
+    await scope.em.flush();
+    return list;
+  }
+
+  async getList(scope: Scope, id: string): Promise<{ list: ContactListEntity; contactCount: number }> {
+    const repo = new ContactListRepository(scope.em);
+    const list = await repo.findById(scope.actor.organizationId, assertId(id, 'contact list'));
+    if (!list) throw notFound('contact list', id);
+    const counts = await repo.countMembers([list.id]);
+    return { list, contactCount: counts.get(list.id) ?? 0 };
+  }
+
+  listPage(scope: Scope, limit: number, offset: number) {
+    return new ContactListRepository(scope.em).findPage(scope.actor.organizationId, limit, offset);
+  }
+
+  /** Adds existing contacts to a list; unknown contact ids refuse the whole call. */
+  async addToList(scope: Scope, listId: string, contactIds: string[]): Promise<{ list: ContactListEntity; contactCount: number }> {
+    const { list } = await this.getList(scope, listId);
+    const ids = [...new Set(contactIds.map((id, i) => assertInputId(id, `contactIds.${i}`)))];
+    const repo = new ContactListRepository(scope.em);
+    const existing = await repo.existingContactIds(scope.actor.organizationId, ids);
+    const missing = ids.find((id) => !existing.has(id));
+    if (missing) throw notFound('contact', missing);
+    await new ContactRepository(scope.em).addToList(list.id, ids);
+    return this.getList(scope, list.id);
+  }
+
+  async removeFromList(scope: Scope, listId: string, contactIds: string[]) {
+    const { list } = await this.getList(scope, listId);
+    const ids = contactIds.map((id, i) => assertInputId(id, `contactIds.${i}`));
+    await new ContactListRepository(scope.em).removeMembers(list.id, ids);
+    return this.getList(scope, list.id);
+  }
+}
+
+function checkRegion(region: string | undefined, field: string): string | undefined {
+  if (!region) return undefined;
+  const upper = region.toUpperCase();
+  if (!KNOWN_REGIONS.has(upper)) throw badInput(`${field}: "${region}" is not an ISO 3166 region code such as IN or US`, field);
+  return upper;
+}
+
+function fieldsOf(list: { key: string; value: string }[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { key, value } of list ?? []) {
+    if (key in out) throw badInput(`custom field "${key}" is given twice`, 'input.fields');
+    out[key] = value;
+  }
+  return out;
+}
+
+/** Validates and normalises one contact's data; `where` prefixes messages ("input", "line 7"). */
+function prepareContact(
+  raw: { name: string; phones: string[]; timeZone?: string; clientId?: string; fields: Record<string, string> },
+  region: string | undefined,
+  where: string,
+): PreparedContact {
+  const name = raw.name.trim();
+  if (!name) throw badInput(`${where}: name is empty`, 'input.name');
+  if (name.length > 200) throw badInput(`${where}: name is longer than 200 characters`, 'input.name');
+  if (!raw.phones.length) throw badInput(`${where}: no phone number`, 'input.phones');
+  const phones = raw.phones.map((p, i) => normalisePhone(p, raw.phones.length > 1 ? `${where} phone ${i + 1}` : `${where} phone`, region));
+  const dup = phones.find((p, i) => phones.findIndex((q) => q.e164 === p.e164) !== i);
+  if (dup) throw badInput(`${where}: ${dup.e164} is given twice`, 'input.phones');
+  const timeZone = raw.timeZone ? assertTimeZone(raw.timeZone, `${where} time zone`) : zoneForRegion(phones[0]!.region);
+  return { name, phones, timeZone, clientId: raw.clientId?.trim() || null, fields: raw.fields };
+}
+
+function rowError(line: number, err: unknown): CsvRowError {
+  if (!(err instanceof DialerError)) throw err;
+  const { code, field } = err.extensions as { code: string; field?: string };
+  let rowCode = code;
+  if (code === 'BAD_USER_INPUT') {
+    rowCode = field?.includes('phone') ? 'INVALID_PHONE' : field?.includes('time zone') ? 'INVALID_TIME_ZONE' : 'INVALID_ROW';
+  }
+  return { line, code: rowCode, reason: err.message.replace(/^line \d+:? ?/, '') };
+}

@@ -1,0 +1,60 @@
+import { parse } from 'csv-parse/sync';
+import { badInput } from '../../errors.js';
+
+/** A parsed CSV data row with its line number in the file (header = line 1). */
+export interface CsvRow {
+  line: number;
+  name: string;
+  phones: string[];
+  timeZone?: string;
+  clientId?: string;
+  fields: Record<string, string>;
+}
+
+export const MAX_CSV_ROWS = 100_000;
+const PHONE_COLUMN = /^(phone|phones|number|mobile|phone_?\d+)$/;
+const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Parses contact CSV text. Whole-file problems (unreadable CSV, no header, no name or phone
+ * column, too many rows) throw BAD_USER_INPUT; row-level problems are left to the importer.
+ */
+export function parseContactCsv(text: string): CsvRow[] {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
+  } catch (err) {
+    throw badInput(`CSV could not be read: ${(err as Error).message}`, 'input.csv');
+  }
+  if (!records.length) throw badInput('CSV is empty: expected a header row and data rows', 'input.csv');
+  const header = records[0]!.record.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const nameIdx = header.findIndex((h) => h === 'name' || h === 'full_name');
+  const phoneIdx = header.map((h, i) => (PHONE_COLUMN.test(h) ? i : -1)).filter((i) => i >= 0);
+  if (nameIdx < 0) throw badInput('CSV header has no "name" column', 'input.csv');
+  if (!phoneIdx.length) throw badInput('CSV header has no "phone" column (phone, phones, phone1..phoneN)', 'input.csv');
+  const tzIdx = header.findIndex((h) => h === 'time_zone' || h === 'timezone' || h === 'tz');
+  const clientIdx = header.findIndex((h) => h === 'client_id' || h === 'clientid');
+  const known = new Set([nameIdx, tzIdx, clientIdx, ...phoneIdx]);
+  const fieldCols = header.map((h, i) => ({ h, i })).filter(({ i }) => !known.has(i));
+  for (const { h } of fieldCols) {
+    if (!FIELD_KEY.test(h)) throw badInput(`CSV column "${h}" is not a usable field name (letters, digits, _)`, 'input.csv');
+  }
+  const dupes = header.filter((h, i) => header.indexOf(h) !== i);
+  if (dupes.length) throw badInput(`CSV header repeats column "${dupes[0]}"`, 'input.csv');
+  if (records.length - 1 > MAX_CSV_ROWS) {
+    throw badInput(`CSV has ${records.length - 1} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
+  }
+  return records.slice(1).map(({ record, info }) => {
+    const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
+    const fields: Record<string, string> = {};
+    for (const { h, i } of fieldCols) if (cell(i)) fields[h] = cell(i);
+    return {
+      line: info.lines,
+      name: cell(nameIdx),
+      phones: phoneIdx.flatMap((i) => cell(i).split(/[;|]/)).map((p) => p.trim()).filter(Boolean),
+      timeZone: cell(tzIdx) || undefined,
+      clientId: cell(clientIdx) || undefined,
+      fields,
+    };
+  });
+}

@@ -1,0 +1,102 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock.js';
+import { assertId } from '../../domain/ids.js';
+import { CampaignEntity } from '../../entities/index.js';
+import { notFound } from '../../errors.js';
+import type { Scope } from '../../graphql/context.js';
+import type { Logger } from '../../logger.js';
+import { Topic, type CampaignStatsPayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { toStatsPayload } from './stats.mapper.js';
+import { StatsRepository } from './stats.repository.js';
+
+/** Coalescing window for stats pushes: many changes in a burst become one push per campaign. */
+const PUBLISH_COALESCE_MS = 25;
+
+/** Live per-campaign counters: read, subscribe, and publish after each committed change. */
+export class StatsService {
+  private readonly pending = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubSub: DialerPubSub,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async campaignStats(scope: Scope, campaignId: string): Promise<CampaignStatsPayload> {
+    const id = await this.requireCampaign(scope, campaignId);
+    const rows = await new StatsRepository(scope.em).counts(scope.actor.organizationId, [id]);
+    return toStatsPayload(scope.actor.organizationId, id, rows, this.clock.now());
+  }
+
+  /** Counts for many campaigns of the actor's organisation in one query. */
+  async countsFor(scope: Scope, campaignIds: string[]): Promise<Map<string, CampaignStatsPayload>> {
+    const rows = await new StatsRepository(scope.em).counts(scope.actor.organizationId, campaignIds);
+    const now = this.clock.now();
+    return new Map(campaignIds.map((id) => [id, toStatsPayload(scope.actor.organizationId, id, rows, now)]));
+  }
+
+  /**
+   * The current counts first (so a client that (re)subscribes is in sync at once), then every
+   * change. Access is checked before anything is sent.
+   */
+  async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignStatsPayload>> {
+    const id = await this.requireCampaign(scope, campaignId);
+    const events = this.pubSub.subscribe(Topic.CAMPAIGN_STATS_CHANGED, id);
+    const first = await this.campaignStats(scope, id);
+    const org = scope.actor.organizationId;
+    async function* stream(): AsyncGenerator<CampaignStatsPayload> {
+      yield first;
+      for await (const payload of events) {
+        if (payload.organizationId === org && payload.updatedAt >= first.updatedAt) yield payload;
+      }
+    }
+    return stream();
+  }
+
+  /** Schedules a push of fresh counts for a campaign; call after the transaction commits. */
+  publish(organizationId: string, campaignId: string): void {
+    this.pending.set(campaignId, organizationId);
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }, PUBLISH_COALESCE_MS);
+  }
+
+  /** Waits until every scheduled push has gone out (used at shutdown). */
+  async drain(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.flushing = this.flushing.then(() => this.flush());
+    }
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = [...this.pending];
+    this.pending.clear();
+    if (!batch.length) return;
+    try {
+      const em = this.orm.em.fork();
+      const byOrg = new Map<string, string[]>();
+      for (const [campaignId, org] of batch) byOrg.set(org, [...(byOrg.get(org) ?? []), campaignId]);
+      const now = this.clock.now();
+      for (const [org, ids] of byOrg) {
+        const rows = await new StatsRepository(em).counts(org, ids);
+        for (const id of ids) this.pubSub.publish(Topic.CAMPAIGN_STATS_CHANGED, id, toStatsPayload(org, id, rows, now));
+      }
+    } catch (err) {
+      this.log.error({ err }, 'publishing campaign stats failed');
+    }
+  }
+
+  private async requireCampaign(scope: Scope, campaignId: string): Promise<string> {
+    const id = assertId(campaignId, 'campaign');
+    const found = await scope.em.findOne(CampaignEntity, { id, organization: scope.actor.organizationId }, { fields: ['id'] });
+    if (!found) throw notFound('campaign', campaignId);
+    return id;
+  }
+}

@@ -1,0 +1,34 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Role } from '../../auth/actor.js';
+
+registerEnumType(Role, { name: 'Role', description: 'ADMIN and SUPERVISOR manage campaigns; AGENT takes calls' });
+
+@ObjectType()
+export class User {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  email!: string;
+
+  @Field(() => Role)
+  role!: Role;
+
+  @Field(() => ID, { nullable: true, description: 'Agent profile, when this user also takes calls' })
+  agentId!: string | null;
+}
+
+@ObjectType({ description: 'The acting user and organisation' })
+export class Viewer {
+  @Field(() => User)
+  user!: User;
+
+  @Field(() => ID)
+  organizationId!: string;
+
+  @Field(() => String)
+  organizationName!: string;
+}

@@ -1,0 +1,54 @@
+import { createPubSub, type PubSub as YogaPubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+
+/** JSON-safe snapshot of one campaign's number counters (ISO strings, no Dates). */
+export interface CampaignStatsPayload {
+  campaignId: string;
+  organizationId: string;
+  counts: Record<string, number>;
+  reasons: { state: string; reason: string; count: number }[];
+  total: number;
+  updatedAt: string;
+}
+
+/** Every topic and the arguments published on it; the second element is the payload. */
+export interface TopicPayloads {
+  /** Keyed by campaign id. */
+  CAMPAIGN_STATS_CHANGED: [campaignId: string, payload: CampaignStatsPayload];
+  [key: string]: [string, unknown] | [unknown];
+}
+export const Topic = { CAMPAIGN_STATS_CHANGED: 'CAMPAIGN_STATS_CHANGED' } as const;
+
+export type DialerPubSub = YogaPubSub<TopicPayloads>;
+
+export interface PubSubHandle {
+  pubSub: DialerPubSub;
+  /** "redis" when events cross instances through Redis, "memory" when in-process. */
+  kind: 'redis' | 'memory';
+  close(): Promise<void>;
+}
+
+/**
+ * In-process pubsub without a URL; with one, Redis with separate publish and subscribe
+ * connections (a subscribed ioredis connection cannot publish).
+ */
+export async function createDialerPubSub(redisUrl: string | undefined, log: Logger): Promise<PubSubHandle> {
+  if (!redisUrl) return { pubSub: createPubSub<TopicPayloads>(), kind: 'memory', close: async () => undefined };
+  const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
+  const publishClient = new Redis(redisUrl, options);
+  const subscribeClient = new Redis(redisUrl, options);
+  for (const [name, c] of [['publish', publishClient], ['subscribe', subscribeClient]] as const) {
+    c.on('error', (err) => log.warn({ err: err.message, connection: name }, 'redis error'));
+  }
+  await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  return {
+    pubSub: createPubSub<TopicPayloads>({ eventTarget }),
+    kind: 'redis',
+    close: async () => {
+      await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    },
+  };
+}
