@@ -125,6 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     schema,
     validationRules,
     introspection: true,
+    stopOnTerminationSignals: false, // main.ts owns shutdown; two handlers race and hang
     includeStacktraceInErrorResponses: !config.production,
     formatError,
     plugins: [
@@ -174,13 +175,17 @@ export async function createApp(options: AppOptions): Promise<App> {
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await scheduler.stop();
-      await apollo.stop(); // drains HTTP and disposes the WebSocket server
-      wsServer.close();
-      await stats.drain();
-      await pubsub.close();
-      await orm.close(true);
-      await embedded?.stop();
+      const step = async (name: string, fn: () => Promise<unknown> | unknown) => {
+        const t = Date.now();
+        await fn();
+        log.debug({ step: name, ms: Date.now() - t }, 'shutdown step done');
+      };
+      await step('scheduler', () => scheduler.stop());
+      await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
+      await step('stats', () => stats.drain());
+      await step('pubsub', () => pubsub.close());
+      await step('orm', () => orm.close(true));
+      await step('database', () => embedded?.stop());
     })());
 
   return {

