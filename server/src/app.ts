@@ -3,7 +3,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, specifiedRules, validate, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,8 @@ import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { CampaignScheduler } from './engine/campaign-scheduler.js';
-import { DialerError, ErrorCode } from './errors.js';
+import { DialerError } from './errors.js';
+import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { depthLimitRule, queryLengthError } from './graphql/limits.js';
 import { buildDialerSchema, type Services } from './graphql/schema.js';
@@ -52,7 +53,6 @@ export interface App {
 }
 
 const USER_HEADER = 'x-dialer-user';
-const EXPOSED_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
 
 /** Starts the whole server: database, migrations, pubsub, services, GraphQL over HTTP and WebSockets. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -83,13 +83,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const schema = await buildDialerSchema(services, pubsub.pubSub);
   const validationRules = [depthLimitRule(config.maxQueryDepth)];
 
-  const formatError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = String(formatted.extensions?.code ?? '');
-    if (EXPOSED_CODES.has(code)) return formatted;
-    log.error({ err: (error as { originalError?: unknown })?.originalError ?? error }, 'unexpected error in resolver');
-    if (!config.production) return formatted;
-    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
-  };
+  const formatError = createFormatError(log, config.production);
 
   const app = express();
   const httpServer: Server = createServer(app);

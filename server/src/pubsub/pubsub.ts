@@ -43,6 +43,11 @@ export async function createDialerPubSub(redisUrl: string | undefined, log: Logg
     c.on('error', (err) => log.warn({ err: err.message, connection: name }, 'redis error'));
   }
   await Promise.all([publishClient.connect(), subscribeClient.connect()]);
+  // The yoga event target fires subscribe/unsubscribe/publish without handling rejection: a
+  // Redis outage or a subscription ending after shutdown must be logged, not crash the process.
+  guard(subscribeClient, 'subscribe', log);
+  guard(subscribeClient, 'unsubscribe', log);
+  guard(publishClient, 'publish', log);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
     pubSub: createPubSub<TopicPayloads>({ eventTarget }),
@@ -51,4 +56,12 @@ export async function createDialerPubSub(redisUrl: string | undefined, log: Logg
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
     },
   };
+}
+
+function guard(client: Redis, method: 'subscribe' | 'unsubscribe' | 'publish', log: Logger): void {
+  const original = (client[method] as (...args: unknown[]) => Promise<unknown>).bind(client);
+  (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) =>
+    original(...args).catch((err: Error) => {
+      log.warn({ err: err.message, command: method }, 'redis command failed');
+    });
 }

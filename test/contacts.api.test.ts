@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './helpers/app.js';
+import { sql } from './helpers/db.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(() => app?.dispose());
+
+const CREATE = `mutation($i: CreateContactInput!) { createContact(input: $i) { id name timeZone phones { e164 region position } fields { key value } } }`;
+const IMPORT = `mutation($i: ImportContactsCsvInput!) { importContactsCsv(input: $i) { rows created matched addedToList errors { line code reason } } }`;
+const count = async (table: string) => Number((await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from ${table}`))[0]!.n);
+
+describe('contacts', () => {
+  it('normalises numbers to E.164 and derives the zone from the first number', async () => {
+    const r = await app.gql(CREATE, {
+      i: { name: 'Asha', phones: ['098765 43210', '+977 980-1234567'], defaultRegion: 'IN', fields: [{ key: 'order_id', value: 'A-1' }] },
+    });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.createContact).toMatchObject({
+      timeZone: 'Asia/Kolkata',
+      phones: [{ e164: '+919876543210', region: 'IN', position: 0 }, { e164: '+9779801234567', region: 'NP', position: 1 }],
+      fields: [{ key: 'order_id', value: 'A-1' }],
+    });
+  });
+
+  const bad: [string, Record<string, unknown>, string][] = [
+    ['letters in the number', { phones: ['+91 98765 ABCDE'] }, 'contains letters'],
+    ['too short', { phones: ['+91 123'] }, 'not'],
+    ['national without region', { phones: ['9876543210'] }, 'not a phone number'],
+    ['empty number', { phones: ['  '] }, 'empty'],
+    ['bad zone', { phones: ['+14155550123'], timeZone: 'Mars/Olympus' }, 'IANA'],
+    ['unknown region', { phones: ['9876543210'], defaultRegion: 'ZZ' }, 'ISO 3166'],
+    ['same number twice', { phones: ['+919876500011', '+91 98765 00011'] }, 'twice'],
+    ['no numbers', { phones: [] }, ''],
+  ];
+  it.each(bad)('refuses %s with BAD_USER_INPUT and stores nothing', async (_n, over, text) => {
+    const before = [await count('contact'), await count('phone_number')];
+    const r = await app.gql(CREATE, { i: { name: 'X', ...over } });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toContain(text);
+    expect([await count('contact'), await count('phone_number')]).toEqual(before);
+  });
+
+  it('keeps numbers unique per directory after normalisation', async () => {
+    const r = await app.gql(CREATE, { i: { name: 'Copy', phones: ['+91-98765-43210'] } });
+    expect(r.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+});
+
+describe('CSV import', () => {
+  it('imports good rows, reports each bad row with its line, and reuses contacts that already own a number', async () => {
+    const list = (await app.gql(`mutation { createContactList(name: "CSV list") { id } }`)).data.createContactList.id;
+    const csv = [
+      'name,phone,time_zone,order_id',
+      'Ravi,+919811111111,,O-1', // 2 good
+      'Meera,+91 98111 1111x,,O-2', // 3 letters
+      ',+919811111112,,O-3', // 4 no name
+      'John,+12125550100,America/Los_Angeles,O-4', // 5 good, explicit zone
+      'Dup,+919811111111,,O-5', // 6 repeats line 2
+      'Zone,+919811111113,Moon/Base,O-6', // 7 bad zone
+      'Asha again,+919876543210,,O-7', // 8 existing contact -> matched
+      '"Multi, Line",+447911123456;+447911123457,,O-8', // 9 good, two numbers
+      'Short,+9112,,O-9', // 10 invalid
+    ].join('\n');
+    const before = await count('contact');
+    const r = await app.gql(IMPORT, { i: { csv, listId: list } });
+    expect(r.errors).toBeUndefined();
+    const res = r.data.importContactsCsv;
+    expect(res).toMatchObject({ rows: 9, created: 3, matched: 1, addedToList: 4 });
+    expect(res.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
+      [3, 'INVALID_PHONE'],
+      [4, 'INVALID_ROW'],
+      [6, 'DUPLICATE'],
+      [7, 'INVALID_TIME_ZONE'],
+      [10, 'INVALID_PHONE'],
+    ]);
+    expect(res.errors[2].reason).toContain('line 2');
+    expect(await count('contact')).toBe(before + 3);
+    const john = await app.gql(`query { contacts(search: "John") { items { timeZone fields { key value } } } }`);
+    expect(john.data.contacts.items[0]).toEqual({ timeZone: 'America/Los_Angeles', fields: [{ key: 'order_id', value: 'O-4' }] });
+    // importing the same file again makes no duplicates
+    const again = await app.gql(IMPORT, { i: { csv, listId: list } });
+    expect(again.data.importContactsCsv).toMatchObject({ created: 0, matched: 4 });
+    expect(await count('contact')).toBe(before + 3);
+  });
+
+  it.each([
+    ['no header columns it needs', 'foo,bar\n1,2', 'no "name" column'],
+    ['an unterminated quote', 'name,phone\n"Ravi,+919811111111', 'could not be read'],
+    ['an empty file', '', 'empty'],
+  ])('refuses a file with %s and imports nothing', async (_n, csv, text) => {
+    const before = await count('contact');
+    const r = await app.gql(IMPORT, { i: { csv } });
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toContain(text);
+    expect(await count('contact')).toBe(before);
+  });
+
+  it('refuses an unknown list and imports nothing', async () => {
+    const before = await count('contact');
+    const r = await app.gql(IMPORT, { i: { csv: 'name,phone\nNew,+919822222222', listId: '00000000-0000-4000-8000-000000000000' } });
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await count('contact')).toBe(before);
+  });
+});
+
+describe('agents and groups', () => {
+  it('creates agents and groups, changes membership, refuses unknown ids', async () => {
+    const a = await app.gql(`mutation { createAgent(input: { name: "Priya", phone: "+919700000001" }) { id state timeZone } }`);
+    expect(a.data.createAgent).toMatchObject({ state: 'OFFLINE', timeZone: 'Asia/Kolkata' });
+    const g = await app.gql(`mutation($a: [ID!]!) { createAgentGroup(input: { name: "Floor", agentIds: $a }) { id memberCount } }`, { a: [a.data.createAgent.id] });
+    expect(g.data.createAgentGroup.memberCount).toBe(1);
+    const rm = await app.gql(`mutation($g: ID!, $a: [ID!]!) { changeGroupMembers(groupId: $g, removeAgentIds: $a) { memberCount } }`, { g: g.data.createAgentGroup.id, a: [a.data.createAgent.id] });
+    expect(rm.data.changeGroupMembers.memberCount).toBe(0);
+    const unknown = await app.gql(`mutation($g: ID!) { changeGroupMembers(groupId: $g, addAgentIds: ["00000000-0000-4000-8000-000000000000"]) { memberCount } }`, { g: g.data.createAgentGroup.id });
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const badPhone = await app.gql(`mutation { createAgent(input: { name: "X", phone: "12" }) { id } }`);
+    expect(badPhone.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});

@@ -1,0 +1,122 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp, type App } from '../../server/src/app.js';
+import type { Clock } from '../../server/src/clock.js';
+import { loadConfig } from '../../server/src/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { createTestDatabase } from './db.js';
+
+export interface TestApp extends App {
+  databaseUrl: string;
+  /** POST a GraphQL document over real HTTP; `user` sets the x-dialer-user header. */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, user?: string): Promise<GqlResult<T>>;
+  /** A graphql-ws client on real WebSockets. */
+  ws(user?: string): Client;
+  dispose(): Promise<void>;
+}
+
+export interface GqlResult<T> {
+  data: T | null;
+  errors?: { message: string; extensions?: { code?: string; field?: string; [k: string]: unknown } }[];
+  status: number;
+}
+
+export interface TestAppOptions {
+  clock?: Clock;
+  redisUrl?: string;
+  /** Reuse a database (second instance); otherwise a fresh one is created and dropped. */
+  databaseUrl?: string;
+  demoSeed?: boolean;
+  maxQueryDepth?: number;
+}
+
+/** Starts the real server on a free port against real PostgreSQL (and Redis when asked). */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.databaseUrl ? undefined : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? db!.url;
+  const app = await createApp({
+    config: {
+      ...loadConfig({}),
+      port: 0,
+      host: '127.0.0.1',
+      databaseUrl,
+      redisUrl: options.redisUrl,
+      demoSeed: options.demoSeed ?? false,
+      maxQueryDepth: options.maxQueryDepth ?? 10,
+    },
+    clock: options.clock,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    scheduler: false,
+  });
+  const clients: Client[] = [];
+  return {
+    ...app,
+    databaseUrl,
+    async gql(query, variables, user) {
+      const res = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(user ? { 'x-dialer-user': user } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as GqlResult<any>;
+      return { ...body, data: body.data ?? null, status: res.status };
+    },
+    ws(user) {
+      const client = createClient({
+        url: app.wsUrl,
+        webSocketImpl: WebSocket,
+        connectionParams: user ? { user } : {},
+        retryAttempts: 0,
+        lazy: true,
+      });
+      clients.push(client);
+      return client;
+    },
+    async dispose() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.close();
+      await db?.drop();
+    },
+  };
+}
+
+/** Collects values pushed on a subscription into an array, with a waiter for the next one. */
+export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown>) {
+  const values: T[] = [];
+  const errors: unknown[] = [];
+  const waiters: { pred: (v: T) => boolean; resolve: (v: T) => void }[] = [];
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    {
+      next: (msg) => {
+        if (msg.errors) errors.push(msg.errors);
+        if (!msg.data) return;
+        const v = msg.data as T;
+        values.push(v);
+        for (const w of [...waiters]) {
+          if (w.pred(v)) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(v);
+          }
+        }
+      },
+      // a socket closed by the server arrives as a CloseEvent: keep its code and reason
+      error: (e) => errors.push(e && typeof e === 'object' && 'code' in e ? { code: (e as CloseEvent).code, reason: (e as CloseEvent).reason } : e),
+      complete: () => undefined,
+    },
+  );
+  return {
+    values,
+    errors,
+    unsubscribe,
+    /** Resolves with the first value (already received or future) matching `pred`. */
+    waitFor(pred: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
+      const hit = values.find(pred);
+      if (hit) return Promise.resolve(hit);
+      return new Promise<T>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no matching value within ${timeoutMs} ms; got ${JSON.stringify(values)} errors ${JSON.stringify(errors)}`)), timeoutMs);
+        waiters.push({ pred, resolve: (v) => { clearTimeout(t); resolve(v); } });
+      });
+    },
+  };
+}
