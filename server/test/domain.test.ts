@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { resolveAttemptPolicy } from '../src/domain/attempt-policy.js';
+import { CAMPAIGN_STATUSES, legalCampaignActions, nextCampaignStatus, type CampaignAction, type CampaignStatus } from '../src/domain/campaign-lifecycle.js';
+import { resolveCallingWindow, resolveCampaignSchedule } from '../src/domain/campaign-rules.js';
+import { normalisePhone } from '../src/domain/phone.js';
+import { zoneForRegion } from '../src/domain/time-zone.js';
+import { parseContactCsv } from '../src/modules/contact/csv.js';
+import { DialerError } from '../src/errors.js';
+
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return (e as DialerError).extensions.code;
+  }
+  return 'OK';
+};
+
+describe('campaign lifecycle (seed 004)', () => {
+  const table: [CampaignStatus, CampaignAction, CampaignStatus | 'ILLEGAL'][] = [
+    ['SCHEDULED', 'pause', 'ILLEGAL'],
+    ['SCHEDULED', 'resume', 'ILLEGAL'],
+    ['SCHEDULED', 'complete', 'ILLEGAL'],
+    ['SCHEDULED', 'archive', 'ARCHIVED'],
+    ['RUNNING', 'pause', 'PAUSED'],
+    ['RUNNING', 'resume', 'ILLEGAL'],
+    ['RUNNING', 'complete', 'ILLEGAL'],
+    ['RUNNING', 'archive', 'ILLEGAL'],
+    ['PAUSED', 'pause', 'ILLEGAL'],
+    ['PAUSED', 'resume', 'RUNNING'],
+    ['PAUSED', 'complete', 'COMPLETED'],
+    ['PAUSED', 'archive', 'ILLEGAL'],
+    ['COMPLETED', 'pause', 'ILLEGAL'],
+    ['COMPLETED', 'resume', 'ILLEGAL'],
+    ['COMPLETED', 'complete', 'ILLEGAL'],
+    ['COMPLETED', 'archive', 'ARCHIVED'],
+    ['ARCHIVED', 'pause', 'ILLEGAL'],
+    ['ARCHIVED', 'resume', 'ILLEGAL'],
+    ['ARCHIVED', 'complete', 'ILLEGAL'],
+    ['ARCHIVED', 'archive', 'ILLEGAL'],
+  ];
+  it.each(table)('%s + %s -> %s', (from, action, to) => {
+    if (to === 'ILLEGAL') expect(code(() => nextCampaignStatus(from, action))).toBe('ILLEGAL_TRANSITION');
+    else expect(nextCampaignStatus(from, action)).toBe(to);
+  });
+  it('offers exactly the legal actions', () => {
+    for (const s of CAMPAIGN_STATUSES) {
+      expect(legalCampaignActions(s)).toEqual(table.filter(([f, , t]) => f === s && t !== 'ILLEGAL').map(([, a]) => a));
+    }
+  });
+});
+
+describe('campaign schedule', () => {
+  const now = new Date('2026-03-01T00:00:00Z');
+  const at = (ms: number) => new Date(now.getTime() + ms);
+  it.each([
+    ['defaults', {}, 'OK'],
+    ['end exactly 2 min after start', { endsAt: at(120_000) }, 'OK'],
+    ['end 1:59 after start', { endsAt: at(119_000) }, 'BAD_USER_INPUT'],
+    ['end exactly 30 days after start', { endsAt: at(30 * 86_400_000) }, 'OK'],
+    ['end 30 days + 1 s', { endsAt: at(30 * 86_400_000 + 1000) }, 'BAD_USER_INPUT'],
+    ['start 30 s ago (clock skew)', { startsAt: at(-30_000) }, 'OK'],
+    ['start 2 min ago', { startsAt: at(-120_000) }, 'BAD_USER_INPUT'],
+    ['invalid date', { startsAt: new Date('nope') }, 'BAD_USER_INPUT'],
+  ])('%s -> %s', (_n, input, expected) => {
+    expect(code(() => resolveCampaignSchedule({ infinite: false, ...input }, now))).toBe(expected);
+  });
+  it('defaults end to start + 30 days; infinite has none', () => {
+    expect(resolveCampaignSchedule({ infinite: false }, now).endsAt).toEqual(at(30 * 86_400_000));
+    expect(resolveCampaignSchedule({ infinite: true }, now).endsAt).toBeNull();
+  });
+  it.each([
+    ['09:00', '21:00', 'OK'],
+    ['00:00', '23:59', 'OK'],
+    ['21:00', '09:00', 'BAD_USER_INPUT'],
+    ['10:00', '10:00', 'BAD_USER_INPUT'],
+    ['24:00', '10:00', 'BAD_USER_INPUT'],
+    ['9:00', '21:00', 'BAD_USER_INPUT'],
+  ])('window %s-%s -> %s', (s, e, expected) => {
+    expect(code(() => resolveCallingWindow(s, e))).toBe(expected);
+  });
+});
+
+describe('attempt policy', () => {
+  it.each([
+    [{ retries: 3 }, 'OK'],
+    [{ retries: 4 }, 'BAD_USER_INPUT'],
+    [{ retries: 1, retryOn: [] }, 'BAD_USER_INPUT'],
+    [{ retryOn: ['BUSY', 'BUSY'] }, 'BAD_USER_INPUT'],
+    [{ retrySchedule: [5, 15, 60] }, 'OK'],
+    [{ retrySchedule: [5, 15, 60], retries: 1 }, 'BAD_USER_INPUT'],
+    [{ retrySchedule: [] }, 'BAD_USER_INPUT'],
+    [{ retrySchedule: [1, 2, 3, 4, 5] }, 'BAD_USER_INPUT'],
+    [{ agentMaxAttempts: 0 }, 'BAD_USER_INPUT'],
+    [{ retryIntervalMinutes: 0 }, 'BAD_USER_INPUT'],
+  ] as [Record<string, unknown>, string][])('%j -> %s', (input, expected) => {
+    expect(code(() => resolveAttemptPolicy(input))).toBe(expected);
+  });
+});
+
+describe('phone numbers and zones', () => {
+  it.each([
+    ['+91 98765 43210', undefined, '+919876543210'],
+    ['098765 43210', 'IN', '+919876543210'],
+    ['(415) 555-0132', 'US', '+14155550132'],
+    ['+44 20 7946 0958', undefined, '+442079460958'],
+  ])('%s (%s) -> %s', (raw, region, e164) => {
+    expect(normalisePhone(raw, 'p', region).e164).toBe(e164);
+  });
+  it.each(['abc', '+91 12', '', '+999 1234567', '9876543210'])('refuses %j', (raw) => {
+    expect(code(() => normalisePhone(raw, 'p'))).toBe('BAD_USER_INPUT');
+  });
+  it('derives zones incl. +05:30 and +05:45 regions', () => {
+    expect(zoneForRegion('IN')).toBe('Asia/Kolkata');
+    expect(zoneForRegion('NP')).toBe('Asia/Kathmandu');
+    expect(zoneForRegion(undefined)).toBe('UTC');
+  });
+});
+
+describe('contact CSV parsing', () => {
+  it('reads phones from several columns and keeps physical line numbers across quoted newlines', () => {
+    const rows = parseContactCsv('Name,Phone 1,Phone2,City\n"A\nB",+911,+912,X\nC,+913,,Y\n');
+    expect(rows.map((r) => [r.line, r.name, r.phones, r.fields])).toEqual([
+      [3, 'A\nB', ['+911', '+912'], { city: 'X' }],
+      [4, 'C', ['+913'], { city: 'Y' }],
+    ]);
+  });
+  it.each([
+    ['name,phone,name\nA,1,B', 'repeats column'],
+    ['name,phone,bad key!\nA,1,x', 'usable field name'],
+    ['phone\n1', 'no "name" column'],
+  ])('refuses %j', (csv, text) => {
+    expect(() => parseContactCsv(csv)).toThrow(text);
+  });
+});

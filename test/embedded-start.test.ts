@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-'));
+chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
+const pgPort = 55_000 + Math.floor(Math.random() * 2000);
+
+/** Runs the real entry point with no DATABASE_URL and no REDIS_URL, as `npm start` does. */
+function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
+    child.stdout!.on('data', () => {
+      const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]!, output: () => out });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
+async function query(url: string, q: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+  return (await res.json()) as { data: any };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('npm start defaults', () => {
+  it('starts an embedded PostgreSQL with demo data, answers GraphQL, shuts down on SIGTERM, and keeps data across restarts', async () => {
+    const t0 = Date.now();
+    const first = await startServer();
+    const coldMs = Date.now() - t0;
+    const r = await query(first.url, '{ campaigns { totalCount items { name status } } contacts { totalCount } agents { id } }');
+    expect(r.data.campaigns.totalCount).toBe(3);
+    expect(r.data.contacts.totalCount).toBeGreaterThan(100);
+    expect(r.data.agents.length).toBe(8);
+    expect(await stop(first.child)).toBe(0);
+    expect(first.output()).toContain('shutdown complete');
+
+    const second = await startServer();
+    const again = await query(second.url, '{ campaigns { totalCount } contacts { totalCount } }');
+    expect(again.data.campaigns.totalCount).toBe(3); // same data, not seeded twice
+    expect(again.data.contacts.totalCount).toBe(r.data.contacts.totalCount);
+    expect(await stop(second.child)).toBe(0);
+    console.log(JSON.stringify({ embeddedColdStartMs: coldMs }));
+  }, 150_000);
+});
