@@ -101,7 +101,7 @@ export function subscribe<T>(client: Client, query: string, variables: Record<st
         }
       },
       // a socket closed by the server arrives as a CloseEvent: keep its code and reason
-      error: (e) => errors.push(e && typeof e === 'object' && 'code' in e ? { code: (e as { code: number }).code, reason: (e as { reason: string }).reason } : e),
+      error: (e) => errors.push(e && typeof e === 'object' && 'code' in e ? { code: (e as { code: number }).code, reason: (e as unknown as { reason: string }).reason } : e),
       complete: () => undefined,
     },
   );
