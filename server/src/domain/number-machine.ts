@@ -1,0 +1,210 @@
+import type { AttemptPolicy } from './attempt-policy.js';
+import type { DialMode, RetryStatus } from './campaign-options.js';
+import { MINUTE_MS } from './campaign-rules.js';
+import { FINAL_STATES, NumberReason, NumberState } from './number-state.js';
+
+/** What the machine needs to know about one number. */
+export interface NumberSnapshot {
+  state: NumberState;
+  reason: NumberReason | null;
+  agentAttempts: number;
+  customerAttempts: number;
+  dialCount: number;
+  addedAt: Date;
+  nextAttemptAt: Date | null;
+  /** Flow variables set during or right after the call (seed 000). */
+  rescheduleAgentCall: boolean;
+  rescheduleCustomerCall: boolean;
+}
+
+/** How one leg ended. */
+export type LegOutcome = 'ANSWERED' | 'NO_ANSWER' | 'BUSY' | 'FAILED';
+
+/** Everything that can happen to a number. */
+export type NumberEvent =
+  /** The dialler claimed it for a call (attempt row written, call about to be placed). */
+  | { type: 'CLAIM' }
+  /**
+   * An attempt finished. `agent` is the agent leg's outcome in AGENT_FIRST_FLOW (absent in modes
+   * where the agent is already connected); `customer` is absent when the agent never connected.
+   * `abandoned`: the customer answered but no agent was free within 2 s (predictive).
+   * `machine`: an answering machine was detected. `invalid`: the network says the number does not exist.
+   */
+  | {
+      type: 'ATTEMPT_FINISHED';
+      agent?: LegOutcome;
+      customer?: LegOutcome;
+      abandoned?: boolean;
+      machine?: boolean;
+      invalid?: boolean;
+    }
+  /** The pre-dial guards refused it. */
+  | { type: 'GUARD_REFUSED'; guard: 'DND' | 'BALANCE' }
+  /** The campaign was completed (by a user, its end time or the 30-day limit). */
+  | { type: 'CAMPAIGN_COMPLETED' }
+  /** Removed by a rule or a suppression entry. */
+  | { type: 'CANCELLED' }
+  /** A preview followup not launched within 5 minutes of its time. */
+  | { type: 'EXPIRED' }
+  /** A crash left the number IN_PROGRESS with no call behind it: put it back without using an attempt. */
+  | { type: 'RECOVERED' };
+
+export interface MachineContext {
+  mode: DialMode;
+  policy: AttemptPolicy;
+  now: Date;
+  /** The campaign is COMPLETED (calls in flight finish, nothing is rescheduled). */
+  campaignCompleted: boolean;
+}
+
+export interface Transition {
+  state: NumberState;
+  reason: NumberReason | null;
+  agentAttempts: number;
+  customerAttempts: number;
+  dialCount: number;
+  nextAttemptAt: Date | null;
+  /** Flow variables are consumed by the attempt they applied to. */
+  rescheduleAgentCall: boolean;
+  rescheduleCustomerCall: boolean;
+}
+
+export class IllegalNumberTransition extends Error {
+  readonly code = 'ILLEGAL_NUMBER_TRANSITION';
+  constructor(from: NumberState, event: NumberEvent['type']) {
+    super(`number in ${from} cannot take ${event}`);
+  }
+}
+
+const LIVE: ReadonlySet<NumberState> = new Set([NumberState.IN_PROGRESS, NumberState.RETRYING]);
+const WAITING: ReadonlySet<NumberState> = new Set([NumberState.SCHEDULED, NumberState.RETRY]);
+
+function keep(n: NumberSnapshot): Transition {
+  return {
+    state: n.state,
+    reason: n.reason,
+    agentAttempts: n.agentAttempts,
+    customerAttempts: n.customerAttempts,
+    dialCount: n.dialCount,
+    nextAttemptAt: n.nextAttemptAt,
+    rescheduleAgentCall: n.rescheduleAgentCall,
+    rescheduleCustomerCall: n.rescheduleCustomerCall,
+  };
+}
+
+/** When the next customer attempt is due: the retry schedule (from when the number was added) or now + interval. */
+export function nextCustomerAttemptAt(policy: AttemptPolicy, addedAt: Date, customerAttempts: number, now: Date): Date {
+  const offset = policy.retrySchedule?.[customerAttempts];
+  if (offset !== undefined) return new Date(Math.max(now.getTime(), addedAt.getTime() + offset * MINUTE_MS));
+  return new Date(now.getTime() + policy.retryIntervalMinutes * MINUTE_MS);
+}
+
+/** Maximum customer attempts: the first plus the retries. */
+export function customerAttemptCap(policy: AttemptPolicy): number {
+  return policy.retries + 1;
+}
+
+/**
+ * The one function through which a number changes state. Pure: the caller persists the result
+ * (and its counters) in one transaction.
+ */
+export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Transition {
+  const out = keep(n);
+  switch (event.type) {
+    case 'CLAIM': {
+      if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      out.state = n.state === NumberState.RETRY ? NumberState.RETRYING : NumberState.IN_PROGRESS;
+      out.dialCount = n.dialCount + 1;
+      out.nextAttemptAt = null;
+      return out;
+    }
+    case 'RECOVERED': {
+      if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      out.state = n.state === NumberState.RETRYING ? NumberState.RETRY : NumberState.SCHEDULED;
+      out.nextAttemptAt = n.state === NumberState.RETRYING ? ctx.now : null;
+      out.dialCount = Math.max(0, n.dialCount - 1);
+      return out;
+    }
+    case 'GUARD_REFUSED': {
+      if (!WAITING.has(n.state) && !LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      out.state = event.guard === 'DND' ? NumberState.FAILED_DND : NumberState.FAILED_BALANCE;
+      out.reason = event.guard === 'DND' ? NumberReason.SUPPRESSED : null;
+      out.nextAttemptAt = null;
+      return out;
+    }
+    case 'CAMPAIGN_COMPLETED': {
+      if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return { ...out, state: NumberState.FAILED_NO_ATTEMPT, reason: NumberReason.CAMPAIGN_COMPLETED, nextAttemptAt: null };
+    }
+    case 'CANCELLED': {
+      if (FINAL_STATES.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return { ...out, state: NumberState.CANCELLED, reason: NumberReason.SUPPRESSED, nextAttemptAt: null };
+    }
+    case 'EXPIRED': {
+      if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return { ...out, state: NumberState.EXPIRED, reason: null, nextAttemptAt: null };
+    }
+    case 'ATTEMPT_FINISHED':
+      if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return finishAttempt(n, event, ctx, out);
+  }
+}
+
+function finishAttempt(
+  n: NumberSnapshot,
+  e: Extract<NumberEvent, { type: 'ATTEMPT_FINISHED' }>,
+  ctx: MachineContext,
+  out: Transition,
+): Transition {
+  const { policy, now } = ctx;
+  const forcedAgent = n.rescheduleAgentCall;
+  const forcedCustomer = n.rescheduleCustomerCall;
+  out.rescheduleAgentCall = false;
+  out.rescheduleCustomerCall = false;
+  out.nextAttemptAt = null;
+
+  const retry = (reason: NumberReason, at: Date): Transition =>
+    ctx.campaignCompleted
+      ? { ...out, state: NumberState.FAILED_NO_ATTEMPT, reason: NumberReason.CAMPAIGN_COMPLETED }
+      : { ...out, state: NumberState.RETRY, reason, nextAttemptAt: at };
+  const fail = (state: NumberState, reason: NumberReason | null): Transition => ({ ...out, state, reason });
+
+  // Agent leg first (AGENT_FIRST_FLOW): the customer is dialled only when the agent answers (seed 000).
+  if (ctx.mode === 'AGENT_FIRST_FLOW' && e.agent !== undefined && e.agent !== 'ANSWERED') {
+    out.agentAttempts = n.agentAttempts + 1;
+    if (policy.continueOnNotConnected && !forcedAgent) return { ...out, state: NumberState.COMPLETED, reason: null };
+    if (out.agentAttempts >= policy.agentMaxAttempts) return fail(NumberState.FAILED, NumberReason.AGENT_FAILED);
+    return retry(NumberReason.AGENT_RESCHEDULED, new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS));
+  }
+
+  const customer = e.customer ?? 'FAILED';
+  out.customerAttempts = n.customerAttempts + 1;
+  const cap = customerAttemptCap(policy);
+  const customerRetry = (): Transition =>
+    out.customerAttempts >= cap
+      ? fail(NumberState.FAILED, NumberReason.CUSTOMER_FAILED)
+      : retry(NumberReason.CUSTOMER_RESCHEDULED, nextCustomerAttemptAt(policy, n.addedAt, out.customerAttempts, now));
+
+  if (e.invalid) return fail(NumberState.INVALID, NumberReason.INVALID_NUMBER);
+
+  const connected = customer === 'ANSWERED' && !e.machine && !e.abandoned;
+  if (connected) {
+    // A flow may force a reschedule although both sides talked (e.g. the OTP was not given).
+    if (forcedAgent && ctx.mode === 'AGENT_FIRST_FLOW') {
+      if (n.agentAttempts + 1 >= policy.agentMaxAttempts) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.FAILED, reason: NumberReason.AGENT_FAILED };
+      return retry(NumberReason.AGENT_RESCHEDULED, new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS));
+    }
+    if (forcedCustomer) return customerRetry();
+    return { ...out, state: NumberState.COMPLETED, reason: null };
+  }
+
+  // Abandoned by the dialler (answered, no agent in 2 s): always offered again while attempts remain.
+  if (e.abandoned) return customerRetry();
+  // Not connected: no answer, busy, failed, or a machine.
+  if (policy.continueOnNotConnected && !forcedCustomer) return { ...out, state: NumberState.COMPLETED, reason: null };
+  const status: RetryStatus = e.machine || customer === 'ANSWERED' ? 'NO_ANSWER' : customer;
+  if (!forcedCustomer && !policy.retryOn.includes(status)) {
+    return fail(NumberState.FAILED, customer === 'FAILED' ? NumberReason.UNREACHABLE : NumberReason.CUSTOMER_FAILED);
+  }
+  return customerRetry();
+}

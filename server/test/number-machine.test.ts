@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ATTEMPT_POLICY, resolveAttemptPolicy, type AttemptPolicy } from '../src/domain/attempt-policy.js';
+import type { DialMode } from '../src/domain/campaign-options.js';
+import { transition, type NumberEvent, type NumberSnapshot, type Transition } from '../src/domain/number-machine.js';
+import type { NumberState } from '../src/domain/number-state.js';
+
+const T0 = new Date('2026-11-23T10:00:00Z');
+const min = (m: number) => new Date(T0.getTime() + m * 60_000);
+
+function fresh(over: Partial<NumberSnapshot> = {}): NumberSnapshot {
+  return {
+    state: 'SCHEDULED', reason: null, agentAttempts: 0, customerAttempts: 0, dialCount: 0, addedAt: T0, nextAttemptAt: null,
+    rescheduleAgentCall: false, rescheduleCustomerCall: false, ...over,
+  };
+}
+function ctx(mode: DialMode, policy: Partial<AttemptPolicy>, now = T0, campaignCompleted = false) {
+  return { mode, policy: resolveAttemptPolicy({ ...DEFAULT_ATTEMPT_POLICY, ...policy }), now, campaignCompleted };
+}
+/** Claims the number, then finishes the attempt with `outcome`. */
+function attempt(n: NumberSnapshot, outcome: Omit<Extract<NumberEvent, { type: 'ATTEMPT_FINISHED' }>, 'type'>, c: ReturnType<typeof ctx>): Transition {
+  const claimed = transition(n, { type: 'CLAIM' }, c);
+  return transition({ ...n, ...claimed }, { type: 'ATTEMPT_FINISHED', ...outcome }, c);
+}
+const apply = (n: NumberSnapshot, t: Transition): NumberSnapshot => ({ ...n, ...t });
+
+/**
+ * Seed 000, "All About Attempts": Agent Attempts 3 x 10 min, Customer Attempts 2 x 60 min,
+ * played line by line. Each row: the path of outcomes so far, then the expected state after it.
+ */
+describe('seed 000 worked example (agent 3 x 10 min, customer 2 x 60 min)', () => {
+  const policy = { agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, retries: 1, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'] } as const;
+  const AGENT_NO = { agent: 'NO_ANSWER' } as const;
+  const CUST_NO = { agent: 'ANSWERED', customer: 'NO_ANSWER' } as const;
+  const BOTH = { agent: 'ANSWERED', customer: 'ANSWERED' } as const;
+  type Step = typeof AGENT_NO | typeof CUST_NO | typeof BOTH;
+  const rows: [string, Step[], NumberState, string | null, number, number, number | null][] = [
+    // first attempt
+    ['1: agent did not pick up -> AGENT_RESCHEDULED +10 min, 2 agent attempts left', [AGENT_NO], 'RETRY', 'AGENT_RESCHEDULED', 1, 0, 10],
+    ['1: agent picked up, customer did not -> CUSTOMER_RESCHEDULED +60 min, 1 customer attempt left', [CUST_NO], 'RETRY', 'CUSTOMER_RESCHEDULED', 0, 1, 60],
+    ['1: both picked up -> COMPLETED', [BOTH], 'COMPLETED', null, 0, 1, null],
+    // next attempt (after an agent miss)
+    ['2: agent did not pick up again -> AGENT_RESCHEDULED +10 min, 1 agent attempt left', [AGENT_NO, AGENT_NO], 'RETRY', 'AGENT_RESCHEDULED', 2, 0, 10],
+    ['2: after a customer miss, customer misses again -> CUSTOMER_FAILED, no more attempts', [CUST_NO, CUST_NO], 'FAILED', 'CUSTOMER_FAILED', 0, 2, null],
+    ['2: both picked up -> COMPLETED', [AGENT_NO, BOTH], 'COMPLETED', null, 1, 1, null],
+    // third attempt
+    ['3: agent did not pick up a third time -> AGENT_FAILED', [AGENT_NO, AGENT_NO, AGENT_NO], 'FAILED', 'AGENT_FAILED', 3, 0, null],
+    ['3: agent picked up, customer did not -> CUSTOMER_RESCHEDULED', [AGENT_NO, AGENT_NO, CUST_NO], 'RETRY', 'CUSTOMER_RESCHEDULED', 2, 1, 60],
+    ['3: both picked up -> COMPLETED', [AGENT_NO, AGENT_NO, BOTH], 'COMPLETED', null, 2, 1, null],
+  ];
+  it.each(rows)('%s', (_name, steps, state, reason, agentAttempts, customerAttempts, retryInMin) => {
+    let n = fresh();
+    let now = T0;
+    let last!: Transition;
+    for (const step of steps) {
+      last = attempt(n, step, ctx('AGENT_FIRST_FLOW', policy, now));
+      n = apply(n, last);
+      if (last.nextAttemptAt) now = last.nextAttemptAt;
+    }
+    expect({ state: last.state, reason: last.reason, agentAttempts: last.agentAttempts, customerAttempts: last.customerAttempts }).toEqual({
+      state, reason, agentAttempts, customerAttempts,
+    });
+    const startedAt = steps.length === 1 ? T0 : now.getTime() - (retryInMin ?? 0) * 60_000;
+    if (retryInMin === null) expect(last.nextAttemptAt).toBeNull();
+    else expect(last.nextAttemptAt!.getTime() - new Date(startedAt).getTime()).toBe(retryInMin * 60_000);
+    expect(last.dialCount).toBe(steps.length);
+  });
+
+  it('flow variables force a reschedule: OTP not given -> CUSTOMER_RESCHEDULED although both talked', () => {
+    const c = ctx('AGENT_FIRST_FLOW', policy);
+    const t = attempt(fresh({ rescheduleCustomerCall: true }), BOTH, c);
+    expect(t).toMatchObject({ state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: min(60), rescheduleCustomerCall: false });
+    const a = attempt(fresh({ rescheduleAgentCall: true }), BOTH, c);
+    expect(a).toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED', nextAttemptAt: min(10), rescheduleAgentCall: false });
+  });
+
+  it('"continue on not connected" completes the record unless a reschedule variable is set', () => {
+    const c = ctx('AGENT_FIRST_FLOW', { ...policy, continueOnNotConnected: true });
+    expect(attempt(fresh(), AGENT_NO, c)).toMatchObject({ state: 'COMPLETED', agentAttempts: 1 });
+    expect(attempt(fresh(), CUST_NO, c)).toMatchObject({ state: 'COMPLETED', customerAttempts: 1 });
+    expect(attempt(fresh({ rescheduleAgentCall: true }), AGENT_NO, c)).toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED' });
+    expect(attempt(fresh({ rescheduleCustomerCall: true }), CUST_NO, c)).toMatchObject({ state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED' });
+  });
+});
+
+describe('customer-first modes (progressive, predictive)', () => {
+  const rows: [string, Partial<AttemptPolicy>, Omit<Extract<NumberEvent, { type: 'ATTEMPT_FINISHED' }>, 'type'>, NumberState, string | null][] = [
+    ['answered -> COMPLETED', { retries: 2 }, { customer: 'ANSWERED' }, 'COMPLETED', null],
+    ['busy, BUSY retried -> RETRY', { retries: 2, retryOn: ['BUSY'] }, { customer: 'BUSY' }, 'RETRY', 'CUSTOMER_RESCHEDULED'],
+    ['busy, only NO_ANSWER retried -> FAILED', { retries: 2, retryOn: ['NO_ANSWER'] }, { customer: 'BUSY' }, 'FAILED', 'CUSTOMER_FAILED'],
+    ['failed, not retried -> FAILED unreachable', { retries: 2, retryOn: ['BUSY'] }, { customer: 'FAILED' }, 'FAILED', 'UNREACHABLE'],
+    ['no answer with 0 retries -> FAILED', { retries: 0 }, { customer: 'NO_ANSWER' }, 'FAILED', 'CUSTOMER_FAILED'],
+    ['answering machine counts as no answer', { retries: 1, retryOn: ['NO_ANSWER'] }, { customer: 'ANSWERED', machine: true }, 'RETRY', 'CUSTOMER_RESCHEDULED'],
+    ['abandoned is offered again even if NO_ANSWER is not retried', { retries: 1, retryOn: ['BUSY'] }, { customer: 'ANSWERED', abandoned: true }, 'RETRY', 'CUSTOMER_RESCHEDULED'],
+    ['network says invalid -> INVALID', { retries: 3 }, { customer: 'FAILED', invalid: true }, 'INVALID', 'INVALID_NUMBER'],
+  ];
+  it.each(rows)('%s', (_n, policy, outcome, state, reason) => {
+    const t = attempt(fresh(), outcome, ctx('PREDICTIVE', policy));
+    expect([t.state, t.reason]).toEqual([state, reason]);
+  });
+
+  it('retries exactly up to the cap (retries 3 = 4 attempts) and moves SCHEDULED -> IN_PROGRESS, RETRY -> RETRYING', () => {
+    const c = ctx('PROGRESSIVE', { retries: 3, retryIntervalMinutes: 30 });
+    let n = fresh();
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const claimed = transition(n, { type: 'CLAIM' }, c);
+      seen.push(claimed.state);
+      const t = transition({ ...n, ...claimed }, { type: 'ATTEMPT_FINISHED', customer: 'NO_ANSWER' }, c);
+      seen.push(t.state);
+      n = apply(n, t);
+    }
+    expect(seen).toEqual(['IN_PROGRESS', 'RETRY', 'RETRYING', 'RETRY', 'RETRYING', 'RETRY', 'RETRYING', 'FAILED']);
+    expect(n.customerAttempts).toBe(4);
+    expect(() => transition(n, { type: 'CLAIM' }, c)).toThrow(/cannot take CLAIM/);
+  });
+
+  it('a missed-call schedule (5, 15, 60 min from when the number was added) sets each next attempt', () => {
+    const c0 = ctx('PREDICTIVE', { retrySchedule: [5, 15, 60] }, min(5));
+    let n = fresh({ nextAttemptAt: min(5) });
+    const t1 = attempt(n, { customer: 'NO_ANSWER' }, c0);
+    expect(t1.nextAttemptAt).toEqual(min(15));
+    n = apply(n, t1);
+    const t2 = attempt(n, { customer: 'BUSY' }, ctx('PREDICTIVE', { retrySchedule: [5, 15, 60] }, min(16)));
+    expect(t2.nextAttemptAt).toEqual(min(60));
+    n = apply(n, t2);
+    const t3 = attempt(n, { customer: 'NO_ANSWER' }, ctx('PREDICTIVE', { retrySchedule: [5, 15, 60] }, min(60)));
+    expect([t3.state, t3.reason]).toEqual(['FAILED', 'CUSTOMER_FAILED']);
+  });
+});
+
+describe('other events', () => {
+  const c = ctx('PROGRESSIVE', { retries: 2 });
+  it('guards: DND -> FAILED_DND, balance -> FAILED_BALANCE', () => {
+    expect(transition(fresh(), { type: 'GUARD_REFUSED', guard: 'DND' }, c).state).toBe('FAILED_DND');
+    expect(transition(fresh({ state: 'RETRY' }), { type: 'GUARD_REFUSED', guard: 'BALANCE' }, c).state).toBe('FAILED_BALANCE');
+  });
+  it('campaign completion: waiting numbers -> FAILED_NO_ATTEMPT; a call in flight finishes but is not rescheduled', () => {
+    expect(transition(fresh({ state: 'RETRY' }), { type: 'CAMPAIGN_COMPLETED' }, c)).toMatchObject({ state: 'FAILED_NO_ATTEMPT', reason: 'CAMPAIGN_COMPLETED' });
+    const done = ctx('PROGRESSIVE', { retries: 2 }, T0, true);
+    expect(transition(fresh({ state: 'IN_PROGRESS' }), { type: 'ATTEMPT_FINISHED', customer: 'NO_ANSWER' }, done).state).toBe('FAILED_NO_ATTEMPT');
+    expect(transition(fresh({ state: 'IN_PROGRESS' }), { type: 'ATTEMPT_FINISHED', customer: 'ANSWERED' }, done).state).toBe('COMPLETED');
+    expect(() => transition(fresh({ state: 'IN_PROGRESS' }), { type: 'CAMPAIGN_COMPLETED' }, c)).toThrow();
+  });
+  it('crash recovery puts a number back without spending an attempt', () => {
+    expect(transition(fresh({ state: 'IN_PROGRESS', dialCount: 1 }), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'SCHEDULED', dialCount: 0, customerAttempts: 0 });
+    expect(transition(fresh({ state: 'RETRYING', dialCount: 2, customerAttempts: 1 }), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'RETRY', customerAttempts: 1, nextAttemptAt: T0 });
+  });
+  it('cancel and expire; final states take nothing', () => {
+    expect(transition(fresh({ state: 'RETRY' }), { type: 'CANCELLED' }, c).state).toBe('CANCELLED');
+    expect(transition(fresh(), { type: 'EXPIRED' }, c).state).toBe('EXPIRED');
+    for (const state of ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const) {
+      for (const type of ['CLAIM', 'CANCELLED', 'EXPIRED', 'CAMPAIGN_COMPLETED'] as const) {
+        expect(() => transition(fresh({ state }), { type }, c)).toThrow(/cannot take/);
+      }
+    }
+  });
+});
