@@ -5,7 +5,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { Redis } from 'ioredis';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,10 @@ import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { CampaignScheduler } from './engine/campaign-scheduler.js';
+import { DialerEngine } from './engine/dialer-engine.js';
+import { inProcessLeases, RedisLeases } from './engine/lease.js';
+import type { TelephonyPort } from './telephony/port.js';
+import { CallSimulator, type SimulatorOptions } from './telephony/simulator.js';
 import { DialerError } from './errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
@@ -37,6 +44,10 @@ export interface AppOptions {
   logger?: Logger;
   /** Run the clock-driven campaign scheduler (tests drive it by hand). @default true */
   scheduler?: boolean;
+  /** Start the dialler engine (ticks on `clock`). @default true */
+  engine?: boolean;
+  /** Overrides for the built-in call simulator (outcome mix, seed, time scale). */
+  simulator?: Partial<SimulatorOptions>;
 }
 
 export interface App {
@@ -48,6 +59,8 @@ export interface App {
   orm: MikroORM;
   services: Services;
   scheduler: CampaignScheduler;
+  engine: DialerEngine;
+  telephony: TelephonyPort;
   pubsubKind: PubSubHandle['kind'];
   /** The bootstrap administrator (acts for requests that name no user). */
   adminActor: Actor;
@@ -84,6 +97,19 @@ export async function createApp(options: AppOptions): Promise<App> {
     campaigns: new CampaignService(clock, stats, log),
     stats,
   };
+  const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...options.simulator });
+  const leaseRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const engine = new DialerEngine({
+    orm,
+    clock,
+    port: telephony,
+    stats,
+    log,
+    leases: leaseRedis ? new RedisLeases(leaseRedis, instanceId) : inProcessLeases,
+    instanceId,
+    soleInstance: !config.redisUrl,
+  });
   const adminActor = await services.users.bootstrap(orm.em.fork());
   if (config.demoSeed) await seedDemo(orm.em.fork(), services, adminActor, clock, log);
 
@@ -181,6 +207,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const scheduler = new CampaignScheduler(orm, clock, stats, log);
   if (options.scheduler !== false) scheduler.start();
+  if (options.engine !== false) await engine.start();
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -191,6 +218,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         log.debug({ step: name, ms: Date.now() - t }, 'shutdown step done');
       };
       await step('scheduler', () => scheduler.stop());
+      await step('engine', () => engine.stop());
+      await step('leases', () => leaseRedis?.quit());
       await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
       await step('stats', () => stats.drain());
       await step('pubsub', () => pubsub.close());
@@ -205,6 +234,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm,
     services,
     scheduler,
+    engine,
+    telephony,
     pubsubKind: pubsub.kind,
     adminActor,
     close,

@@ -1,13 +1,59 @@
-/** The only source of "now" in the server, so tests and the simulator can run a day in seconds. */
-export interface Clock {
-  now(): Date;
+/** A timer handle from a {@link Clock}. */
+export interface Timer {
+  readonly id: number;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/**
+ * The only source of "now" and of timers in the server, so tests and the simulator can run a day
+ * of dialling in seconds of real time.
+ */
+export interface Clock {
+  now(): Date;
+  setTimeout(fn: () => void, ms: number): Timer;
+  clearTimeout(timer: Timer | undefined): void;
+}
 
-/** A clock that moves only when told to; used by tests and virtual-time runs. */
+class SystemClock implements Clock {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private seq = 0;
+  now(): Date {
+    return new Date();
+  }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const id = ++this.seq;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      fn();
+    }, Math.max(0, ms));
+    t.unref();
+    this.timers.set(id, t);
+    return { id };
+  }
+  clearTimeout(timer: Timer | undefined): void {
+    if (!timer) return;
+    clearTimeout(this.timers.get(timer.id));
+    this.timers.delete(timer.id);
+  }
+}
+
+export const systemClock: Clock = new SystemClock();
+
+interface Pending {
+  id: number;
+  at: number;
+  fn: () => void;
+}
+
+/**
+ * A clock that moves only when told to. `advance` fires due timers in time order (each sees
+ * `now()` equal to its due time); `run` does the same but lets asynchronous work settle after
+ * every timer, so a whole campaign can play out in virtual time against a real database.
+ */
 export class ManualClock implements Clock {
   private ms: number;
+  private seq = 0;
+  private queue: Pending[] = [];
+
   constructor(start: Date | string | number) {
     this.ms = new Date(start).getTime();
   }
@@ -17,7 +63,42 @@ export class ManualClock implements Clock {
   set(at: Date | string | number): void {
     this.ms = new Date(at).getTime();
   }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { id: ++this.seq, at: this.ms + Math.max(0, ms), fn };
+    // keep the queue sorted by due time, then creation order
+    let i = this.queue.length;
+    while (i > 0 && this.queue[i - 1]!.at > timer.at) i--;
+    this.queue.splice(i, 0, timer);
+    return { id: timer.id };
+  }
+  clearTimeout(timer: Timer | undefined): void {
+    if (!timer) return;
+    this.queue = this.queue.filter((p) => p.id !== timer.id);
+  }
+  /** Timers not yet fired. */
+  get pending(): number {
+    return this.queue.length;
+  }
+  /** Moves time forward by `ms`, firing due timers synchronously. */
   advance(ms: number): void {
-    this.ms += ms;
+    const target = this.ms + ms;
+    for (let next = this.queue[0]; next && next.at <= target; next = this.queue[0]) {
+      this.queue.shift();
+      this.ms = next.at;
+      next.fn();
+    }
+    this.ms = target;
+  }
+  /** Moves time forward by `ms`, awaiting `settle()` after each fired timer. */
+  async run(ms: number, settle: () => Promise<void>): Promise<void> {
+    const target = this.ms + ms;
+    await settle();
+    for (let next = this.queue[0]; next && next.at <= target; next = this.queue[0]) {
+      this.queue.shift();
+      this.ms = next.at;
+      next.fn();
+      await settle();
+    }
+    this.ms = target;
   }
 }

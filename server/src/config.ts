@@ -20,6 +20,8 @@ export interface Config {
   maxQueryLength: number;
   /** Deepest selection set accepted. @default 10 */
   maxQueryDepth: number;
+  /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
+  simTimeScale: number;
 }
 
 function intEnv(name: string, fallback: number): number {
@@ -43,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production: env.NODE_ENV === 'production',
     maxQueryLength: intEnv('MAX_QUERY_LENGTH', 20_000),
     maxQueryDepth: intEnv('MAX_QUERY_DEPTH', 10),
+    simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
   };
 }

@@ -28,7 +28,7 @@ const apply = (n: NumberSnapshot, t: Transition): NumberSnapshot => ({ ...n, ...
  * played line by line. Each row: the path of outcomes so far, then the expected state after it.
  */
 describe('seed 000 worked example (agent 3 x 10 min, customer 2 x 60 min)', () => {
-  const policy = { agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, retries: 1, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'] } as const;
+  const policy: Partial<AttemptPolicy> = { agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, retries: 1, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'] };
   const AGENT_NO = { agent: 'NO_ANSWER' } as const;
   const CUST_NO = { agent: 'ANSWERED', customer: 'NO_ANSWER' } as const;
   const BOTH = { agent: 'ANSWERED', customer: 'ANSWERED' } as const;

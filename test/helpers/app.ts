@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../server/src/app.js';
 import type { Clock } from '../../server/src/clock.js';
+import type { SimulatorOptions } from '../../server/src/telephony/simulator.js';
 import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createTestDatabase } from './db.js';
@@ -28,6 +29,7 @@ export interface TestAppOptions {
   databaseUrl?: string;
   demoSeed?: boolean;
   maxQueryDepth?: number;
+  simulator?: Partial<SimulatorOptions>;
 }
 
 /** Starts the real server on a free port against real PostgreSQL (and Redis when asked). */
@@ -45,6 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxQueryDepth: options.maxQueryDepth ?? 10,
     },
     clock: options.clock,
+    simulator: options.simulator,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     scheduler: false,
   });

@@ -32,6 +32,10 @@ export class AgentEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   stateChangedAt!: Date;
 
+  /** The campaign the agent pressed Start in (null when not dialling). */
+  @Property({ type: 'uuid', nullable: true })
+  activeCampaignId?: string | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
 }

@@ -67,6 +67,18 @@ export class CampaignNumberEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   nextAttemptAt?: Date | null;
 
+  /** Flow variable: force an agent reschedule after this attempt (seed 000). */
+  @Property({ type: 'boolean', default: false })
+  rescheduleAgentCall: boolean = false;
+
+  /** Flow variable: force a customer reschedule after this attempt (e.g. OTP not given). */
+  @Property({ type: 'boolean', default: false })
+  rescheduleCustomerCall: boolean = false;
+
+  /** Agent's disposition of the last connected call. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  disposition?: string | null;
+
   /** Agent-owned records (callbacks, followups) go only to this agent. */
   @ManyToOne(() => AgentEntity, { ref: true, nullable: true, deleteRule: 'set null' })
   ownerAgent?: Ref<AgentEntity> | null;

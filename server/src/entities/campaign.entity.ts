@@ -85,6 +85,14 @@ export class CampaignEntity {
   @Property({ type: 'string', length: 16 })
   callType!: string;
 
+  /** Seconds an agent stays in WRAP_UP after a call. @default 15 */
+  @Property({ type: 'smallint', default: 15 })
+  wrapUpSeconds: number = 15;
+
+  /** Ring time before a leg counts as NO_ANSWER. @default 20 */
+  @Property({ type: 'smallint', default: 20 })
+  ringTimeoutSeconds: number = 20;
+
   @Property({ type: 'string', length: 2048, nullable: true })
   popupUrl?: string | null;
 

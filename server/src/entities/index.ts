@@ -1,4 +1,5 @@
 import { AgentEntity, AgentGroupEntity } from './agent.entity.js';
+import { CallLegEntity, SuppressionEntity } from './call-leg.entity.js';
 import { CampaignNumberEntity, CampaignStateCountEntity } from './campaign-number.entity.js';
 import { CampaignEntity } from './campaign.entity.js';
 import { ContactEntity, ContactListEntity, PhoneNumberEntity } from './contact.entity.js';
@@ -6,6 +7,7 @@ import { OrganizationEntity } from './organization.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export * from './agent.entity.js';
+export * from './call-leg.entity.js';
 export * from './campaign-number.entity.js';
 export * from './campaign.entity.js';
 export * from './contact.entity.js';
@@ -24,4 +26,6 @@ export const ENTITIES = [
   CampaignEntity,
   CampaignNumberEntity,
   CampaignStateCountEntity,
+  CallLegEntity,
+  SuppressionEntity,
 ];

@@ -47,7 +47,7 @@ export async function seedDemo(em: EntityManager, services: Services, admin: Act
   }
   const imported = await services.contacts.importCsv(scope, { csv: rows.join('\n'), listId: list.id });
   const now = clock.now();
-  const base = { groupId: group.id, callerId: '+912240001234', infinite: false, priority: 0, abandonRateCap: 0.03, maxDialRatio: 3, callType: CallType.TRANSACTIONAL };
+  const base = { groupId: group.id, callerId: '+912240001234', infinite: false, priority: 0, abandonRateCap: 0.03, maxDialRatio: 3, callType: CallType.TRANSACTIONAL, wrapUpSeconds: 10, ringTimeoutSeconds: 20 };
   await services.campaigns.create(scope, {
     ...base,
     name: 'Policy renewals (progressive)',

@@ -1,7 +1,9 @@
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261123000000Initial } from './Migration20261123000000Initial.js';
+import { Migration20261123120000Dialer } from './Migration20261123120000Dialer.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
   { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
+  { name: 'Migration20261123120000Dialer', class: Migration20261123120000Dialer },
 ];

@@ -142,6 +142,16 @@ export class CreateCampaignInput {
   @Max(LIMITS.maxDialRatio)
   maxDialRatio!: number;
 
+  @Field(() => Int, { defaultValue: 15, description: 'Seconds an agent stays in WRAP_UP after each call, 0-600' })
+  @Min(0)
+  @Max(600)
+  wrapUpSeconds!: number;
+
+  @Field(() => Int, { defaultValue: 20, description: 'Ring time before NO_ANSWER, 10-60 s' })
+  @Min(10)
+  @Max(60)
+  ringTimeoutSeconds!: number;
+
   @Field(() => CallType, { defaultValue: CallType.TRANSACTIONAL })
   @IsIn(Object.values(CallType))
   callType!: CallType;

@@ -33,6 +33,8 @@ export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | unde
     abandonRateCap: e.abandonRateCap,
     maxDialRatio: e.maxDialRatio,
     callType: e.callType as CallType,
+    wrapUpSeconds: e.wrapUpSeconds,
+    ringTimeoutSeconds: e.ringTimeoutSeconds,
     webhooks: {
       popupUrl: e.popupUrl ?? null,
       callCompletedUrl: e.callCompletedUrl ?? null,

@@ -95,6 +95,8 @@ export class CampaignService {
         abandonRateCap: input.abandonRateCap,
         maxDialRatio: input.maxDialRatio,
         callType: input.callType,
+        wrapUpSeconds: input.wrapUpSeconds ?? 15,
+        ringTimeoutSeconds: input.ringTimeoutSeconds ?? 20,
         popupUrl: w?.popupUrl ?? null,
         callCompletedUrl: w?.callCompletedUrl ?? null,
         callNoAnswerUrl: w?.callNoAnswerUrl ?? null,

@@ -124,6 +124,12 @@ export class Campaign {
   @Field(() => CallType)
   callType!: CallType;
 
+  @Field(() => Int)
+  wrapUpSeconds!: number;
+
+  @Field(() => Int)
+  ringTimeoutSeconds!: number;
+
   @Field(() => CampaignWebhooks)
   webhooks!: CampaignWebhooks;
 

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { inWindow, localMinuteOfDay, NumberState, orderNumbers, type CallingWindow } from '../src/index.js';
+import { columnsOf, type Row } from './helpers.js';
+
+const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu'];
+const NOW = Date.UTC(2026, 2, 8, 13, 30); // New York spring-forward day
+
+/** Straightforward reference: filter, keep the best number per contact, sort with the spec's comparator. */
+function reference(rows: Row[], now: number, k: number, forAgent: number, w: CallingWindow, cap: number): number[] {
+  const busy = new Set(rows.filter((r) => r.state === NumberState.IN_PROGRESS && (r.contact ?? -1) >= 0).map((r) => r.contact));
+  const cmp = (a: number, b: number): number => {
+    const ra = rows[a], rb = rows[b];
+    const ga = ra.state === NumberState.RETRY ? 0 : 1, gb = rb.state === NumberState.RETRY ? 0 : 1;
+    if (ga !== gb) return ga - gb;
+    if (ga === 0) return (ra.nextAttemptAt! - rb.nextAttemptAt!) || (rb.priority! - ra.priority!) || a - b;
+    return (ra.createdAt! - rb.createdAt!) || (ra.dialCount! - rb.dialCount!) || a - b;
+  };
+  const ok = rows
+    .map((_, i) => i)
+    .filter((i) => {
+      const r = rows[i];
+      const rowCap = r.maxAttempts || cap;
+      return (
+        (r.state === NumberState.SCHEDULED || r.state === NumberState.RETRY) &&
+        !r.suppressed &&
+        !(rowCap > 0 && r.attempts! >= rowCap) &&
+        r.nextAttemptAt! <= now &&
+        (r.ownerAgent! < 0 || r.ownerAgent === forAgent) &&
+        inWindow(localMinuteOfDay(ZONES[r.zone!], now), w) &&
+        !busy.has(r.contact)
+      );
+    });
+  const bestOf = new Map<number, number>();
+  for (const i of ok) {
+    const c = rows[i].contact!;
+    if (c < 0) continue;
+    const b = bestOf.get(c);
+    if (b === undefined || cmp(i, b) < 0) bestOf.set(c, i);
+  }
+  return ok.filter((i) => rows[i].contact! < 0 || bestOf.get(rows[i].contact!) === i).sort(cmp).slice(0, k);
+}
+
+const base = fc.constantFrom(0, 1e6, NOW - 86_400_000, NOW - 5_000, 1.7e12);
+const rowArb: fc.Arbitrary<Row> = fc.record({
+  state: fc.constantFrom(NumberState.SCHEDULED, NumberState.SCHEDULED, NumberState.RETRY, NumberState.RETRY, NumberState.IN_PROGRESS, NumberState.FINAL),
+  nextAttemptAt: fc.oneof(fc.constant(0), fc.integer({ min: -100_000, max: 20_000 }).map((d) => NOW + d)),
+  createdAt: fc.tuple(base, fc.integer({ min: 0, max: 3 })).map(([b, d]) => b + d),
+  priority: fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -32768, max: 32767 })),
+  dialCount: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 65535 })),
+  attempts: fc.integer({ min: 0, max: 5 }),
+  maxAttempts: fc.constantFrom(0, 0, 2, 4),
+  ownerAgent: fc.constantFrom(-1, -1, -1, 0, 1),
+  contact: fc.integer({ min: -1, max: 40 }),
+  zone: fc.integer({ min: 0, max: ZONES.length - 1 }),
+  suppressed: fc.integer({ min: 0, max: 9 }).map((v) => v < 2),
+});
+
+describe('orderNumbers: properties', () => {
+  it('matches the reference order and never returns a row that fails a filter', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rowArb, { maxLength: 2500 }),
+        fc.integer({ min: 0, max: 3000 }),
+        fc.constantFrom(-1, 0, 1),
+        fc.constantFrom<CallingWindow>({ startMinute: 540, endMinute: 1260 }, { startMinute: 0, endMinute: 0 }, { startMinute: 1200, endMinute: 600 }),
+        fc.constantFrom(0, 3),
+        (rows, k, agent, window, cap) => {
+          const columns = columnsOf(rows);
+          const res = orderNumbers({ columns, zones: ZONES, now: NOW, k, forAgent: agent < 0 ? undefined : agent, window, maxAttempts: cap });
+          const got = Array.from(res.rows);
+          const want = reference(rows, NOW, k, agent, window, cap);
+          expect(got).toEqual(want);
+          // explicit filter invariants on what was returned
+          const contacts = new Set<number>();
+          for (const i of got) {
+            const r = rows[i];
+            expect(r.state === NumberState.SCHEDULED || r.state === NumberState.RETRY).toBe(true);
+            expect(r.suppressed).toBe(false);
+            expect(r.nextAttemptAt! <= NOW).toBe(true);
+            expect(r.ownerAgent! < 0 || r.ownerAgent === agent).toBe(true);
+            expect(inWindow(localMinuteOfDay(ZONES[r.zone!], NOW), window)).toBe(true);
+            if (r.contact! >= 0) {
+              expect(contacts.has(r.contact!)).toBe(false);
+              contacts.add(r.contact!);
+            }
+          }
+          const removed = Object.values(res.removed).reduce((a, b) => a + b, 0);
+          expect(removed + res.eligible).toBe(rows.length);
+        },
+      ),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+
+  it('top-k selection on large, mostly eligible campaigns matches the reference', () => {
+    const dense: fc.Arbitrary<Row> = fc.record({
+      state: fc.constantFrom(NumberState.SCHEDULED, NumberState.SCHEDULED, NumberState.RETRY, NumberState.FINAL),
+      nextAttemptAt: fc.integer({ min: -100_000, max: 1_000 }).map((d) => NOW + d),
+      createdAt: fc.tuple(base, fc.integer({ min: 0, max: 50 })).map(([b, d]) => b + d),
+      priority: fc.integer({ min: -3, max: 3 }),
+      dialCount: fc.integer({ min: 0, max: 4 }),
+      attempts: fc.constant(0),
+      maxAttempts: fc.constant(0),
+      ownerAgent: fc.constant(-1),
+      contact: fc.integer({ min: -1, max: 3000 }),
+      zone: fc.constant(0),
+      suppressed: fc.constant(false),
+    });
+    fc.assert(
+      fc.property(fc.array(dense, { minLength: 1500, maxLength: 5000 }), fc.integer({ min: 1, max: 100 }), (rows, k) => {
+        const window = { startMinute: 0, endMinute: 0 };
+        const res = orderNumbers({ columns: columnsOf(rows), zones: ZONES, now: NOW, k, window });
+        expect(Array.from(res.rows)).toEqual(reference(rows, NOW, k, -1, window, 0));
+      }),
+      { numRuns: 40, seed: 5 },
+    );
+  });
+});

@@ -1,0 +1,654 @@
+import { inWindow, initialControllerState, localMinuteOfDay, type ControllerState, type PacingDecision } from '@dialer/pacing-core';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Clock, Timer } from '../clock.js';
+import { AgentState } from '../domain/agent-state.js';
+import { resolveAttemptPolicy } from '../domain/attempt-policy.js';
+import type { DialMode, RetryStatus } from '../domain/campaign-options.js';
+import { transition, type LegOutcome, type MachineContext, type NumberEvent, type NumberSnapshot } from '../domain/number-machine.js';
+import type { LegStatus } from '../entities/call-leg.entity.js';
+import type { Logger } from '../logger.js';
+import type { StatsService } from '../modules/stats/stats.service.js';
+import type { LegEvent, TelephonyPort } from '../telephony/port.js';
+import { DialerRepository, type CampaignRow, type NumberRow } from './dialer.repository.js';
+import { Hopper } from './hopper.js';
+import type { PacingPool } from './pacing-pool.js';
+import type { WorkTracker } from './work-tracker.js';
+
+/** Seconds a predictive call answered with no free agent waits before it is abandoned. */
+export const ABANDON_GRACE_SEC = 2;
+/** Seconds an agent who missed an agent-first leg is skipped. */
+const AGENT_MISS_COOLDOWN_SEC = 30;
+const HOPPER_MAX_AGE_MS = 15_000;
+
+export interface RunnerDeps {
+  orm: MikroORM;
+  clock: Clock;
+  port: TelephonyPort;
+  pool: PacingPool;
+  stats: StatsService;
+  log: Logger;
+  tracker: WorkTracker;
+  instanceId: string;
+  /** Registers a leg id with the engine so its events come back to this runner. */
+  routeLeg(legId: string, runner: CampaignRunner | null): void;
+}
+
+type Phase = 'CONNECTING' | 'READY' | 'DIALLING' | 'TALKING' | 'WRAP_UP' | 'COOLDOWN';
+
+interface Session {
+  agentId: string;
+  phone: string;
+  phase: Phase;
+  /** PROGRESSIVE / PREDICTIVE: the agent's leg, dialled once and kept up. */
+  nailedLegId?: string;
+  /** The customer leg the agent is dialling or talking to. */
+  customerLegId?: string;
+  /** AGENT_FIRST_FLOW: this record's agent leg. */
+  recordLegId?: string;
+  readySince: number;
+  timer?: Timer;
+  leaving?: boolean;
+}
+
+interface Leg {
+  id: string;
+  kind: 'AGENT' | 'CUSTOMER';
+  sid?: string;
+  numberId?: string;
+  agentId?: string;
+  status: LegStatus;
+  answeredAt?: Date;
+  machine?: boolean;
+  abandoned?: boolean;
+  /** AGENT_FIRST_FLOW: the agent leg's outcome, carried to the customer leg. */
+  agentOutcome?: LegOutcome;
+  graceTimer?: Timer;
+  /** Nailed agent leg (not tied to one number). */
+  nailed?: boolean;
+  /** When the leg was placed (epoch ms). */
+  placedAt: number;
+}
+
+/** What the wallboard shows about the pacing of one campaign (JSON-safe). */
+export interface RunnerSnapshot {
+  hopperDepth: number;
+  hopperDue: number;
+  removed: Record<string, number> | null;
+  pacingRatio: number;
+  pacingReason: string;
+  ringing: number;
+  connected: number;
+  waitingForAgent: number;
+  at: string;
+}
+
+/**
+ * Dials one campaign. Only the instance holding the campaign's lease runs its runner. All work is
+ * serialised on one queue (ticks and leg events never interleave), every state change commits
+ * with its counters in one transaction, and an attempt's leg row is committed before the leg is placed.
+ */
+export class CampaignRunner {
+  private readonly sessions = new Map<string, Session>();
+  private readonly legs = new Map<string, Leg>();
+  private readonly hopper: Hopper;
+  private queue: Promise<void> = Promise.resolve();
+  private campaign: CampaignRow | undefined;
+  private controller: ControllerState = initialControllerState();
+  private decision: PacingDecision | undefined;
+  /** What happened since the last pacing decision (pacing-core's estimators learn from it). */
+  private observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
+  private stopped = false;
+
+  constructor(
+    readonly campaignId: string,
+    private readonly d: RunnerDeps,
+  ) {
+    this.hopper = new Hopper(campaignId, d.pool);
+  }
+
+  /** Serialises work for this campaign; errors are logged, never thrown into timers. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work).catch((err) => this.d.log.error({ err, campaignId: this.campaignId }, 'campaign runner step failed'));
+    this.queue = next;
+    return this.d.tracker.track(next);
+  }
+
+  tick(): Promise<void> {
+    return this.enqueue(() => this.step());
+  }
+
+  onLegEvent(e: LegEvent): Promise<void> {
+    return this.enqueue(() => this.handle(e));
+  }
+
+  /** Live legs and sessions (the engine drops a runner once it has none and the campaign stopped). */
+  get busy(): boolean {
+    return this.legs.size > 0 || this.sessions.size > 0;
+  }
+
+  snapshot(): RunnerSnapshot {
+    const customer = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER');
+    return {
+      hopperDepth: this.hopper.last.eligible,
+      hopperDue: this.hopper.last.eligibleDue,
+      removed: this.hopper.last.removed ? { ...this.hopper.last.removed } : null,
+      pacingRatio: this.decision?.ratio ?? (this.campaign?.dial_mode === 'PREVIEW' ? 0 : 1),
+      pacingReason: this.decision?.reason ?? this.defaultReason(),
+      ringing: customer.filter((l) => l.status === 'QUEUED' || l.status === 'RINGING').length,
+      connected: customer.filter((l) => l.status === 'ANSWERED' && !l.graceTimer).length,
+      waitingForAgent: customer.filter((l) => l.graceTimer).length,
+      at: this.d.clock.now().toISOString(),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.enqueue(async () => {
+      for (const s of this.sessions.values()) this.d.clock.clearTimeout(s.timer);
+      for (const l of this.legs.values()) this.d.clock.clearTimeout(l.graceTimer);
+    });
+  }
+
+  private defaultReason(): string {
+    switch (this.campaign?.dial_mode) {
+      case 'PREVIEW':
+        return 'preview: agents launch calls';
+      case 'PREDICTIVE':
+        return 'predictive: waiting for the first decision';
+      default:
+        return 'one customer call per ready agent';
+    }
+  }
+
+  // ---------------------------------------------------------------- tick
+
+  private async step(): Promise<void> {
+    if (this.stopped) return;
+    const em = this.d.orm.em.fork();
+    const repo = new DialerRepository(em);
+    this.campaign = await repo.campaign(this.campaignId);
+    const c = this.campaign;
+    if (!c) return;
+    const now = this.d.clock.now();
+    const dialling = c.status === 'RUNNING' && now >= new Date(c.starts_at) && (!c.ends_at || now < new Date(c.ends_at));
+
+    // Agents: who pressed Start and is still in the group (membership changes apply live).
+    const wanted = c.status === 'COMPLETED' ? [] : await repo.activeAgents(c.id, c.group_id);
+    const wantedIds = new Set(wanted.map((a) => a.id));
+    for (const a of wanted) if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
+    for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
+
+    if (!dialling) return;
+    if (this.hopper.needsReload(now.getTime(), HOPPER_MAX_AGE_MS)) await this.hopper.load(em, now.getTime());
+    await this.dial(now);
+  }
+
+  private async join(agentId: string, phone: string): Promise<void> {
+    const c = this.campaign!;
+    const s: Session = { agentId, phone, phase: 'READY', readySince: this.d.clock.now().getTime() };
+    this.sessions.set(agentId, s);
+    if (c.dial_mode === 'PROGRESSIVE' || c.dial_mode === 'PREDICTIVE') {
+      // Seed 004: the agent's leg is dialled first and kept up ("nailed") for the session.
+      s.phase = 'CONNECTING';
+      const legId = randomUUID();
+      s.nailedLegId = legId;
+      await this.write(async (repo, now) => {
+        await repo.insertLeg({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: null, agentId, kind: 'AGENT', to: phone, agentAttempt: 0, customerAttempt: 0, instanceId: this.d.instanceId, now });
+        await repo.setAgent(agentId, AgentState.RINGING, now);
+      });
+      await this.place({ id: legId, kind: 'AGENT', agentId, status: 'QUEUED', nailed: true, placedAt: this.d.clock.now().getTime() }, phone);
+    } else {
+      await this.write((repo, now) => repo.setAgent(agentId, AgentState.AVAILABLE, now));
+    }
+  }
+
+  /** Ends an agent's session: at once when idle; after the call when `drain` (campaign completed). */
+  private async leave(s: Session, drain: boolean): Promise<void> {
+    s.leaving = true;
+    const inCall = s.customerLegId && this.legs.has(s.customerLegId);
+    if (inCall && drain) return; // seed 004: calls in progress finish, then the agent's leg drops
+    if (inCall) await this.hangup(s.customerLegId!);
+    if (s.recordLegId && this.legs.has(s.recordLegId)) await this.hangup(s.recordLegId);
+    if (s.nailedLegId && this.legs.has(s.nailedLegId)) await this.hangup(s.nailedLegId);
+    this.d.clock.clearTimeout(s.timer);
+    this.sessions.delete(s.agentId);
+    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, null));
+  }
+
+  private async dial(now: Date): Promise<void> {
+    const c = this.campaign!;
+    const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
+    const mode = c.dial_mode as DialMode;
+    if (mode === 'PREVIEW') return;
+    if (mode === 'PREDICTIVE') return this.dialPredictive(now, window);
+    const ready = [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince);
+    for (const s of ready) {
+      const [numberId] = await this.hopper.next(now.getTime(), 1, window, s.agentId);
+      if (!numberId) {
+        await this.hopper.next(now.getTime(), 0, window); // refresh the wallboard's filter counts
+        break;
+      }
+      await this.claimAndPlace(numberId, s, now);
+    }
+  }
+
+  private async dialPredictive(now: Date, window: { startMinute: number; endMinute: number }): Promise<void> {
+    const c = this.campaign!;
+    const sessions = [...this.sessions.values()];
+    const ready = sessions.filter((s) => s.phase === 'READY' && !s.leaving).length;
+    const legs = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER');
+    const nowMs = now.getTime();
+    const ringing = legs.filter((l) => l.status !== 'ANSWERED');
+    const talking = sessions.filter((s) => s.phase === 'TALKING');
+    const window24h = await this.abandonWindow(1);
+    const window30d = await this.abandonWindow(30);
+    const obs = this.observed;
+    this.observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
+    this.decision = await this.d.pool.run('decidePacing', {
+      input: {
+        mode: 'PREDICTIVE',
+        now: nowMs,
+        readyAgents: ready,
+        talkingElapsedSec: talking.map((s) => {
+          const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
+          return l?.answeredAt ? (nowMs - l.answeredAt.getTime()) / 1000 : 0;
+        }),
+        wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map(() => c.wrap_up_seconds / 2),
+        ringingElapsedSec: ringing.map((l) => (nowMs - l.placedAt) / 1000),
+        handleTime: { talkMeanSec: 120, talkCv: 1, wrapMeanSec: c.wrap_up_seconds },
+        observed: obs,
+        window24h,
+        window30d,
+        config: { abandonCap: c.abandon_rate_cap, maxDialRatio: c.max_dial_ratio, ringTimeoutSec: c.ring_timeout_seconds },
+      },
+      state: this.controller,
+    });
+    this.controller = this.decision.nextState;
+    if (this.decision.launch <= 0) {
+      await this.hopper.next(nowMs, 0, window);
+      return;
+    }
+    const ids = await this.hopper.next(nowMs, this.decision.launch, window);
+    for (const id of ids) await this.claimAndPlace(id, undefined, now);
+  }
+
+  private async abandonWindow(days: number): Promise<{ live: number; abandons: number }> {
+    const [row] = await this.d.orm.em.fork().execute<{ live: string; abandons: string }[]>(
+      `select coalesce(sum(live_answers), 0) as live, coalesce(sum(abandons), 0) as abandons from campaign_day_stat
+        where campaign_id = ? and day > ((?::timestamptz at time zone 'UTC')::date - ?::int)`,
+      [this.campaignId, this.d.clock.now(), days],
+    );
+    return { live: Number(row!.live), abandons: Number(row!.abandons) };
+  }
+
+  /**
+   * Claims a number and writes its leg row in one transaction, after the guards (calling window,
+   * suppression, balance, campaign state) are checked again; then places the leg.
+   */
+  private async claimAndPlace(numberId: string, s: Session | undefined, now: Date): Promise<void> {
+    const c = this.campaign!;
+    const agentFirst = c.dial_mode === 'AGENT_FIRST_FLOW';
+    const legId = randomUUID();
+    let to = '';
+    const claimed = await this.write(async (repo, at) => {
+      const n = await repo.lockNumber(numberId);
+      if (!n || (n.state !== 'SCHEDULED' && n.state !== 'RETRY')) return false;
+      if ((await repo.campaignStatus(c.id, true)) !== 'RUNNING') return false;
+      if (!inWindow(localMinuteOfDay(n.time_zone, at.getTime()), { startMinute: c.window_start_minute, endMinute: c.window_end_minute })) return false;
+      const refused = await repo.guard(n);
+      if (refused) {
+        const t = transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: refused }, this.machine(at));
+        await repo.saveNumber(n.id, t, at);
+        this.hopper.mark(n.id, t.state, null);
+        return false;
+      }
+      const t = transition(snapshotOf(n), { type: 'CLAIM' }, this.machine(at));
+      await repo.saveNumber(n.id, t, at);
+      to = agentFirst ? s!.phone : n.e164;
+      await repo.insertLeg({
+        id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: s?.agentId ?? null,
+        kind: agentFirst ? 'AGENT' : 'CUSTOMER', to, agentAttempt: n.agent_attempts + 1, customerAttempt: n.customer_attempts + 1,
+        instanceId: this.d.instanceId, now: at,
+      });
+      if (!agentFirst) await repo.bumpDay(c.organization_id, c.id, at, { dials: 1 });
+      if (s && agentFirst) await repo.setAgent(s.agentId, AgentState.RINGING, at);
+      this.hopper.mark(n.id, t.state, null);
+      return true;
+    });
+    this.d.stats.publish(c.organization_id, c.id);
+    if (!claimed) return;
+    const leg: Leg = { id: legId, kind: agentFirst ? 'AGENT' : 'CUSTOMER', numberId, agentId: s?.agentId, status: 'QUEUED', placedAt: this.d.clock.now().getTime() };
+    if (s) {
+      s.phase = 'DIALLING';
+      if (agentFirst) s.recordLegId = legId;
+      else s.customerLegId = legId;
+    }
+    await this.place(leg, to);
+  }
+
+  /** Hands a leg whose row is committed to the telephony port. */
+  private async place(leg: Leg, to: string): Promise<void> {
+    this.legs.set(leg.id, leg);
+    this.d.routeLeg(leg.id, this);
+    const c = this.campaign!;
+    try {
+      const { sid } = await this.d.port.originate({
+        legId: leg.id, kind: leg.kind, to, callerId: c.caller_id,
+        ringTimeoutSec: leg.kind === 'AGENT' ? 30 : c.ring_timeout_seconds, detectMachine: leg.kind === 'CUSTOMER',
+      });
+      leg.sid = sid;
+      await this.write((repo) => repo.updateLeg(leg.id, { sid }));
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'originate failed');
+      await this.handle({ sid: '', legId: leg.id, type: 'FAILED', at: this.d.clock.now(), cause: 'ORIGINATE_ERROR' });
+    }
+  }
+
+  private async hangup(legId: string): Promise<void> {
+    const leg = this.legs.get(legId);
+    if (leg?.sid) await this.d.port.hangup(leg.sid).catch((err) => this.d.log.warn({ err: (err as Error).message }, 'hangup failed'));
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private async handle(e: LegEvent): Promise<void> {
+    const leg = this.legs.get(e.legId);
+    if (!leg) return;
+    if (leg.nailed) return this.onNailedLeg(leg, e);
+    if (leg.kind === 'AGENT') return this.onRecordAgentLeg(leg, e);
+    return this.onCustomerLeg(leg, e);
+  }
+
+  private async onNailedLeg(leg: Leg, e: LegEvent): Promise<void> {
+    const s = this.sessions.get(leg.agentId!);
+    switch (e.type) {
+      case 'RINGING':
+        leg.status = 'RINGING';
+        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
+        return;
+      case 'ANSWERED':
+        leg.status = 'ANSWERED';
+        leg.answeredAt = e.at;
+        await this.write(async (repo, now) => {
+          await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
+          await repo.setAgent(leg.agentId!, AgentState.AVAILABLE, now);
+        });
+        if (s) this.ready(s);
+        return;
+      default: {
+        // The agent did not answer, or hung up: the session ends (seed 004: "stop by hanging up").
+        await this.endLeg(leg, e);
+        if (!s) return;
+        s.nailedLegId = undefined;
+        if (s.customerLegId && this.legs.has(s.customerLegId)) await this.hangup(s.customerLegId);
+        this.d.clock.clearTimeout(s.timer);
+        this.sessions.delete(s.agentId);
+        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, null));
+      }
+    }
+  }
+
+  private async onRecordAgentLeg(leg: Leg, e: LegEvent): Promise<void> {
+    const s = this.sessions.get(leg.agentId!);
+    const c = this.campaign!;
+    switch (e.type) {
+      case 'RINGING':
+        leg.status = 'RINGING';
+        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
+        return;
+      case 'ANSWERED': {
+        // Seed 000: the agent answered; now the customer is dialled.
+        leg.status = 'ANSWERED';
+        leg.answeredAt = e.at;
+        const customerLegId = randomUUID();
+        let to = '';
+        await this.write(async (repo, now) => {
+          await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
+          const n = await repo.lockNumber(leg.numberId!);
+          to = n!.e164;
+          await repo.insertLeg({
+            id: customerLegId, organizationId: c.organization_id, campaignId: c.id, numberId: n!.id, agentId: leg.agentId!, kind: 'CUSTOMER',
+            to, agentAttempt: n!.agent_attempts + 1, customerAttempt: n!.customer_attempts + 1, instanceId: this.d.instanceId, now,
+          });
+          await repo.bumpDay(c.organization_id, c.id, now, { dials: 1 });
+          await repo.setAgent(leg.agentId!, AgentState.ON_CALL, now);
+        });
+        if (s) s.customerLegId = customerLegId;
+        await this.place({ id: customerLegId, kind: 'CUSTOMER', numberId: leg.numberId, agentId: leg.agentId, status: 'QUEUED', agentOutcome: 'ANSWERED', placedAt: this.d.clock.now().getTime() }, to);
+        return;
+      }
+      default: {
+        const wasAnswered = leg.status === 'ANSWERED';
+        await this.endLeg(leg, e);
+        if (!wasAnswered) {
+          // The agent did not pick up: AGENT_RESCHEDULED / AGENT_FAILED (seed 000).
+          await this.finishNumber(leg.numberId!, { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) });
+          if (s) {
+            s.recordLegId = undefined;
+            await this.cooldown(s);
+          }
+          return;
+        }
+        // The agent hung up during the record: drop the customer too; the customer leg decides the outcome.
+        if (s?.customerLegId && this.legs.has(s.customerLegId)) await this.hangup(s.customerLegId);
+        if (s) s.recordLegId = undefined;
+      }
+    }
+  }
+
+  private async onCustomerLeg(leg: Leg, e: LegEvent): Promise<void> {
+    const c = this.campaign!;
+    switch (e.type) {
+      case 'RINGING':
+        leg.status = 'RINGING';
+        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
+        return;
+      case 'ANSWERED': {
+        leg.status = 'ANSWERED';
+        leg.answeredAt = e.at;
+        this.observed.resolved++;
+        this.observed.live++;
+        this.observed.liveAnswerSecSum += (e.at.getTime() - leg.placedAt) / 1000;
+        await this.write(async (repo, now) => {
+          await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
+          await repo.bumpDay(c.organization_id, c.id, now, { live_answers: 1 });
+        });
+        if (c.dial_mode === 'PREDICTIVE') {
+          const s = this.freeAgent();
+          if (s) await this.connect(leg, s);
+          else {
+            leg.graceTimer = this.d.clock.setTimeout(() => void this.enqueue(() => this.abandon(leg.id)), ABANDON_GRACE_SEC * 1000);
+          }
+          return;
+        }
+        const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
+        if (s) await this.connect(leg, s);
+        return;
+      }
+      case 'MACHINE': {
+        leg.machine = true;
+        this.observed.live = Math.max(0, this.observed.live - 1);
+        await this.write(async (repo, now) => {
+          await repo.updateLeg(leg.id, { machine: true });
+          await repo.bumpDay(c.organization_id, c.id, now, { live_answers: -1, machines: 1 });
+        });
+        await this.hangup(leg.id);
+        return;
+      }
+      default: {
+        const answered = leg.status === 'ANSWERED';
+        if (!answered) this.observed.resolved++;
+        this.d.clock.clearTimeout(leg.graceTimer);
+        await this.endLeg(leg, e);
+        const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
+        const talked = answered && !leg.machine && !leg.abandoned;
+        const event: NumberEvent = {
+          type: 'ATTEMPT_FINISHED',
+          agent: c.dial_mode === 'AGENT_FIRST_FLOW' ? leg.agentOutcome ?? 'ANSWERED' : undefined,
+          customer: answered ? 'ANSWERED' : outcomeOf(e),
+          machine: leg.machine,
+          abandoned: leg.abandoned,
+          invalid: e.cause === 'INVALID_NUMBER',
+        };
+        await this.finishNumber(leg.numberId!, event, talked && s ? { handleSec: secondsBetween(leg.answeredAt!, e.at) + c.wrap_up_seconds } : undefined);
+        if (!s || s.customerLegId !== leg.id) return;
+        s.customerLegId = undefined;
+        if (s.recordLegId && this.legs.has(s.recordLegId)) await this.hangup(s.recordLegId);
+        if (talked) await this.wrapUp(s);
+        else this.ready(s);
+      }
+    }
+  }
+
+  /** Bridges an answered customer leg to an agent. */
+  private async connect(leg: Leg, s: Session): Promise<void> {
+    const agentLegId = s.nailedLegId ?? s.recordLegId;
+    const agentLeg = agentLegId ? this.legs.get(agentLegId) : undefined;
+    if (!agentLeg?.sid || !leg.sid) return;
+    this.d.clock.clearTimeout(leg.graceTimer);
+    leg.graceTimer = undefined;
+    leg.agentId = s.agentId;
+    s.customerLegId = leg.id;
+    s.phase = 'TALKING';
+    try {
+      await this.d.port.bridge(agentLeg.sid, leg.sid);
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message }, 'bridge failed');
+    }
+    const c = this.campaign!;
+    await this.write(async (repo, now) => {
+      await repo.setAgent(s.agentId, AgentState.ON_CALL, now);
+      await repo.bumpDay(c.organization_id, c.id, now, { connects: 1 });
+      await repo.assignLegAgent(leg.id, s.agentId);
+    });
+  }
+
+  /** Predictive: no agent became free within the grace time; the call is dropped and counted. */
+  private async abandon(legId: string): Promise<void> {
+    const leg = this.legs.get(legId);
+    if (!leg || !leg.graceTimer || leg.machine) return;
+    leg.graceTimer = undefined;
+    leg.abandoned = true;
+    this.observed.abandons++;
+    const c = this.campaign!;
+    await this.write(async (repo, now) => {
+      await repo.updateLeg(leg.id, { abandoned: true });
+      await repo.bumpDay(c.organization_id, c.id, now, { abandons: 1 });
+    });
+    await this.hangup(legId);
+  }
+
+  private freeAgent(): Session | undefined {
+    return [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince)[0];
+  }
+
+  private ready(s: Session): void {
+    s.phase = 'READY';
+    s.readySince = this.d.clock.now().getTime();
+    if (s.leaving) return;
+    // Predictive: a caller already waiting gets this agent before anything new is dialled.
+    const waiting = [...this.legs.values()].find((l) => l.graceTimer && !l.machine);
+    if (waiting) void this.enqueue(() => this.connect(waiting, s));
+    else void this.enqueue(() => this.dialIfRunning());
+  }
+
+  private async dialIfRunning(): Promise<void> {
+    const c = this.campaign;
+    const now = this.d.clock.now();
+    if (this.stopped || !c || c.status !== 'RUNNING' || now < new Date(c.starts_at) || (c.ends_at && now >= new Date(c.ends_at))) return;
+    if (c.dial_mode !== 'PREDICTIVE') await this.dial(now);
+  }
+
+  private async wrapUp(s: Session): Promise<void> {
+    const c = this.campaign!;
+    s.phase = 'WRAP_UP';
+    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.WRAP_UP, now));
+    s.timer = this.d.clock.setTimeout(() => void this.enqueue(() => this.endWrap(s.agentId)), c.wrap_up_seconds * 1000);
+  }
+
+  private async endWrap(agentId: string): Promise<void> {
+    const s = this.sessions.get(agentId);
+    if (!s || s.phase !== 'WRAP_UP') return;
+    if (s.leaving) return this.leave(s, false);
+    await this.write((repo, now) => repo.setAgent(agentId, AgentState.AVAILABLE, now));
+    this.ready(s);
+  }
+
+  private async cooldown(s: Session): Promise<void> {
+    s.phase = 'COOLDOWN';
+    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
+    s.timer = this.d.clock.setTimeout(() => void this.enqueue(async () => {
+      if (this.sessions.get(s.agentId) === s && s.phase === 'COOLDOWN') this.ready(s);
+    }), AGENT_MISS_COOLDOWN_SEC * 1000);
+  }
+
+  /** Writes a leg's final status. */
+  private async endLeg(leg: Leg, e: LegEvent): Promise<void> {
+    const status: LegStatus = e.type === 'HUNGUP' ? 'COMPLETED' : e.type === 'BUSY' ? 'BUSY' : e.type === 'NO_ANSWER' ? 'NO_ANSWER' : e.cause === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+    leg.status = status;
+    this.legs.delete(leg.id);
+    this.d.routeLeg(leg.id, null);
+    await this.write((repo) => repo.updateLeg(leg.id, { status, cause: e.cause ?? null, endedAt: e.at, recordingUrl: e.recordingUrl ?? null }));
+  }
+
+  /** Applies an attempt's result to its number through the state machine, with its counters. */
+  private async finishNumber(numberId: string, event: NumberEvent, handled?: { handleSec: number }): Promise<void> {
+    const c = this.campaign!;
+    await this.write(async (repo, now) => {
+      const n = await repo.lockNumber(numberId);
+      if (!n || (n.state !== 'IN_PROGRESS' && n.state !== 'RETRYING')) return;
+      const t = transition(snapshotOf(n), event, this.machine(now, (await repo.campaignStatus(c.id)) === 'COMPLETED'));
+      await repo.saveNumber(n.id, t, now);
+      if (handled) await repo.bumpDay(c.organization_id, c.id, now, { handled: 1, handle_seconds: Math.round(handled.handleSec) });
+      this.hopper.mark(n.id, t.state, t.nextAttemptAt);
+    });
+    this.d.stats.publish(c.organization_id, c.id);
+  }
+
+  private machine(now: Date, campaignCompleted = false): MachineContext {
+    const c = this.campaign!;
+    return {
+      mode: c.dial_mode as DialMode,
+      policy: resolveAttemptPolicy({
+        retries: c.retries,
+        retryIntervalMinutes: c.retry_interval_minutes,
+        retryOn: c.retry_on as RetryStatus[],
+        retrySchedule: c.retry_schedule,
+        agentMaxAttempts: c.agent_max_attempts,
+        agentRetryIntervalMinutes: c.agent_retry_interval_minutes,
+        continueOnNotConnected: c.continue_on_not_connected,
+      }),
+      now,
+      campaignCompleted,
+    };
+  }
+
+  /** One short transaction with the dialler's SQL. */
+  private async write<T>(fn: (repo: DialerRepository, now: Date) => Promise<T>): Promise<T> {
+    const em = this.d.orm.em.fork();
+    return em.transactional((tx) => fn(new DialerRepository(tx), this.d.clock.now()));
+  }
+}
+
+function snapshotOf(n: NumberRow): NumberSnapshot {
+  return {
+    state: n.state,
+    reason: n.reason,
+    agentAttempts: n.agent_attempts,
+    customerAttempts: n.customer_attempts,
+    dialCount: n.dial_count,
+    addedAt: new Date(n.added_at),
+    nextAttemptAt: n.next_attempt_at ? new Date(n.next_attempt_at) : null,
+    rescheduleAgentCall: n.reschedule_agent_call,
+    rescheduleCustomerCall: n.reschedule_customer_call,
+  };
+}
+
+function outcomeOf(e: LegEvent): LegOutcome {
+  return e.type === 'BUSY' ? 'BUSY' : e.type === 'NO_ANSWER' ? 'NO_ANSWER' : e.type === 'HUNGUP' ? 'ANSWERED' : 'FAILED';
+}
+
+function secondsBetween(a: Date, b: Date): number {
+  return Math.max(0, (b.getTime() - a.getTime()) / 1000);
+}

@@ -1,0 +1,186 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AgentState } from '../domain/agent-state.js';
+import type { Transition, NumberSnapshot } from '../domain/number-machine.js';
+import type { LegStatus } from '../entities/call-leg.entity.js';
+
+export interface CampaignRow {
+  id: string;
+  organization_id: string;
+  status: string;
+  dial_mode: string;
+  caller_id: string;
+  starts_at: Date;
+  ends_at: Date | null;
+  window_start_minute: number;
+  window_end_minute: number;
+  retries: number;
+  retry_interval_minutes: number;
+  retry_on: string[];
+  retry_schedule: number[] | null;
+  agent_max_attempts: number;
+  agent_retry_interval_minutes: number;
+  continue_on_not_connected: boolean;
+  abandon_rate_cap: number;
+  max_dial_ratio: number;
+  wrap_up_seconds: number;
+  ring_timeout_seconds: number;
+  group_id: string;
+}
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  phone: string;
+  state: AgentState;
+}
+
+export interface NumberRow {
+  id: string;
+  organization_id: string;
+  e164: string;
+  client_id: string | null;
+  time_zone: string;
+  state: NumberSnapshot['state'];
+  reason: NumberSnapshot['reason'];
+  agent_attempts: number;
+  customer_attempts: number;
+  dial_count: number;
+  added_at: Date;
+  next_attempt_at: Date | null;
+  reschedule_agent_call: boolean;
+  reschedule_customer_call: boolean;
+}
+
+export type DayStatField = 'dials' | 'live_answers' | 'abandons' | 'connects' | 'machines' | 'handled' | 'handle_seconds';
+
+/** SQL of the dialler; every write runs inside the caller's transaction (`em.execute`). */
+export class DialerRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async campaign(id: string): Promise<CampaignRow | undefined> {
+    const [row] = await this.em.execute<CampaignRow[]>(`select * from campaign where id = ?`, [id]);
+    return row;
+  }
+
+  /** RUNNING (and, to drain calls and drop agents, recently COMPLETED or PAUSED) campaigns with work. */
+  runningCampaignIds(): Promise<{ id: string }[]> {
+    return this.em.execute(
+      `select c.id from campaign c where c.status = 'RUNNING'
+        or (c.status in ('PAUSED', 'COMPLETED') and (exists (select 1 from agent a where a.active_campaign_id = c.id)
+             or exists (select 1 from call_leg l where l.campaign_id = c.id and l.status in ('QUEUED','RINGING','ANSWERED'))))`,
+    );
+  }
+
+  /** Agents who pressed Start in this campaign and are still members of its group (membership applies live). */
+  activeAgents(campaignId: string, groupId: string): Promise<AgentRow[]> {
+    return this.em.execute(
+      `select a.id, a.name, a.phone, a.state from agent a
+         join agent_group_member m on m.agent_id = a.id and m.group_id = ?
+        where a.active_campaign_id = ? order by a.id`,
+      [groupId, campaignId],
+    );
+  }
+
+  /** The campaign's status; `share` locks it against a concurrent completion for the transaction. */
+  async campaignStatus(id: string, share = false): Promise<string | undefined> {
+    const [row] = await this.em.execute<{ status: string }[]>(`select status from campaign where id = ?${share ? ' for share' : ''}`, [id]);
+    return row?.status;
+  }
+
+  async assignLegAgent(legId: string, agentId: string): Promise<void> {
+    await this.em.execute(`update call_leg set agent_id = ? where id = ?`, [agentId, legId]);
+  }
+
+  async setAgent(agentId: string, state: AgentState, now: Date, activeCampaignId?: string | null): Promise<void> {
+    if (activeCampaignId === undefined) {
+      await this.em.execute(`update agent set state = ?, state_changed_at = ? where id = ? and state <> ?`, [state, now, agentId, state]);
+    } else {
+      await this.em.execute(`update agent set state = ?, state_changed_at = ?, active_campaign_id = ? where id = ?`, [state, now, activeCampaignId, agentId]);
+    }
+  }
+
+  async lockNumber(id: string): Promise<NumberRow | undefined> {
+    const [row] = await this.em.execute<NumberRow[]>(
+      `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call
+         from campaign_number where id = ? for update`,
+      [id],
+    );
+    return row;
+  }
+
+  async saveNumber(id: string, t: Transition, now: Date): Promise<void> {
+    await this.em.execute(
+      `update campaign_number set state = ?, reason = ?, agent_attempts = ?, customer_attempts = ?, dial_count = ?,
+              next_attempt_at = ?, reschedule_agent_call = ?, reschedule_customer_call = ?, updated_at = ? where id = ?`,
+      [t.state, t.reason, t.agentAttempts, t.customerAttempts, t.dialCount, t.nextAttemptAt, t.rescheduleAgentCall, t.rescheduleCustomerCall, now, id],
+    );
+  }
+
+  /** Why a dial must not happen now, checked right before it whatever the hopper said. */
+  async guard(n: NumberRow): Promise<'DND' | 'BALANCE' | null> {
+    const [row] = await this.em.execute<{ dnd: boolean; balance: string }[]>(
+      `select exists (select 1 from suppression s where s.organization_id = ?
+                        and ((s.kind = 'NUMBER' and s.value = ?) or (s.kind = 'CLIENT_ID' and s.value = ?))) as dnd,
+              (select balance_minor from organization where id = ?) as balance`,
+      [n.organization_id, n.e164, n.client_id ?? '', n.organization_id],
+    );
+    if (row!.dnd) return 'DND';
+    if (Number(row!.balance) <= 0) return 'BALANCE';
+    return null;
+  }
+
+  async insertLeg(leg: {
+    id: string; organizationId: string; campaignId: string; numberId: string | null; agentId: string | null;
+    kind: 'AGENT' | 'CUSTOMER'; to: string; agentAttempt: number; customerAttempt: number; instanceId: string; now: Date;
+  }): Promise<void> {
+    await this.em.execute(
+      `insert into call_leg (id, organization_id, campaign_id, number_id, agent_id, kind, to_number, status, agent_attempt, customer_attempt, instance_id, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?)`,
+      [leg.id, leg.organizationId, leg.campaignId, leg.numberId, leg.agentId, leg.kind, leg.to, leg.agentAttempt, leg.customerAttempt, leg.instanceId, leg.now],
+    );
+  }
+
+  async updateLeg(id: string, patch: { sid?: string; status?: LegStatus; cause?: string | null; answeredAt?: Date; endedAt?: Date; abandoned?: boolean; machine?: boolean; recordingUrl?: string | null }): Promise<void> {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    const col: Record<string, string> = { sid: 'sid', status: 'status', cause: 'cause', answeredAt: 'answered_at', endedAt: 'ended_at', abandoned: 'abandoned', machine: 'machine', recordingUrl: 'recording_url' };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === undefined) continue;
+      sets.push(`${col[k]} = ?`);
+      params.push(v);
+    }
+    if (patch.endedAt) sets.push(`duration_sec = case when answered_at is null then 0 else greatest(0, round(extract(epoch from (?::timestamptz - answered_at))))::int end`), params.push(patch.endedAt);
+    if (!sets.length) return;
+    await this.em.execute(`update call_leg set ${sets.join(', ')} where id = ?`, [...params, id]);
+  }
+
+  async bumpDay(organizationId: string, campaignId: string, now: Date, fields: Partial<Record<DayStatField, number>>): Promise<void> {
+    const entries = Object.entries(fields).filter(([, v]) => v);
+    if (!entries.length) return;
+    const cols = entries.map(([k]) => k);
+    await this.em.execute(
+      `insert into campaign_day_stat (campaign_id, day, organization_id, ${cols.join(', ')})
+       values (?, (?::timestamptz at time zone 'UTC')::date, ?, ${cols.map(() => '?').join(', ')})
+       on conflict (campaign_id, day) do update set ${cols.map((c) => `${c} = campaign_day_stat.${c} + excluded.${c}`).join(', ')}`,
+      [campaignId, now, organizationId, ...entries.map(([, v]) => v)],
+    );
+  }
+
+  /** Legs left live by this instance (or by any, without Redis) before a crash. */
+  orphanLegs(instanceId: string | null): Promise<{ id: string; campaign_id: string; number_id: string | null; kind: string; status: string }[]> {
+    return this.em.execute(
+      `select id, campaign_id, number_id, kind, status from call_leg where status in ('QUEUED','RINGING','ANSWERED') ${instanceId ? 'and instance_id = ?' : ''}`,
+      instanceId ? [instanceId] : [],
+    );
+  }
+
+  /** Numbers IN_PROGRESS/RETRYING with no live leg behind them. */
+  strandedNumbers(): Promise<{ id: string; campaign_id: string; organization_id: string }[]> {
+    return this.em.execute(
+      `select n.id, n.campaign_id, n.organization_id from campaign_number n
+        where n.state in ('IN_PROGRESS', 'RETRYING')
+          and not exists (select 1 from call_leg l where l.number_id = n.id and l.status in ('QUEUED','RINGING','ANSWERED'))`,
+    );
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The telephony port: what the dialler needs from any provider. Shaped for third-party call
+ * control on real networks (agent leg first, customer leg second, then bridge), so nothing above
+ * it may assume a call resolves instantly or that events arrive in order.
+ */
+export type LegKind = 'AGENT' | 'CUSTOMER';
+
+export type LegEventType =
+  /** The far end is ringing. */
+  | 'RINGING'
+  /** A person (or, without detection, anything) answered. */
+  | 'ANSWERED'
+  /** Answering-machine detection decided it was a machine (after ANSWERED). */
+  | 'MACHINE'
+  | 'BUSY'
+  | 'NO_ANSWER'
+  /** The network refused the call; `cause` says why (e.g. INVALID_NUMBER, CONGESTION). */
+  | 'FAILED'
+  /** An answered leg ended; `by` tells which side hung up. */
+  | 'HUNGUP';
+
+export interface LegEvent {
+  /** Provider call id. */
+  sid: string;
+  /** Our leg id, echoed back. */
+  legId: string;
+  type: LegEventType;
+  at: Date;
+  cause?: string;
+  by?: 'remote' | 'local';
+  recordingUrl?: string;
+}
+
+export interface OriginateRequest {
+  legId: string;
+  kind: LegKind;
+  to: string;
+  callerId: string;
+  ringTimeoutSec: number;
+  detectMachine?: boolean;
+}
+
+export interface TelephonyPort {
+  /** Shown in logs and health: "simulator", "sip", ... */
+  readonly name: string;
+  /** Places a leg; resolves with the provider id once the provider accepted it (not when answered). */
+  originate(request: OriginateRequest): Promise<{ sid: string }>;
+  /** Connects two answered legs. */
+  bridge(sidA: string, sidB: string): Promise<void>;
+  /** Ends a leg (ringing or answered). Idempotent. */
+  hangup(sid: string, cause?: string): Promise<void>;
+  /** Registers the single consumer of leg events. */
+  onEvent(handler: (event: LegEvent) => void): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,160 @@
+import { Rng } from '@dialer/pacing-core';
+import type { Clock, Timer } from '../clock.js';
+import type { LegEvent, LegEventType, OriginateRequest, TelephonyPort } from './port.js';
+
+/** Outcome mix and timings of the built-in call simulator. Times are in simulated seconds. */
+export interface SimulatorOptions {
+  /** @default 1 */
+  seed: number;
+  /** Customer leg outcome probabilities (the rest rings out). */
+  customer: { busy: number; failed: number; answer: number; machine: number };
+  /** Probability an agent picks up the agent leg. @default 0.95 */
+  agentPickup: number;
+  /** Seconds until a busy/failed answer arrives (uniform). @default [1, 5] */
+  failDelaySec: [number, number];
+  /** Time to answer: gamma shape and mean in seconds. @default { shape: 4, mean: 9 } */
+  answerDelay: { shape: number; mean: number };
+  /** Seconds until machine detection decides. @default 3 */
+  machineDetectSec: number;
+  /** Talk time: lognormal mean and coefficient of variation, seconds. @default { mean: 120, cv: 1 } */
+  talk: { mean: number; cv: number };
+  /** Numbers answered with FAILED/INVALID_NUMBER (e.g. ranges a carrier reports unallocated). */
+  invalidNumbers: ReadonlySet<string>;
+  /** Divides every simulated duration (10 = a 120 s call lasts 12 s). @default 1 */
+  timeScale: number;
+}
+
+export const DEFAULT_SIMULATOR: SimulatorOptions = {
+  seed: 1,
+  customer: { busy: 0.1, failed: 0.05, answer: 0.2, machine: 0.15 },
+  agentPickup: 0.95,
+  failDelaySec: [1, 5],
+  answerDelay: { shape: 4, mean: 9 },
+  machineDetectSec: 3,
+  talk: { mean: 120, cv: 1 },
+  invalidNumbers: new Set(),
+  timeScale: 1,
+};
+
+interface SimLeg {
+  sid: string;
+  req: OriginateRequest;
+  answered: boolean;
+  ended: boolean;
+  bridgedTo?: string;
+  timers: Timer[];
+}
+
+/**
+ * The embedded telephony default: a seeded, clock-driven network that rings, answers, detects
+ * machines, talks and hangs up like the real thing, with no provider behind it.
+ */
+export class CallSimulator implements TelephonyPort {
+  readonly name = 'simulator';
+  private readonly rng: Rng;
+  private readonly legs = new Map<string, SimLeg>();
+  private handler: (e: LegEvent) => void = () => undefined;
+  private seq = 0;
+  readonly options: SimulatorOptions;
+
+  constructor(
+    private readonly clock: Clock,
+    options: Partial<SimulatorOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SIMULATOR, ...options, customer: { ...DEFAULT_SIMULATOR.customer, ...options.customer } };
+    this.rng = new Rng(this.options.seed);
+  }
+
+  onEvent(handler: (e: LegEvent) => void): void {
+    this.handler = handler;
+  }
+
+  /** Legs not yet ended (for tests and health). */
+  get activeLegs(): number {
+    return [...this.legs.values()].filter((l) => !l.ended).length;
+  }
+
+  async originate(req: OriginateRequest): Promise<{ sid: string }> {
+    const sid = `SIM${(++this.seq).toString(36).padStart(6, '0')}`;
+    const leg: SimLeg = { sid, req, answered: false, ended: false, timers: [] };
+    this.legs.set(sid, leg);
+    const o = this.options;
+    this.after(leg, 0.2, () => this.emit(leg, 'RINGING'));
+    if (o.invalidNumbers.has(req.to)) {
+      this.after(leg, 0.5, () => this.end(leg, 'FAILED', 'INVALID_NUMBER'));
+      return { sid };
+    }
+    const ringOut = req.ringTimeoutSec;
+    if (req.kind === 'AGENT') {
+      if (this.rng.next() < o.agentPickup) this.after(leg, this.rng.uniform(2, 6), () => this.answer(leg));
+      else this.after(leg, ringOut, () => this.end(leg, 'NO_ANSWER'));
+      return { sid };
+    }
+    const r = this.rng.next();
+    const c = o.customer;
+    if (r < c.busy) this.after(leg, this.rng.uniform(...o.failDelaySec), () => this.end(leg, 'BUSY'));
+    else if (r < c.busy + c.failed) this.after(leg, this.rng.uniform(...o.failDelaySec), () => this.end(leg, 'FAILED', 'CONGESTION'));
+    else if (r < c.busy + c.failed + c.answer) {
+      const delay = this.rng.gamma(o.answerDelay.shape, o.answerDelay.mean);
+      if (delay >= ringOut) this.after(leg, ringOut, () => this.end(leg, 'NO_ANSWER'));
+      else {
+        const talk = this.rng.lognormal(o.talk.mean, o.talk.cv);
+        this.after(leg, delay, () => {
+          this.answer(leg);
+          this.after(leg, talk, () => this.end(leg, 'HUNGUP', undefined, 'remote'));
+        });
+      }
+    } else if (r < c.busy + c.failed + c.answer + c.machine) {
+      const delay = Math.min(this.rng.gamma(o.answerDelay.shape, o.answerDelay.mean), ringOut - o.machineDetectSec);
+      this.after(leg, Math.max(1, delay), () => {
+        this.answer(leg);
+        if (req.detectMachine !== false) this.after(leg, o.machineDetectSec, () => this.emit(leg, 'MACHINE'));
+        this.after(leg, o.machineDetectSec + 25, () => this.end(leg, 'HUNGUP', undefined, 'remote'));
+      });
+    } else {
+      this.after(leg, ringOut, () => this.end(leg, 'NO_ANSWER'));
+    }
+    return { sid };
+  }
+
+  async bridge(sidA: string, sidB: string): Promise<void> {
+    const a = this.legs.get(sidA);
+    const b = this.legs.get(sidB);
+    if (!a || !b || a.ended || b.ended || !a.answered || !b.answered) throw new Error(`cannot bridge ${sidA} and ${sidB}: not both answered`);
+    a.bridgedTo = sidB;
+    b.bridgedTo = sidA;
+  }
+
+  async hangup(sid: string, cause = 'NORMAL_CLEARING'): Promise<void> {
+    const leg = this.legs.get(sid);
+    if (!leg || leg.ended) return;
+    if (leg.answered) this.end(leg, 'HUNGUP', cause, 'local');
+    else this.end(leg, 'FAILED', 'CANCELLED');
+  }
+
+  async close(): Promise<void> {
+    for (const leg of this.legs.values()) for (const t of leg.timers) this.clock.clearTimeout(t);
+    this.legs.clear();
+  }
+
+  private after(leg: SimLeg, seconds: number, fn: () => void): void {
+    leg.timers.push(this.clock.setTimeout(() => !leg.ended && fn(), (seconds * 1000) / this.options.timeScale));
+  }
+
+  private answer(leg: SimLeg): void {
+    leg.answered = true;
+    this.emit(leg, 'ANSWERED');
+  }
+
+  private end(leg: SimLeg, type: LegEventType, cause?: string, by?: 'remote' | 'local'): void {
+    if (leg.ended) return;
+    leg.ended = true;
+    for (const t of leg.timers) this.clock.clearTimeout(t);
+    const recordingUrl = type === 'HUNGUP' ? `sim://recordings/${leg.sid}.wav` : undefined;
+    this.emit(leg, type, cause, by, recordingUrl);
+  }
+
+  private emit(leg: SimLeg, type: LegEventType, cause?: string, by?: 'remote' | 'local', recordingUrl?: string): void {
+    this.handler({ sid: leg.sid, legId: leg.req.legId, type, at: this.clock.now(), cause, by, recordingUrl });
+  }
+}
