@@ -34,6 +34,8 @@ import { AgentService } from './modules/agent/agent.service.js';
 import { CampaignService } from './modules/campaign/campaign.service.js';
 import { ContactService } from './modules/contact/contact.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
+import { LiveStatsService } from './modules/stats/live-stats.service.js';
+import { DialerService } from './modules/dialer/dialer.service.js';
 import { UserService } from './modules/user/user.service.js';
 import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
@@ -96,7 +98,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
     stats,
+    dialer: new DialerService(clock, stats),
+    live: new LiveStatsService(orm, pubsub.pubSub, clock, log),
   };
+  services.live.listen();
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...options.simulator });
   const leaseRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
@@ -109,6 +114,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     leases: leaseRedis ? new RedisLeases(leaseRedis, instanceId) : inProcessLeases,
     instanceId,
     soleInstance: !config.redisUrl,
+    onSnapshot: (campaignId, snapshot) => void engine.tracker.track(services.live.publish(campaignId, snapshot)).catch((err) => log.error({ err }, 'live stats failed')),
   });
   const adminActor = await services.users.bootstrap(orm.em.fork());
   if (config.demoSeed) await seedDemo(orm.em.fork(), services, adminActor, clock, log);
@@ -222,6 +228,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await step('leases', () => leaseRedis?.quit());
       await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
       await step('stats', () => stats.drain());
+      services.live.close();
       await step('pubsub', () => pubsub.close());
       await step('orm', () => orm.close(true));
       await step('database', () => embedded?.stop());

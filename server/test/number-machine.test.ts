@@ -128,6 +128,22 @@ describe('customer-first modes (progressive, predictive)', () => {
   });
 });
 
+describe('flow variables set right after the call (wrap-up)', () => {
+  const c = ctx('AGENT_FIRST_FLOW', { retries: 1, retryIntervalMinutes: 60, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10 });
+  it('turn a completed record into CUSTOMER_RESCHEDULED while customer attempts remain, else CUSTOMER_FAILED', () => {
+    expect(transition(fresh({ state: 'COMPLETED', customerAttempts: 1 }), { type: 'FORCE_RESCHEDULE', who: 'CUSTOMER' }, c))
+      .toMatchObject({ state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: min(60) });
+    expect(transition(fresh({ state: 'COMPLETED', customerAttempts: 2 }), { type: 'FORCE_RESCHEDULE', who: 'CUSTOMER' }, c))
+      .toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED' });
+  });
+  it('agent reschedule spends an agent attempt; only COMPLETED records can be forced', () => {
+    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 0 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c))
+      .toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED', agentAttempts: 1, nextAttemptAt: min(10) });
+    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 2 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c).state).toBe('FAILED');
+    expect(() => transition(fresh({ state: 'RETRY' }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c)).toThrow(/cannot take/);
+  });
+});
+
 describe('other events', () => {
   const c = ctx('PROGRESSIVE', { retries: 2 });
   it('guards: DND -> FAILED_DND, balance -> FAILED_BALANCE', () => {

@@ -47,7 +47,12 @@ export type NumberEvent =
   /** A preview followup not launched within 5 minutes of its time. */
   | { type: 'EXPIRED' }
   /** A crash left the number IN_PROGRESS with no call behind it: put it back without using an attempt. */
-  | { type: 'RECOVERED' };
+  | { type: 'RECOVERED' }
+  /**
+   * A flow variable set right after the call (in wrap-up) forces a reschedule of a record the
+   * attempt had completed. The attempt was already counted, so only the caps are checked.
+   */
+  | { type: 'FORCE_RESCHEDULE'; who: 'AGENT' | 'CUSTOMER' };
 
 export interface MachineContext {
   mode: DialMode;
@@ -143,6 +148,17 @@ export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineCo
     case 'EXPIRED': {
       if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
       return { ...out, state: NumberState.EXPIRED, reason: null, nextAttemptAt: null };
+    }
+    case 'FORCE_RESCHEDULE': {
+      if (n.state !== NumberState.COMPLETED) throw new IllegalNumberTransition(n.state, event.type);
+      const { policy, now } = ctx;
+      if (ctx.campaignCompleted) return out;
+      if (event.who === 'AGENT') {
+        if (n.agentAttempts + 1 >= policy.agentMaxAttempts) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.FAILED, reason: NumberReason.AGENT_FAILED };
+        return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.RETRY, reason: NumberReason.AGENT_RESCHEDULED, nextAttemptAt: new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS) };
+      }
+      if (n.customerAttempts >= customerAttemptCap(policy)) return { ...out, state: NumberState.FAILED, reason: NumberReason.CUSTOMER_FAILED };
+      return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: nextCustomerAttemptAt(policy, n.addedAt, n.customerAttempts, now) };
     }
     case 'ATTEMPT_FINISHED':
       if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor.js';
+import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 
 /** One unit of work: who acts, and an EntityManager forked for this request or subscription operation. */
@@ -11,6 +12,7 @@ export interface Scope {
 /** Services reachable from the context, for subscribe functions that run without a resolver instance. */
 export interface ContextServices {
   stats: StatsService;
+  live: LiveStatsService;
 }
 
 /** GraphQL context: built per HTTP request and per graphql-ws operation. */

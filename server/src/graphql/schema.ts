@@ -9,6 +9,9 @@ import { ContactResolver } from '../modules/contact/contact.resolver.js';
 import type { ContactService } from '../modules/contact/contact.service.js';
 import { StatsResolver } from '../modules/stats/stats.resolver.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
+import { DialerResolver } from '../modules/dialer/dialer.resolver.js';
+import type { DialerService } from '../modules/dialer/dialer.service.js';
+import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
 
@@ -18,9 +21,11 @@ export interface Services {
   agents: AgentService;
   campaigns: CampaignService;
   stats: StatsService;
+  dialer: DialerService;
+  live: LiveStatsService;
 }
 
-export const RESOLVERS = [UserResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver] as const;
+export const RESOLVERS = [UserResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver] as const;
 
 /** Builds the schema with resolvers constructed over this app's services (no global container). */
 export async function buildDialerSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
@@ -30,6 +35,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     [AgentResolver, new AgentResolver(services.agents)],
     [CampaignResolver, new CampaignResolver(services.campaigns, services.stats)],
     [StatsResolver, new StatsResolver(services.stats)],
+    [DialerResolver, new DialerResolver(services.dialer, services.live)],
   ]);
   const container: ContainerType = {
     get: (cls) => {

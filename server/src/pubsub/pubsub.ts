@@ -13,13 +13,48 @@ export interface CampaignStatsPayload {
   updatedAt: string;
 }
 
+/** JSON-safe live figures of one campaign for the wallboard (computed by the owning instance). */
+export interface CampaignLivePayload {
+  campaignId: string;
+  organizationId: string;
+  agents: Record<string, number>;
+  callsRinging: number;
+  callsConnected: number;
+  waitingForAgent: number;
+  dialsToday: number;
+  liveAnswersToday: number;
+  connectsToday: number;
+  answerRate: number | null;
+  averageHandleTimeSec: number | null;
+  abandonRateToday: number | null;
+  abandonRate30d: number | null;
+  abandonRateCap: number;
+  pacingRatio: number;
+  pacingReason: string;
+  hopperDepth: number;
+  hopperDue: number;
+  heldBack: { filter: string; count: number }[];
+  remaining: number;
+  finishedLastHour: number;
+  etaMinutes: number | null;
+  updatedAt: string;
+}
+
 /** Every topic and the arguments published on it; the second element is the payload. */
 export interface TopicPayloads {
   /** Keyed by campaign id. */
   CAMPAIGN_STATS_CHANGED: [campaignId: string, payload: CampaignStatsPayload];
+  /** Keyed by campaign id. */
+  CAMPAIGN_LIVE_CHANGED: [campaignId: string, payload: CampaignLivePayload];
+  /** Every campaign's live figures on one topic, for each instance's cache. */
+  CAMPAIGN_LIVE_ALL: [payload: CampaignLivePayload];
   [key: string]: [string, unknown] | [unknown];
 }
-export const Topic = { CAMPAIGN_STATS_CHANGED: 'CAMPAIGN_STATS_CHANGED' } as const;
+export const Topic = {
+  CAMPAIGN_STATS_CHANGED: 'CAMPAIGN_STATS_CHANGED',
+  CAMPAIGN_LIVE_CHANGED: 'CAMPAIGN_LIVE_CHANGED',
+  CAMPAIGN_LIVE_ALL: 'CAMPAIGN_LIVE_ALL',
+} as const;
 
 export type DialerPubSub = YogaPubSub<TopicPayloads>;
 

@@ -1,0 +1,55 @@
+import { IsIn, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
+import { PageArgs } from '../../graphql/pagination.js';
+import { LegStatusEnum, SuppressionKindEnum } from './dialer.type.js';
+
+@InputType({ description: 'Flow variables and disposition, settable during or right after the call (seed 000)' })
+export class FlowVariablesInput {
+  @Field(() => Boolean, { nullable: true, description: 'reschedule_agent_call' })
+  @IsOptional()
+  rescheduleAgentCall?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: 'reschedule_customer_call (e.g. the OTP was not given)' })
+  @IsOptional()
+  rescheduleCustomerCall?: boolean;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 64)
+  disposition?: string;
+}
+
+@InputType()
+export class AddSuppressionInput {
+  @Field(() => SuppressionKindEnum)
+  @IsIn(Object.values(SuppressionKindEnum))
+  kind!: 'NUMBER' | 'CLIENT_ID';
+
+  @Field(() => String, { description: 'A phone number (normalised to E.164) or a client id' })
+  @Length(1, 128)
+  value!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(200)
+  reason?: string;
+}
+
+@ArgsType()
+export class CallLegsArgs extends PageArgs {
+  @Field(() => ID)
+  campaignId!: string;
+
+  @Field(() => String, { nullable: true, description: 'Part of the dialled number' })
+  @IsOptional()
+  @MaxLength(32)
+  search?: string;
+
+  @Field(() => [LegStatusEnum], { nullable: true })
+  @IsOptional()
+  status?: string[];
+
+  @Field(() => String, { defaultValue: 'DESC', description: 'Sort by created date: ASC or DESC' })
+  @IsIn(['ASC', 'DESC'])
+  sortDirection!: 'ASC' | 'DESC';
+}

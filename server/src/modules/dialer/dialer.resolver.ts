@@ -1,0 +1,87 @@
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { PageArgs } from '../../graphql/pagination.js';
+import type { CampaignLivePayload } from '../../pubsub/pubsub.js';
+import type { LiveStatsService } from '../stats/live-stats.service.js';
+import { CampaignLive } from '../stats/live-stats.type.js';
+import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput } from './dialer.input.js';
+import type { DialerService } from './dialer.service.js';
+import { AgentConsole, CallLegPage, LiveCall, Suppression } from './dialer.type.js';
+
+function toCampaignLive(p: CampaignLivePayload): CampaignLive {
+  const a = p.agents;
+  return {
+    ...p,
+    agents: { available: a.available ?? 0, ringing: a.ringing ?? 0, onCall: a.onCall ?? 0, wrapUp: a.wrapUp ?? 0, paused: a.paused ?? 0, offline: a.offline ?? 0 },
+    updatedAt: new Date(p.updatedAt),
+  };
+}
+
+@Resolver()
+export class DialerResolver {
+  constructor(
+    private readonly dialer: DialerService,
+    private readonly live: LiveStatsService,
+  ) {}
+
+  @Query(() => AgentConsole, { description: 'My agent console (supervisors may name an agent)' })
+  agentConsole(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
+    return this.dialer.console(ctx, agentId);
+  }
+
+  @Mutation(() => AgentConsole, { description: 'Start dialling in a campaign: the agent leg is dialled first (refused before the start time or when nothing is left)' })
+  startDialling(
+    @Arg('campaignId', () => ID) campaignId: string,
+    @Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentConsole> {
+    return this.dialer.startDialling(ctx, campaignId, agentId);
+  }
+
+  @Mutation(() => AgentConsole, { description: 'Stop dialling: the agent leg is hung up' })
+  stopDialling(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
+    return this.dialer.stopDialling(ctx, agentId);
+  }
+
+  @Mutation(() => LiveCall, { nullable: true, description: 'Set reschedule_agent_call / reschedule_customer_call and a disposition, during or right after the call' })
+  setFlowVariables(
+    @Arg('numberId', () => ID) numberId: string,
+    @Arg('input', () => FlowVariablesInput) input: FlowVariablesInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<LiveCall | null> {
+    return this.dialer.setFlowVariables(ctx, numberId, input);
+  }
+
+  @Query(() => CallLegPage, { description: 'Call legs of a campaign: search by number, filter by status, sort by date' })
+  callLegs(@Args(() => CallLegsArgs) args: CallLegsArgs, @Ctx() ctx: GraphQLContext): Promise<CallLegPage> {
+    return this.dialer.callLegs(ctx, args);
+  }
+
+  @Query(() => [Suppression])
+  suppressions(@Args(() => PageArgs) { limit, offset }: PageArgs, @Ctx() ctx: GraphQLContext): Promise<Suppression[]> {
+    return this.dialer.suppressions(ctx, limit, offset);
+  }
+
+  @Mutation(() => Suppression, { description: 'Never dial this number or client id (FAILED_DND at the pre-dial guard)' })
+  addSuppression(@Arg('input', () => AddSuppressionInput) input: AddSuppressionInput, @Ctx() ctx: GraphQLContext): Promise<Suppression> {
+    return this.dialer.addSuppression(ctx, input);
+  }
+
+  @Mutation(() => Boolean)
+  removeSuppression(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.dialer.removeSuppression(ctx, id);
+  }
+
+  @Query(() => CampaignLive, { description: 'Live wallboard figures of a campaign' })
+  async campaignLive(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignLive> {
+    return toCampaignLive(await this.live.get(ctx, campaignId));
+  }
+
+  @Subscription(() => CampaignLive, {
+    description: 'The current figures at once, then every second while the campaign is dialled',
+    subscribe: ({ args, context }) => (context as GraphQLContext).services.live.subscribe(context as GraphQLContext, args.campaignId as string),
+  })
+  campaignLiveChanged(@Arg('campaignId', () => ID) _campaignId: string, @Root() payload: CampaignLivePayload): CampaignLive {
+    return toCampaignLive(payload);
+  }
+}

@@ -1,0 +1,88 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { AgentState } from '../../domain/agent-state.js';
+import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { ContactField } from '../contact/contact.type.js';
+
+export const LegStatusEnum = { QUEUED: 'QUEUED', RINGING: 'RINGING', ANSWERED: 'ANSWERED', COMPLETED: 'COMPLETED', NO_ANSWER: 'NO_ANSWER', BUSY: 'BUSY', FAILED: 'FAILED', CANCELLED: 'CANCELLED' } as const;
+registerEnumType(LegStatusEnum, { name: 'CallStatus', description: 'QUEUED (row written, not yet placed), RINGING, ANSWERED, then COMPLETED / NO_ANSWER / BUSY / FAILED / CANCELLED' });
+export const LegKindEnum = { AGENT: 'AGENT', CUSTOMER: 'CUSTOMER' } as const;
+registerEnumType(LegKindEnum, { name: 'CallLegKind' });
+export const SuppressionKindEnum = { NUMBER: 'NUMBER', CLIENT_ID: 'CLIENT_ID' } as const;
+registerEnumType(SuppressionKindEnum, { name: 'SuppressionKind' });
+
+@ObjectType({ description: 'One leg of a call (seed 004 "call details")' })
+export class CallLeg {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) campaignId!: string;
+  @Field(() => ID, { nullable: true }) numberId!: string | null;
+  @Field(() => ID, { nullable: true }) agentId!: string | null;
+  @Field(() => LegKindEnum) kind!: 'AGENT' | 'CUSTOMER';
+  @Field(() => String, { nullable: true, description: 'Provider call id' }) sid!: string | null;
+  @Field(() => String) number!: string;
+  @Field(() => String, { nullable: true }) contactName!: string | null;
+  @Field(() => LegStatusEnum) status!: string;
+  @Field(() => String, { nullable: true }) cause!: string | null;
+  @Field(() => Boolean) abandoned!: boolean;
+  @Field(() => Boolean, { description: 'Answering machine detected' }) machine!: boolean;
+  @Field(() => Int) agentAttempt!: number;
+  @Field(() => Int) customerAttempt!: number;
+  @Field(() => Date) createdAt!: Date;
+  @Field(() => Date, { nullable: true }) answeredAt!: Date | null;
+  @Field(() => Date, { nullable: true }) endedAt!: Date | null;
+  @Field(() => Int, { nullable: true }) durationSec!: number | null;
+  @Field(() => String, { nullable: true }) recordingUrl!: string | null;
+}
+
+@ObjectType()
+export class CallLegPage {
+  @Field(() => [CallLeg]) items!: CallLeg[];
+  @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType({ description: 'The customer on the agent\'s line, from the address book' })
+export class LiveCall {
+  @Field(() => ID) legId!: string;
+  @Field(() => ID) numberId!: string;
+  @Field(() => ID) campaignId!: string;
+  @Field(() => LegStatusEnum) status!: string;
+  @Field(() => String) number!: string;
+  @Field(() => String) contactName!: string;
+  @Field(() => [ContactField]) fields!: ContactField[];
+  @Field(() => String, { nullable: true, description: 'Campaign popup URL with the call filled in' }) popupUrl!: string | null;
+  @Field(() => Int) customerAttempt!: number;
+  @Field(() => Date) startedAt!: Date;
+  @Field(() => Date, { nullable: true }) answeredAt!: Date | null;
+  @Field(() => Boolean) rescheduleAgentCall!: boolean;
+  @Field(() => Boolean) rescheduleCustomerCall!: boolean;
+  @Field(() => String, { nullable: true }) disposition!: string | null;
+}
+
+@ObjectType({ description: 'A campaign the agent is assigned to (through its group)' })
+export class AgentCampaign {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => CampaignStatus) status!: CampaignStatus;
+  @Field(() => Date) startsAt!: Date;
+  @Field(() => Int, { description: 'New and retry numbers left' }) remaining!: number;
+  @Field(() => Boolean) canStart!: boolean;
+  @Field(() => String, { nullable: true, description: 'Why Start is disabled' }) cannotStartReason!: string | null;
+}
+
+@ObjectType()
+export class AgentConsole {
+  @Field(() => ID) agentId!: string;
+  @Field(() => String) name!: string;
+  @Field(() => AgentState) state!: AgentState;
+  @Field(() => ID, { nullable: true, description: 'The campaign the agent is dialling in' }) activeCampaignId!: string | null;
+  @Field(() => LiveCall, { nullable: true, description: 'The current (or last, during wrap-up) call' }) currentCall!: LiveCall | null;
+  @Field(() => [AgentCampaign]) campaigns!: AgentCampaign[];
+}
+
+@ObjectType()
+export class Suppression {
+  @Field(() => ID) id!: string;
+  @Field(() => SuppressionKindEnum) kind!: 'NUMBER' | 'CLIENT_ID';
+  @Field(() => String) value!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => Date) createdAt!: Date;
+}

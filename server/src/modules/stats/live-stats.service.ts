@@ -1,0 +1,135 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Clock } from '../../clock.js';
+import { assertId } from '../../domain/ids.js';
+import type { RunnerSnapshot } from '../../engine/campaign-runner.js';
+import { CampaignEntity } from '../../entities/index.js';
+import { notFound } from '../../errors.js';
+import type { Scope } from '../../graphql/context.js';
+import type { Logger } from '../../logger.js';
+import { Topic, type CampaignLivePayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+
+const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline' };
+
+/**
+ * Live wallboard figures. The instance that owns a campaign computes them after each tick and
+ * publishes them; every instance keeps the latest per campaign, so any of them can answer.
+ */
+export class LiveStatsService {
+  private readonly latest = new Map<string, CampaignLivePayload>();
+  private listening: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubSub: DialerPubSub,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts caching every campaign's published figures (call once at start). */
+  listen(): void {
+    this.listening ??= (async () => {
+      const it = this.pubSub.subscribe(Topic.CAMPAIGN_LIVE_ALL)[Symbol.asyncIterator]();
+      this.stopListening = () => void it.return?.();
+      for (;;) {
+        const { value, done } = await it.next();
+        if (done || this.closed) return;
+        this.latest.set(value.campaignId, value);
+      }
+    })().catch((err) => this.log.error({ err }, 'live stats listener stopped'));
+  }
+  private stopListening: () => void = () => undefined;
+
+  close(): void {
+    this.closed = true;
+    this.stopListening();
+  }
+
+  /** Computes and publishes a campaign's figures (called by the owning engine after each tick). */
+  async publish(campaignId: string, snapshot: RunnerSnapshot): Promise<void> {
+    const payload = await this.compute(campaignId, snapshot);
+    if (!payload) return;
+    this.latest.set(campaignId, payload);
+    this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, campaignId, payload);
+    this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
+  }
+
+  async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
+    const id = await this.requireCampaign(scope, campaignId);
+    return this.latest.get(id) ?? (await this.compute(id, undefined))!;
+  }
+
+  async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignLivePayload>> {
+    const id = await this.requireCampaign(scope, campaignId);
+    const events = this.pubSub.subscribe(Topic.CAMPAIGN_LIVE_CHANGED, id);
+    const first = await this.get(scope, id);
+    const org = scope.actor.organizationId;
+    async function* stream(): AsyncGenerator<CampaignLivePayload> {
+      yield first;
+      for await (const p of events) if (p.organizationId === org) yield p;
+    }
+    return stream();
+  }
+
+  private async compute(campaignId: string, snap: RunnerSnapshot | undefined): Promise<CampaignLivePayload | undefined> {
+    const em = this.orm.em.fork();
+    const now = this.clock.now();
+    const [c] = await em.execute<{ organization_id: string; group_id: string; abandon_rate_cap: number; dial_mode: string }[]>(
+      `select organization_id, group_id, abandon_rate_cap, dial_mode from campaign where id = ?`, [campaignId]);
+    if (!c) return undefined;
+    const agentRows = await em.execute<{ state: string; n: string }[]>(
+      `select case when a.active_campaign_id = ? then a.state else 'OFFLINE' end as state, count(*) as n
+         from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = ? group by 1`, [campaignId, c.group_id]);
+    const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0 };
+    for (const r of agentRows) agents[AGENT_KEYS[r.state] ?? 'offline']! += Number(r.n);
+    const [legs] = await em.execute<{ ringing: string; connected: string }[]>(
+      `select count(*) filter (where status in ('QUEUED','RINGING')) as ringing, count(*) filter (where status = 'ANSWERED' and not abandoned) as connected
+         from call_leg where campaign_id = ? and kind = 'CUSTOMER' and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
+    const [day] = await em.execute<Record<string, string>[]>(
+      `select coalesce(sum(dials) filter (where day = d.today), 0) as dials, coalesce(sum(live_answers) filter (where day = d.today), 0) as live,
+              coalesce(sum(connects) filter (where day = d.today), 0) as connects, coalesce(sum(abandons) filter (where day = d.today), 0) as abandons,
+              coalesce(sum(handled) filter (where day = d.today), 0) as handled, coalesce(sum(handle_seconds) filter (where day = d.today), 0) as handle_seconds,
+              coalesce(sum(live_answers), 0) as live30, coalesce(sum(abandons), 0) as abandons30
+         from campaign_day_stat, (select (?::timestamptz at time zone 'UTC')::date as today) d
+        where campaign_id = ? and day > d.today - 30`, [now, campaignId]);
+    const [left] = await em.execute<{ remaining: string; finished: string }[]>(
+      `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
+              count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished
+         from campaign_number where campaign_id = ?`, [now, campaignId]);
+    const n = (k: string) => Number(day?.[k] ?? 0);
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+    const remaining = Number(left!.remaining);
+    const finished = Number(left!.finished);
+    return {
+      campaignId,
+      organizationId: c.organization_id,
+      agents,
+      callsRinging: Number(legs!.ringing),
+      callsConnected: Number(legs!.connected),
+      waitingForAgent: snap?.waitingForAgent ?? 0,
+      dialsToday: n('dials'),
+      liveAnswersToday: n('live'),
+      connectsToday: n('connects'),
+      answerRate: ratio(n('live'), n('dials')),
+      averageHandleTimeSec: ratio(n('handle_seconds'), n('handled')),
+      abandonRateToday: ratio(n('abandons'), n('live')),
+      abandonRate30d: ratio(n('abandons30'), n('live30')),
+      abandonRateCap: c.abandon_rate_cap,
+      pacingRatio: snap?.pacingRatio ?? 0,
+      pacingReason: snap?.pacingReason ?? (c.dial_mode === 'PREVIEW' ? 'preview: agents launch calls' : 'not dialling'),
+      hopperDepth: snap?.hopperDepth ?? 0,
+      hopperDue: snap?.hopperDue ?? 0,
+      heldBack: Object.entries(snap?.removed ?? {}).filter(([k, v]) => v > 0 && k !== 'final').map(([filter, count]) => ({ filter, count })),
+      remaining,
+      finishedLastHour: finished,
+      etaMinutes: remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
+      updatedAt: now.toISOString(),
+    };
+  }
+
+  private async requireCampaign(scope: Scope, campaignId: string): Promise<string> {
+    const id = assertId(campaignId, 'campaign');
+    if (!(await scope.em.findOne(CampaignEntity, { id, organization: scope.actor.organizationId }, { fields: ['id'] }))) throw notFound('campaign', campaignId);
+    return id;
+  }
+}

@@ -1,0 +1,46 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'Agents of the campaign group by state (agents not dialling this campaign count as offline)' })
+export class AgentStateCounts {
+  @Field(() => Int) available!: number;
+  @Field(() => Int) ringing!: number;
+  @Field(() => Int) onCall!: number;
+  @Field(() => Int) wrapUp!: number;
+  @Field(() => Int) paused!: number;
+  @Field(() => Int) offline!: number;
+}
+
+@ObjectType({ description: 'Dialable numbers a hopper filter held back' })
+export class FilterCount {
+  @Field(() => String, { description: 'outsideWindow, suppressed, attemptCap, notDue, ownedByOther, contactBusy, ...' })
+  filter!: string;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType({ description: 'Live figures of one campaign for the wallboard' })
+export class CampaignLive {
+  @Field(() => ID) campaignId!: string;
+  @Field(() => AgentStateCounts) agents!: AgentStateCounts;
+  @Field(() => Int) callsRinging!: number;
+  @Field(() => Int) callsConnected!: number;
+  @Field(() => Int, { description: 'Predictive: answered calls waiting (at most 2 s) for an agent' }) waitingForAgent!: number;
+  @Field(() => Int) dialsToday!: number;
+  @Field(() => Int) liveAnswersToday!: number;
+  @Field(() => Int) connectsToday!: number;
+  @Field(() => Float, { nullable: true, description: 'Live answers / customer dials today' }) answerRate!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Talk + wrap-up seconds per handled call today' }) averageHandleTimeSec!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Abandons / live answers today (UTC day)' }) abandonRateToday!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Abandons / live answers over 30 days' }) abandonRate30d!: number | null;
+  @Field(() => Float) abandonRateCap!: number;
+  @Field(() => Float) pacingRatio!: number;
+  @Field(() => String, { description: 'Inputs and the rule that bound the last pacing decision' }) pacingReason!: string;
+  @Field(() => Int, { description: 'Numbers dialable right now' }) hopperDepth!: number;
+  @Field(() => Int, { description: 'Of those, due callbacks/retries' }) hopperDue!: number;
+  @Field(() => [FilterCount], { description: 'Why numbers are held back' }) heldBack!: FilterCount[];
+  @Field(() => Int, { description: 'Numbers not yet final' }) remaining!: number;
+  @Field(() => Int, { description: 'Numbers that reached a final state in the last hour' }) finishedLastHour!: number;
+  @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
+  @Field(() => Date) updatedAt!: Date;
+}
