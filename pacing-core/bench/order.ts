@@ -5,7 +5,9 @@
  */
 import pg from 'pg';
 import { Piscina } from 'piscina';
-import { orderNumbers, runWorker, zonesOpen, type NumberColumns, type OrderInput } from '../src/index.js';
+import {
+  buildOrderIndex, NumberState, orderNumbers, Rng, runWorker, zonesOpen, type NumberColumns, type OrderInput,
+} from '../src/index.js';
 import { BENCH_NOW, BENCH_ZONES, syntheticCampaign } from './data.js';
 import { calibration, machine, percentile, r, WORKER_FILE } from './common.js';
 
@@ -115,11 +117,59 @@ async function postgres(columns: NumberColumns, iterations: number): Promise<Rec
 const c100k = syntheticCampaign(100_000, 1);
 const c1m = syntheticCampaign(1_000_000, 2);
 
+/** Indexed refill: index built once, then `dirty` rows changed since (rescheduled callbacks, new dials). */
+async function timeIndexedRefill(columns: NumberColumns, dirtyCount: number, iterations: number): Promise<Record<string, number>> {
+  const n = columns.state.length;
+  const buildTimes: number[] = [];
+  let index = buildOrderIndex(columns);
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    index = (await runWorker(pool, 'buildOrderIndex', columns));
+    buildTimes.push(performance.now() - t0);
+  }
+  // Change `dirtyCount` rows after the build (on a copy of the touched values, restored afterwards).
+  const rng = new Rng(9);
+  const dirty = new Int32Array(new SharedArrayBuffer(4 * dirtyCount));
+  const saved: [number, number, number, number][] = [];
+  for (let j = 0; j < dirtyCount; j++) {
+    const r = Math.floor(rng.next() * n);
+    dirty[j] = r;
+    saved.push([r, columns.state[r], columns.nextAttemptAt[r], columns.dialCount[r]]);
+    if (rng.next() < 0.5) {
+      columns.state[r] = NumberState.RETRY;
+      columns.nextAttemptAt[r] = BENCH_NOW - rng.next() * 3_600_000;
+    } else columns.dialCount[r] = Math.min(65535, columns.dialCount[r] + 1);
+  }
+  const out = new Int32Array(new SharedArrayBuffer(4 * 1000));
+  const input = { columns, zones: BENCH_ZONES, now: BENCH_NOW, k: 1000, maxAttempts: CAP, out, index, dirty };
+  const times: number[] = [];
+  for (let i = 0; i < 30 + iterations; i++) {
+    const t0 = performance.now();
+    await runWorker(pool, 'orderFromIndex', input);
+    if (i >= 30) times.push(performance.now() - t0);
+  }
+  for (const [r, st, na, dc] of saved.reverse()) {
+    columns.state[r] = st;
+    columns.nextAttemptAt[r] = na;
+    columns.dialCount[r] = dc;
+  }
+  return {
+    buildP50: r(percentile(buildTimes, 50)),
+    dirtyRows: dirtyCount,
+    refillTop1000P50: r(percentile(times, 50)),
+    refillTop1000P99: r(percentile(times, 99)),
+  };
+}
+
 const worker = {
   full100k: await timeWorker(c100k, 100_000, 300, 30),
   top1000of100k: await timeWorker(c100k, 1000, 500, 30),
   full1m: await timeWorker(c1m, 1_000_000, 60, 8),
   top1000of1m: await timeWorker(c1m, 1000, 100, 8),
+};
+const indexed = {
+  of100k: await timeIndexedRefill(c100k, 500, 500),
+  of1m: await timeIndexedRefill(c1m, 5000, 100),
 };
 const inThread = { full100k: timeInThread(c100k, 100_000, 200), top1000of100k: timeInThread(c100k, 1000, 300) };
 await pool.destroy();
@@ -139,10 +189,12 @@ const ratios = {
 const targets = {
   full100k_p99_le_3ms: worker.full100k.p99 <= 3,
   top1000_p99_le_2ms: worker.top1000of100k.p99 <= 2,
+  indexedRefill_top1000_p99_le_2ms: indexed.of100k.refillTop1000P99 <= 2,
   full1m_p99_le_25ms: worker.full1m.p99 <= 25,
 };
 console.log('orderNumbers in the worker (ms, hand-off included):', worker);
 console.log('orderNumbers in-thread (ms):', inThread);
+console.log('indexed refill in the worker (buildOrderIndex once, then orderFromIndex with dirty rows) (ms):', indexed);
 console.log('PostgreSQL baseline (ms):', postgresFigures);
 console.log('ratios:', ratios, 'targets:', targets);
-console.log(JSON.stringify({ bench: 'order', machine: machine(), calibration: calibration(), unit: 'ms', worker, inThread, postgres: postgresFigures, ratios, targets }));
+console.log(JSON.stringify({ bench: 'order', machine: machine(), calibration: calibration(), unit: 'ms', worker, indexed, inThread, postgres: postgresFigures, ratios, targets }));

@@ -102,7 +102,7 @@ export type BatchCampaignInput = Omit<PacingInput, 'now' | 'config' | 'trunkBudg
 };
 
 /**
- * Append campaign `batch.count` to the batch. Its controller state slot is the same index, so always add a
+ * Append campaign `batch.count` to the batch (validating its numbers, so that {@link paceMany} need not). Its controller state slot is the same index, so always add a
  * campaign at the same position across ticks (or copy its state slot).
  */
 export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
@@ -110,16 +110,22 @@ export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
   if ((i + 1) * CAMPAIGN_FIELDS > batch.campaigns.length) throw badPacingInput(`batch is full (${i} campaigns)`);
   const mode = MODES.indexOf(c.mode);
   if (mode < 0) throw badPacingInput(`mode must be one of ${MODES.join(', ')}, got ${String(c.mode)}`);
+  if (!Number.isInteger(c.readyAgents) || c.readyAgents < 0) throw badPacingInput(`campaign ${i}: readyAgents must be a non-negative integer, got ${c.readyAgents}`);
   const b = batch.campaigns, o = i * CAMPAIGN_FIELDS;
-  const put = (arr: ArrayLike<number> | undefined): [number, number] => {
+  const put = (arr: ArrayLike<number> | undefined, name: string): [number, number] => {
     const len = arr?.length ?? 0;
     const off = batch.elapsedUsed;
     if (off + len > batch.elapsed.length) throw badPacingInput(`batch elapsed capacity ${batch.elapsed.length} exceeded`);
-    for (let j = 0; j < len; j++) batch.elapsed[off + j] = arr![j];
+    for (let j = 0; j < len; j++) {
+      const v = arr![j];
+      if (!(v >= 0) || v === Infinity) throw badPacingInput(`campaign ${i}: ${name}[${j}] must be a finite number >= 0, got ${v}`);
+      batch.elapsed[off + j] = v;
+    }
     batch.elapsedUsed += len;
     return [off, len];
   };
-  const [to, tl] = put(c.talkingElapsedSec), [wo, wl] = put(c.wrapElapsedSec), [ro, rl] = put(c.ringingElapsedSec);
+  const [to, tl] = put(c.talkingElapsedSec, 'talkingElapsedSec'), [wo, wl] = put(c.wrapElapsedSec, 'wrapElapsedSec');
+  const [ro, rl] = put(c.ringingElapsedSec, 'ringingElapsedSec');
   const h = c.handleTime ?? { talkMeanSec: 120, talkCv: 1, wrapMeanSec: 15 };
   b[o + F_MODE] = mode; b[o + F_READY] = c.readyAgents;
   b[o + F_TALK_OFF] = to; b[o + F_TALK_LEN] = tl; b[o + F_WRAP_OFF] = wo; b[o + F_WRAP_LEN] = wl;
@@ -129,7 +135,10 @@ export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
   b[o + F_LIVE_SEC] = c.observed?.liveAnswerSecSum ?? 0; b[o + F_ABANDONS] = c.observed?.abandons ?? 0;
   b[o + F_LIVE24] = c.window24h?.live ?? 0; b[o + F_AB24] = c.window24h?.abandons ?? 0;
   b[o + F_LIVE30] = c.window30d?.live ?? 0; b[o + F_AB30] = c.window30d?.abandons ?? 0;
-  b[o + F_TRUNK] = c.trunk ?? -1; b[o + F_CONFIG] = c.configIndex ?? 0;
+  const trunk = c.trunk ?? -1, cfg = c.configIndex ?? 0;
+  if (!Number.isInteger(trunk) || trunk < -1 || trunk >= batch.trunkBudget.length) throw badPacingInput(`campaign ${i}: trunk ${trunk} is not -1 or a trunk index below ${batch.trunkBudget.length}`);
+  if (!Number.isInteger(cfg) || cfg < 0 || cfg >= batch.configs.length) throw badPacingInput(`campaign ${i}: configIndex ${cfg} is not below ${batch.configs.length}`);
+  b[o + F_TRUNK] = trunk; b[o + F_CONFIG] = cfg;
   batch.count = i + 1;
   return i;
 }

@@ -5,7 +5,10 @@
 export { NumberState, REQUIRED_COLUMNS, allocateColumns, type NumberColumns } from './columns.js';
 export { PacingCoreError, fromWorkerError, type PacingCoreErrorCode } from './errors.js';
 import { fromWorkerError } from './errors.js';
-export { orderNumbers, type OrderInput, type OrderResult, type RemovedCounts } from './order.js';
+export {
+  buildOrderIndex, orderFromIndex, orderNumbers, type IndexedOrderInput, type IndexedOrderResult, type OrderIndex,
+  type OrderInput, type OrderResult, type RemovedCounts,
+} from './order.js';
 export {
   BOUND_BY, MODES, STATE_FIELDS, decidePacing, formatReason, initialControllerState, readState, writeState,
   type AbandonWindow, type BoundBy, type ControllerState, type DialMode, type PacingConfig, type PacingDecision,
@@ -23,7 +26,8 @@ export {
 export { benchmarkScenarios, scenarioS1 } from './scenarios.js';
 
 import type { PaceManyResult, PacingBatch } from './batch.js';
-import type { OrderInput, OrderResult } from './order.js';
+import type { IndexedOrderInput, IndexedOrderResult, OrderIndex, OrderInput, OrderResult } from './order.js';
+import type { NumberColumns } from './columns.js';
 import type { ControllerState, PacingDecision, PacingInput } from './pacing.js';
 import type { Scenario, SimResult } from './simulator.js';
 
@@ -36,6 +40,8 @@ import type { Scenario, SimResult } from './simulator.js';
  */
 export interface WorkerApi {
   orderNumbers: { input: OrderInput; output: OrderResult };
+  buildOrderIndex: { input: NumberColumns; output: OrderIndex };
+  orderFromIndex: { input: IndexedOrderInput; output: IndexedOrderResult };
   decidePacing: { input: { input: PacingInput; state?: ControllerState }; output: PacingDecision };
   paceMany: { input: PacingBatch; output: PaceManyResult };
   simulate: { input: Scenario; output: SimResult };

@@ -150,6 +150,16 @@ const MARGIN_MAX = 4;
 const GRID = 5;
 const gridA = new Float64Array(GRID);
 const gridD = new Float64Array(GRID);
+const gridF = new Float64Array(GRID);
+
+/** Erlang CDF at `x` from its table (`zs` converts seconds to table steps); exact beyond the table. */
+function erlangAt(erl: Float64Array, top: number, zs: number, x: number, k: number, mean: number): number {
+  const fz = x * zs;
+  if (fz <= 0) return 0;
+  if (fz >= top) return erlangExact(x, k, mean);
+  const i0 = fz | 0;
+  return erl[i0] + (fz - i0) * (erl[i0 + 1] - erl[i0]);
+}
 
 /** Fresh controller state for a campaign. */
 export function initialControllerState(config: PacingConfig = {}): ControllerState {
@@ -349,26 +359,20 @@ export function decideCore(x: CoreInput, cfg: Cfg, st: Float64Array, so: number,
   const erl = erlangTableFor(k);
   const zs = k / answerMean / ERL_STEP;
   const eTop = erl.length - 1;
-  const erlang = (xx: number): number => {
-    const fz = xx * zs;
-    if (fz <= 0) return 0;
-    if (fz >= eTop) return erlangExact(xx, k, answerMean);
-    const i0 = fz | 0;
-    return erl[i0] + (fz - i0) * (erl[i0 + 1] - erl[i0]);
-  };
+  for (let j = 0; j < GRID; j++) gridF[j] = erlangAt(erl, eTop, zs, (T * (j + 1)) / GRID, k, answerMean);
   for (let i = 0; i < x.ringLen; i++) {
     const c = x.ring[x.ringOff + i];
     if (c >= T) continue;
-    const fc = erlang(c);
+    const fc = erlangAt(erl, eTop, zs, c, k, answerMean);
     const sl = p * (1 - fc);
     if (sl <= 1e-12) continue;
     const sn = (1 - p) * Math.max(0.02, 1 - c / T);
     const w = sl / (sl + sn) / (1 - fc); // P(live | still ringing at c) / P(not yet answered | live)
-    for (let j = 0; j < GRID; j++) Dd[j] += w * (erlang(c + (T * (j + 1)) / GRID) - fc);
+    for (let j = 0; j < GRID; j++) Dd[j] += w * (erlangAt(erl, eTop, zs, c + (T * (j + 1)) / GRID, k, answerMean) - fc);
   }
   let n = Infinity;
   for (let j = 0; j < GRID; j++) {
-    const f = p * erlang((T * (j + 1)) / GRID);
+    const f = p * gridF[j];
     // largest expected answers x with x + margin * sqrt(x) <= agents
     const r = (-margin + Math.sqrt(margin * margin + 4 * Math.max(0, A[j]))) / 2;
     const cap = r > 0 ? r * r : 0;

@@ -8,7 +8,11 @@
 import { Piscina } from 'piscina';
 import { toWireError } from './errors.js';
 import { paceMany as paceManyCore, type PaceManyResult, type PacingBatch } from './batch.js';
-import { orderNumbers as orderCore, type OrderInput, type OrderResult } from './order.js';
+import {
+  buildOrderIndex as buildIndexCore, orderFromIndex as fromIndexCore, orderNumbers as orderCore, type IndexedOrderInput,
+  type IndexedOrderResult, type OrderIndex, type OrderInput, type OrderResult,
+} from './order.js';
+import type { NumberColumns } from './columns.js';
 import { decidePacing as decideCore, type ControllerState, type PacingDecision, type PacingInput } from './pacing.js';
 import { simulate as simulateCore, type Scenario, type SimResult } from './simulator.js';
 
@@ -34,6 +38,17 @@ function moving<T extends object>(value: T, buffers: ArrayBufferLike[]): T {
 /** {@link orderCore | orderNumbers} in the worker; `rows` is moved back (or written into the shared `out`). */
 export function orderNumbers(input: OrderInput): OrderResult {
   const r = guard(() => orderCore(input));
+  return moving(r, [r.rows.buffer]);
+}
+
+/** {@link buildIndexCore | buildOrderIndex} in the worker (the index rows are on a SharedArrayBuffer). */
+export function buildOrderIndex(columns: NumberColumns): OrderIndex {
+  return guard(() => buildIndexCore(columns, true));
+}
+
+/** {@link fromIndexCore | orderFromIndex} in the worker: the cheap refill. */
+export function orderFromIndex(input: IndexedOrderInput): IndexedOrderResult {
+  const r = guard(() => fromIndexCore(input));
   return moving(r, [r.rows.buffer]);
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inWindow, localMinuteOfDay, NumberState, orderNumbers, type CallingWindow } from '../src/index.js';
+import { buildOrderIndex, inWindow, localMinuteOfDay, NumberState, orderFromIndex, orderNumbers, type CallingWindow } from '../src/index.js';
 import { columnsOf, type Row } from './helpers.js';
 
 const ZONES = ['UTC', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu'];
@@ -115,5 +115,67 @@ describe('orderNumbers: properties', () => {
       }),
       { numRuns: 40, seed: 5 },
     );
+  });
+});
+
+describe('orderFromIndex (refill from a prebuilt index)', () => {
+  const mutate = fc.record({
+    row: fc.nat(),
+    state: fc.constantFrom(NumberState.SCHEDULED, NumberState.RETRY, NumberState.IN_PROGRESS, NumberState.FINAL),
+    next: fc.integer({ min: -100_000, max: 20_000 }),
+    dials: fc.integer({ min: 0, max: 3 }),
+    priority: fc.integer({ min: -2, max: 2 }),
+    suppressed: fc.boolean(),
+    listed: fc.boolean(),
+  });
+  it('returns exactly the top-k of orderNumbers after changes listed as dirty, and never a filtered row otherwise', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { minLength: 1, maxLength: 800 }), fc.array(mutate, { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 900 }), fc.constantFrom(-1, 0), fc.integer({ min: 0, max: 3 }), (rows, changes, k, agent, listMode) => {
+        const columns = columnsOf(rows);
+        const index = buildOrderIndex(columns);
+        const dirty: number[] = [];
+        let allListed = true;
+        for (const ch of changes) {
+          const i = ch.row % rows.length;
+          columns.state[i] = ch.state;
+          columns.nextAttemptAt[i] = NOW + ch.next;
+          columns.dialCount[i] = ch.dials;
+          columns.priority[i] = ch.priority;
+          columns.suppressed[i] = ch.suppressed ? 1 : 0;
+          if (listMode > 0 || ch.listed) dirty.push(i); // listMode 0: some changes go unlisted
+          else allListed = false;
+        }
+        const window = { startMinute: 540, endMinute: 1260 };
+        const common = { columns, zones: ZONES, now: NOW, k, window, maxAttempts: 3, forAgent: agent < 0 ? undefined : agent };
+        const got = orderFromIndex({ ...common, index, dirty });
+        const want = orderNumbers(common);
+        if (allListed) expect(Array.from(got.rows)).toEqual(Array.from(want.rows));
+        // Whatever was listed, every returned row passes every filter on the current values, one per contact.
+        const busy = new Set<number>();
+        for (let i = 0; i < rows.length; i++) if (columns.state[i] === NumberState.IN_PROGRESS && columns.contact[i] >= 0) busy.add(columns.contact[i]);
+        const seen = new Set<number>();
+        for (const r of got.rows) {
+          const cap = columns.maxAttempts![r] || 3;
+          expect(columns.state[r] === NumberState.SCHEDULED || columns.state[r] === NumberState.RETRY).toBe(true);
+          expect(columns.suppressed[r]).toBe(0);
+          expect(columns.attempts![r] < cap).toBe(true);
+          expect(columns.nextAttemptAt[r] <= NOW).toBe(true);
+          expect(columns.ownerAgent[r] < 0 || columns.ownerAgent[r] === agent).toBe(true);
+          expect(inWindow(localMinuteOfDay(ZONES[columns.zone[r]], NOW), window)).toBe(true);
+          const ct = columns.contact[r];
+          if (ct >= 0) {
+            expect(busy.has(ct)).toBe(false);
+            expect(seen.has(ct)).toBe(false);
+            seen.add(ct);
+          }
+        }
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
+  it('rejects an index built for other columns', () => {
+    const index = buildOrderIndex(columnsOf([{}, {}]));
+    expect(() => orderFromIndex({ columns: columnsOf([{}]), zones: ZONES, now: NOW, index })).toThrow(/index was built for 2 rows, columns have 1: rebuild it/);
   });
 });

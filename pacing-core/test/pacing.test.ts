@@ -175,3 +175,26 @@ describe('decidePacing: option checks (BAD_PACING_INPUT)', () => {
     expect((err as Error).message).toMatch(message);
   });
 });
+
+describe('addCampaign: option checks (BAD_PACING_INPUT)', () => {
+  const cases: { name: string; input: Parameters<typeof addCampaign>[1]; message: RegExp }[] = [
+    { name: 'unknown mode', input: { mode: 'TURBO' as never, readyAgents: 1 }, message: /mode must be one of/ },
+    { name: 'readyAgents negative', input: { mode: 'PREDICTIVE', readyAgents: -1 }, message: /campaign 0: readyAgents must be a non-negative integer, got -1/ },
+    { name: 'elapsed not finite', input: { mode: 'PREDICTIVE', readyAgents: 1, ringingElapsedSec: [1, Number.NaN] }, message: /campaign 0: ringingElapsedSec\[1\] must be a finite number >= 0/ },
+    { name: 'trunk out of range', input: { mode: 'PREDICTIVE', readyAgents: 1, trunk: 3 }, message: /campaign 0: trunk 3 is not -1 or a trunk index below 1/ },
+    { name: 'config out of range', input: { mode: 'PREDICTIVE', readyAgents: 1, configIndex: 2 }, message: /campaign 0: configIndex 2 is not below 1/ },
+    { name: 'elapsed capacity', input: { mode: 'PREDICTIVE', readyAgents: 1, talkingElapsedSec: new Array(20).fill(1) }, message: /batch elapsed capacity 10 exceeded/ },
+  ];
+  it.each(cases)('$name', ({ input, message }) => {
+    const batch = createPacingBatch(2, 10, 1, false);
+    let err: unknown;
+    try {
+      addCampaign(batch, input);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(PacingCoreError);
+    expect((err as PacingCoreError).code).toBe('BAD_PACING_INPUT');
+    expect((err as Error).message).toMatch(message);
+  });
+});

@@ -101,4 +101,15 @@ describe('worker entry (Piscina)', () => {
     const raw = await pool.run({ columns: {}, zones: [], now: 0 }, { name: 'orderNumbers' }).catch((e: unknown) => e);
     expect(fromWorkerError(raw)).toMatchObject({ code: 'BAD_ORDER_INPUT' });
   });
+
+  it('builds an order index in the worker (shared) and refills from it as in-thread', async () => {
+    const columns = columnsOf(Array.from({ length: 300 }, (_, i) => ({ createdAt: (i * 37) % 101, contact: i % 250 })));
+    const index = await runWorker(pool, 'buildOrderIndex', columns);
+    expect(index.rows.buffer).toBeInstanceOf(SharedArrayBuffer);
+    columns.state[5] = NumberState.RETRY;
+    const input = { columns, zones: UTC, now: NOON, k: 40, index, dirty: [5] };
+    const res = await runWorker(pool, 'orderFromIndex', input);
+    expect(Array.from(res.rows)).toEqual(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, k: 40 }).rows));
+    expect(res.rows[0]).toBe(5);
+  });
 });

@@ -180,7 +180,10 @@ export class CampaignRunner {
     for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
 
     if (!dialling) return;
-    if (this.hopper.needsReload(now.getTime(), HOPPER_MAX_AGE_MS)) await this.hopper.load(em, now.getTime());
+    if (this.hopper.needsReload(now.getTime(), HOPPER_MAX_AGE_MS)) {
+      await this.failSuppressed(repo);
+      await this.hopper.load(em, now.getTime());
+    }
     await this.dial(now);
   }
 
@@ -214,6 +217,20 @@ export class CampaignRunner {
     this.d.clock.clearTimeout(s.timer);
     this.sessions.delete(s.agentId);
     await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, null));
+  }
+
+  /** Numbers a suppression entry covers become FAILED_DND (seed 004), rather than waiting forever. */
+  private async failSuppressed(repo: DialerRepository): Promise<void> {
+    const c = this.campaign!;
+    const ids = await repo.suppressedWaiting(c.id);
+    for (const { id } of ids) {
+      await this.write(async (tx, now) => {
+        const n = await tx.lockNumber(id);
+        if (!n || (n.state !== 'SCHEDULED' && n.state !== 'RETRY')) return;
+        await tx.saveNumber(id, transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)), now);
+      });
+    }
+    if (ids.length) this.d.stats.publish(c.organization_id, c.id);
   }
 
   private async dial(now: Date): Promise<void> {
@@ -469,9 +486,11 @@ export class CampaignRunner {
       case 'MACHINE': {
         leg.machine = true;
         this.observed.live = Math.max(0, this.observed.live - 1);
+        // A machine connected before detection finished is not a connect either.
+        const connected = !!leg.agentId && this.sessions.get(leg.agentId)?.customerLegId === leg.id && this.sessions.get(leg.agentId)?.phase === 'TALKING';
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { machine: true });
-          await repo.bumpDay(c.organization_id, c.id, now, { live_answers: -1, machines: 1 });
+          await repo.bumpDay(c.organization_id, c.id, now, { live_answers: -1, machines: 1, connects: connected ? -1 : 0 });
         });
         await this.hangup(leg.id);
         return;

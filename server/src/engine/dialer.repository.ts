@@ -167,6 +167,16 @@ export class DialerRepository {
     );
   }
 
+  /** Waiting numbers of a campaign that a suppression entry now covers (number or client id). */
+  suppressedWaiting(campaignId: string): Promise<{ id: string }[]> {
+    return this.em.execute(
+      `select n.id from campaign_number n where n.campaign_id = ? and n.state in ('SCHEDULED', 'RETRY')
+          and exists (select 1 from suppression s where s.organization_id = n.organization_id
+                        and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id)))`,
+      [campaignId],
+    );
+  }
+
   /** Legs left live by this instance (or by any, without Redis) before a crash. */
   orphanLegs(instanceId: string | null): Promise<{ id: string; campaign_id: string; number_id: string | null; kind: string; status: string }[]> {
     return this.em.execute(
