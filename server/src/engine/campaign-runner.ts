@@ -349,16 +349,24 @@ export class CampaignRunner {
     this.legs.set(leg.id, leg);
     this.d.routeLeg(leg.id, this);
     const c = this.campaign!;
+    let sid: string;
     try {
-      const { sid } = await this.d.port.originate({
+      ({ sid } = await this.d.port.originate({
         legId: leg.id, kind: leg.kind, to, callerId: c.caller_id,
         ringTimeoutSec: leg.kind === 'AGENT' ? 30 : c.ring_timeout_seconds, detectMachine: leg.kind === 'CUSTOMER',
-      });
-      leg.sid = sid;
-      await this.write((repo) => repo.updateLeg(leg.id, { sid }));
+      }));
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'originate failed');
       await this.handle({ sid: '', legId: leg.id, type: 'FAILED', at: this.d.clock.now(), cause: 'ORIGINATE_ERROR' });
+      return;
+    }
+    leg.sid = sid;
+    try {
+      await this.write((repo) => repo.updateLeg(leg.id, { sid }));
+    } catch (err) {
+      // The call exists but could not be recorded: end it rather than leave a call nobody tracks.
+      this.d.log.error({ err: (err as Error).message, legId: leg.id, sid }, 'recording the call id failed; hanging up');
+      await this.d.port.hangup(sid).catch(() => undefined);
     }
   }
 

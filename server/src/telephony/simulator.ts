@@ -1,4 +1,5 @@
 import { Rng } from '@dialer/pacing-core';
+import { randomBytes } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
 import type { LegEvent, LegEventType, OriginateRequest, TelephonyPort } from './port.js';
 
@@ -55,6 +56,8 @@ export class CallSimulator implements TelephonyPort {
   private readonly legs = new Map<string, SimLeg>();
   private handler: (e: LegEvent) => void = () => undefined;
   private seq = 0;
+  /** Provider call ids are unique across restarts, as a real provider's are. */
+  private readonly sidPrefix = `SIM${randomBytes(4).toString('hex')}`;
   readonly options: SimulatorOptions;
 
   constructor(
@@ -75,7 +78,7 @@ export class CallSimulator implements TelephonyPort {
   }
 
   async originate(req: OriginateRequest): Promise<{ sid: string }> {
-    const sid = `SIM${(++this.seq).toString(36).padStart(6, '0')}`;
+    const sid = `${this.sidPrefix}${(++this.seq).toString(36).padStart(6, '0')}`;
     const leg: SimLeg = { sid, req, answered: false, ended: false, timers: [] };
     this.legs.set(sid, leg);
     const o = this.options;
