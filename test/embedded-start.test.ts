@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-'));
@@ -13,7 +15,7 @@ const pgPort = 55_000 + Math.floor(Math.random() * 2000);
 function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' },
+    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', SIM_TIME_SCALE: '10' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -52,15 +54,35 @@ describe('npm start defaults', () => {
     const first = await startServer();
     const coldMs = Date.now() - t0;
     const r = await query(first.url, '{ campaigns { totalCount items { name status } } contacts { totalCount } agents { id } }');
-    expect(r.data.campaigns.totalCount).toBe(3);
+    expect(r.data.campaigns.totalCount).toBe(4);
     expect(r.data.contacts.totalCount).toBeGreaterThan(100);
     expect(r.data.agents.length).toBe(8);
+
+    // the demo agents are dialling: a wallboard subscriber sees the figures move
+    const list = await query(first.url, '{ campaigns(search: "renewals") { items { id } } }');
+    const campaignId = list.data.campaigns.items[0].id;
+    const client = createClient({ url: first.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const seen: { dialsToday: number; agents: { onCall: number; available: number } }[] = [];
+    const stats: { scheduled: number; completed: number; failed: number; retry: number }[] = [];
+    const stop1 = client.subscribe({ query: 'subscription($id: ID!) { campaignLiveChanged(campaignId: $id) { dialsToday agents { onCall available } } }', variables: { id: campaignId } },
+      { next: (m) => seen.push((m.data as any).campaignLiveChanged), error: () => undefined, complete: () => undefined });
+    const stop2 = client.subscribe({ query: 'subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { scheduled completed failed retry } }', variables: { id: campaignId } },
+      { next: (m) => stats.push((m.data as any).campaignStatsChanged), error: () => undefined, complete: () => undefined });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !(seen.length > 3 && seen.at(-1)!.dialsToday > seen[0]!.dialsToday && stats.length > 1)) await new Promise((r) => setTimeout(r, 250));
+    stop1();
+    stop2();
+    await client.dispose();
+    expect(seen.at(-1)!.dialsToday).toBeGreaterThan(seen[0]!.dialsToday);
+    expect(stats.length).toBeGreaterThan(1);
+    expect(stats.at(-1)).not.toEqual(stats[0]);
+
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain('shutdown complete');
 
     const second = await startServer();
     const again = await query(second.url, '{ campaigns { totalCount } contacts { totalCount } }');
-    expect(again.data.campaigns.totalCount).toBe(3); // same data, not seeded twice
+    expect(again.data.campaigns.totalCount).toBe(4); // same data, not seeded twice
     expect(again.data.contacts.totalCount).toBe(r.data.contacts.totalCount);
     expect(await stop(second.child)).toBe(0);
     console.log(JSON.stringify({ embeddedColdStartMs: coldMs }));

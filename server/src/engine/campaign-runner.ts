@@ -34,7 +34,7 @@ export interface RunnerDeps {
   routeLeg(legId: string, runner: CampaignRunner | null): void;
 }
 
-type Phase = 'CONNECTING' | 'READY' | 'DIALLING' | 'TALKING' | 'WRAP_UP' | 'COOLDOWN';
+type Phase = 'CONNECTING' | 'READY' | 'DIALLING' | 'TALKING' | 'WRAP_UP' | 'COOLDOWN' | 'PAUSED';
 
 interface Session {
   agentId: string;
@@ -49,6 +49,8 @@ interface Session {
   readySince: number;
   timer?: Timer;
   leaving?: boolean;
+  /** The agent asked for a pause (applies when next free). */
+  pauseRequested?: boolean;
 }
 
 interface Leg {
@@ -176,7 +178,16 @@ export class CampaignRunner {
     // Agents: who pressed Start and is still in the group (membership changes apply live).
     const wanted = c.status === 'COMPLETED' ? [] : await repo.activeAgents(c.id, c.group_id);
     const wantedIds = new Set(wanted.map((a) => a.id));
-    for (const a of wanted) if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
+    for (const a of wanted) {
+      if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
+      const s = this.sessions.get(a.id)!;
+      s.pauseRequested = a.pause_requested;
+      if (a.pause_requested && s.phase === 'READY') await this.pause(s);
+      else if (!a.pause_requested && s.phase === 'PAUSED') {
+        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
+        this.ready(s);
+      }
+    }
     for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
 
     if (!dialling) return;
@@ -570,7 +581,16 @@ export class CampaignRunner {
     return [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince)[0];
   }
 
+  private async pause(s: Session): Promise<void> {
+    s.phase = 'PAUSED';
+    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.PAUSED, now));
+  }
+
   private ready(s: Session): void {
+    if (s.pauseRequested && !s.leaving) {
+      void this.enqueue(() => this.pause(s));
+      return;
+    }
     s.phase = 'READY';
     s.readySince = this.d.clock.now().getTime();
     if (s.leaving) return;

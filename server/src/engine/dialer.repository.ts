@@ -32,6 +32,7 @@ export interface AgentRow {
   name: string;
   phone: string;
   state: AgentState;
+  pause_requested: boolean;
 }
 
 export interface NumberRow {
@@ -74,7 +75,7 @@ export class DialerRepository {
   /** Agents who pressed Start in this campaign and are still members of its group (membership applies live). */
   activeAgents(campaignId: string, groupId: string): Promise<AgentRow[]> {
     return this.em.execute(
-      `select a.id, a.name, a.phone, a.state from agent a
+      `select a.id, a.name, a.phone, a.state, a.pause_requested from agent a
          join agent_group_member m on m.agent_id = a.id and m.group_id = ?
         where a.active_campaign_id = ? order by a.id`,
       [groupId, campaignId],

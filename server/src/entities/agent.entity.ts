@@ -36,6 +36,10 @@ export class AgentEntity {
   @Property({ type: 'uuid', nullable: true })
   activeCampaignId?: string | null;
 
+  /** The agent asked for a pause; it applies when the agent is next free. */
+  @Property({ type: 'boolean', default: false })
+  pauseRequested: boolean = false;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
 }

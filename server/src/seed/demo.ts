@@ -48,26 +48,32 @@ export async function seedDemo(em: EntityManager, services: Services, admin: Act
   const imported = await services.contacts.importCsv(scope, { csv: rows.join('\n'), listId: list.id });
   const now = clock.now();
   const base = { groupId: group.id, callerId: '+912240001234', infinite: false, priority: 0, abandonRateCap: 0.03, maxDialRatio: 3, callType: CallType.TRANSACTIONAL, wrapUpSeconds: 10, ringTimeoutSeconds: 20 };
-  await services.campaigns.create(scope, {
+  const progressive = await services.campaigns.create(scope, {
     ...base,
     name: 'Policy renewals (progressive)',
     dialMode: DialMode.PROGRESSIVE,
     listId: list.id,
     attemptPolicy: { retries: 2, retryIntervalMinutes: 30, retryOn: ['BUSY', 'NO_ANSWER'], agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
   });
-  await services.campaigns.create(scope, {
+  const agentFirst = await services.campaigns.create(scope, {
     ...base,
     name: 'Order confirmation OTP (agent-first flow)',
     dialMode: DialMode.AGENT_FIRST_FLOW,
     listId: list.id,
     attemptPolicy: { retries: 1, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'], agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
   });
-  await services.campaigns.create(scope, {
+  const predictive = await services.campaigns.create(scope, {
     ...base,
     name: 'Win-back offers (predictive)',
     dialMode: DialMode.PREDICTIVE,
     listId: list.id,
-    startsAt: new Date(now.getTime() + 60 * 60_000),
+    attemptPolicy: { retries: 1, retryIntervalMinutes: 20, retryOn: ['BUSY', 'NO_ANSWER'], agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
   });
-  log.info({ agents: agents.length, contacts: imported.created, campaigns: 3 }, 'demo data loaded');
+  await services.campaigns.create(scope, { ...base, name: 'Next week: service reminders', dialMode: DialMode.PROGRESSIVE, listId: list.id, startsAt: new Date(now.getTime() + 7 * 86_400_000) });
+  // The demo agents have pressed Start, so the wallboard moves on first start (the simulator answers for them).
+  const plan = [progressive.id, progressive.id, progressive.id, agentFirst.id, agentFirst.id, predictive.id, predictive.id, predictive.id];
+  for (const [i, agent] of agents.entries()) {
+    await em.execute(`update agent set active_campaign_id = ? where id = ?`, [plan[i % plan.length], agent.id]);
+  }
+  log.info({ agents: agents.length, contacts: imported.created, campaigns: 4 }, 'demo data loaded');
 }

@@ -1,9 +1,11 @@
 import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261123000000Initial } from './Migration20261123000000Initial.js';
 import { Migration20261123120000Dialer } from './Migration20261123120000Dialer.js';
+import { Migration20261123200000AgentPause } from './Migration20261123200000AgentPause.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
   { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
   { name: 'Migration20261123120000Dialer', class: Migration20261123120000Dialer },
+  { name: 'Migration20261123200000AgentPause', class: Migration20261123200000AgentPause },
 ];

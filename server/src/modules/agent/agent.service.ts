@@ -52,6 +52,7 @@ export class AgentService {
         phone: phone.e164,
         timeZone,
         state: AgentState.OFFLINE,
+        pauseRequested: false,
         stateChangedAt: now,
         createdAt: now,
       });

@@ -43,6 +43,15 @@ export class DialerResolver {
     return this.dialer.stopDialling(ctx, agentId);
   }
 
+  @Mutation(() => AgentConsole, { description: 'Pause (takes effect when the agent is next free; no new calls) or resume' })
+  setAgentPaused(
+    @Arg('paused', () => Boolean) paused: boolean,
+    @Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentConsole> {
+    return this.dialer.setPaused(ctx, paused, agentId);
+  }
+
   @Mutation(() => LiveCall, { nullable: true, description: 'Set reschedule_agent_call / reschedule_customer_call and a disposition, during or right after the call' })
   setFlowVariables(
     @Arg('numberId', () => ID) numberId: string,

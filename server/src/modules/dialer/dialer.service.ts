@@ -101,7 +101,15 @@ export class DialerService {
   /** Seed 004 stop: the agent's leg is hung up (an agent can also stop by hanging up the phone). */
   async stopDialling(scope: Scope, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
-    await scope.em.execute(`update agent set active_campaign_id = null where id = ?`, [agent.id]);
+    await scope.em.execute(`update agent set active_campaign_id = null, pause_requested = false where id = ?`, [agent.id]);
+    return this.console(scope, agent.id);
+  }
+
+  /** Pause (applies when the agent is next free: no new calls) or resume. */
+  async setPaused(scope: Scope, paused: boolean, agentId?: string): Promise<AgentConsole> {
+    const agent = await this.agentFor(scope, agentId);
+    if (paused && !agent.active_campaign_id) throw illegalTransition('agent', agent.state, 'PAUSED', 'the agent is not dialling');
+    await scope.em.execute(`update agent set pause_requested = ? where id = ?`, [paused, agent.id]);
     return this.console(scope, agent.id);
   }
 
