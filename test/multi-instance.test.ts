@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, subscribe, type TestApp } from './helpers/app.js';
-import { REDIS_URL } from './helpers/db.js';
+import { REDIS_URL, sql } from './helpers/db.js';
 import { CREATE_CAMPAIGN, seedBasics } from './helpers/fixtures.js';
 
 let a: TestApp;
 let b: TestApp;
 beforeAll(async () => {
-  a = await startTestApp({ redisUrl: REDIS_URL });
-  b = await startTestApp({ redisUrl: REDIS_URL, databaseUrl: a.databaseUrl });
+  a = await startTestApp({ redisUrl: REDIS_URL, simulator: { timeScale: 20, agentPickup: 1 } });
+  b = await startTestApp({ redisUrl: REDIS_URL, databaseUrl: a.databaseUrl, simulator: { timeScale: 20, agentPickup: 1 } });
 });
 afterAll(async () => {
   await b?.dispose();
@@ -34,5 +34,23 @@ describe('two server instances on one PostgreSQL and one Redis', () => {
     expect(pushed.campaignStatsChanged).toEqual({ failedNoAttempt: 5, scheduled: 0 });
     expect(performance.now() - t0).toBeLessThan(1000);
     sub.unsubscribe();
+  });
+
+  it('only one instance dials a campaign (Redis lease), whichever instance took the agent\'s Start', async () => {
+    const basics = await seedBasics(a, 40);
+    const c = (await a.gql(CREATE_CAMPAIGN, { i: { name: 'Leased', dialMode: 'PROGRESSIVE', listId: basics.listId, groupId: basics.groupId, callerId: '+912240001234', wrapUpSeconds: 1, callingWindow: { start: '00:00', end: '23:59' } } })).data.createCampaign;
+    await a.scheduler.tick();
+    await b.gql(`mutation($c: ID!, $a: ID) { startDialling(campaignId: $c, agentId: $a) { state } }`, { c: c.id, a: basics.agents[0] });
+    await a.gql(`mutation($c: ID!, $a: ID) { startDialling(campaignId: $c, agentId: $a) { state } }`, { c: c.id, a: basics.agents[1] });
+    const deadline = Date.now() + 30_000;
+    let legs: { instance_id: string }[] = [];
+    while (Date.now() < deadline) {
+      legs = await sql<{ instance_id: string }>(a.databaseUrl, `select instance_id from call_leg where campaign_id = $1`, [c.id]);
+      if (legs.filter((l) => l).length >= 12) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(legs.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(legs.map((l) => l.instance_id)).size).toBe(1);
+    for (const agentId of basics.agents) await a.gql(`mutation($a: ID) { stopDialling(agentId: $a) { state } }`, { a: agentId });
   });
 });
