@@ -15,7 +15,7 @@ afterAll(() => app?.dispose());
 const run = (ms: number) => clock.run(ms, () => app.engine.idle());
 const CONSOLE = `query { agentConsole { state activeCampaignId campaigns { id canStart cannotStartReason }
   currentCall { legId numberId status number contactName fields { key value } popupUrl rescheduleCustomerCall disposition } } }`;
-type Console = { state: string; activeCampaignId: string | null; currentCall: null | { legId: string; numberId: string; status: string; number: string; contactName: string; fields: { key: string; value: string }[]; popupUrl: string | null; rescheduleCustomerCall: boolean; disposition: string | null } };
+type Console = { state: string; activeCampaignId: string | null; campaigns: { id: string; canStart: boolean; cannotStartReason: string | null }[]; currentCall: null | { legId: string; numberId: string; status: string; number: string; contactName: string; fields: { key: string; value: string }[]; popupUrl: string | null; rescheduleCustomerCall: boolean; disposition: string | null } };
 const numberState = async (id: string) => (await sql<{ state: string; reason: string | null }>(app.databaseUrl, `select state, reason from campaign_number where id = $1`, [id]))[0];
 
 async function until(user: string, pred: (c: Console) => boolean, maxMs = 300_000): Promise<Console> {

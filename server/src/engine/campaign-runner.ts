@@ -543,17 +543,20 @@ export class CampaignRunner {
   private async connect(leg: Leg, s: Session): Promise<void> {
     const agentLegId = s.nailedLegId ?? s.recordLegId;
     const agentLeg = agentLegId ? this.legs.get(agentLegId) : undefined;
-    if (!agentLeg?.sid || !leg.sid) return;
+    // Either side may have gone while this step waited in the queue.
+    if (!agentLeg?.sid || !leg.sid || !this.legs.has(leg.id) || leg.status !== 'ANSWERED' || agentLeg.status !== 'ANSWERED') return;
+    if (s.leaving || (s.phase !== 'READY' && s.phase !== 'DIALLING')) return;
+    try {
+      await this.d.port.bridge(agentLeg.sid, leg.sid);
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'bridge failed; the agent stays free');
+      return;
+    }
     this.d.clock.clearTimeout(leg.graceTimer);
     leg.graceTimer = undefined;
     leg.agentId = s.agentId;
     s.customerLegId = leg.id;
     s.phase = 'TALKING';
-    try {
-      await this.d.port.bridge(agentLeg.sid, leg.sid);
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message }, 'bridge failed');
-    }
     const c = this.campaign!;
     await this.write(async (repo, now) => {
       await repo.setAgent(s.agentId, AgentState.ON_CALL, now);

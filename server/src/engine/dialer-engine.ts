@@ -44,6 +44,8 @@ export class DialerEngine {
   private timer: Timer | undefined;
   private stopped = false;
   private ticking: Promise<void> | undefined;
+  /** Durations of the last 2,000 passes, ms (for benchmarks and health). */
+  readonly tickDurations: number[] = [];
 
   constructor(private readonly o: EngineOptions) {
     o.port.onEvent((e) => void this.tracker.track(this.route(e)));
@@ -89,6 +91,7 @@ export class DialerEngine {
   }
 
   private async pass(): Promise<void> {
+    const started = performance.now();
     try {
       const repo = new DialerRepository(this.o.orm.em.fork());
       const ids = new Set((await repo.runningCampaignIds()).map((r) => r.id));
@@ -114,6 +117,9 @@ export class DialerEngine {
       }
     } catch (err) {
       this.o.log.error({ err }, 'dialer tick failed');
+    } finally {
+      this.tickDurations.push(performance.now() - started);
+      if (this.tickDurations.length > 2000) this.tickDurations.shift();
     }
   }
 

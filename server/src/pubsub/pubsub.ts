@@ -11,6 +11,8 @@ export interface CampaignStatsPayload {
   reasons: { state: string; reason: string; count: number }[];
   total: number;
   updatedAt: string;
+  /** When the earliest change in this push was committed (freshness; event-to-screen latency). */
+  changedAt: string;
 }
 
 /** JSON-safe live figures of one campaign for the wallboard (computed by the owning instance). */

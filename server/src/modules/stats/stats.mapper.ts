@@ -19,7 +19,7 @@ const FIELD: Record<NumberState, keyof CampaignStats> = {
 };
 
 /** Builds the JSON-safe payload (what crosses Redis) from counter rows of one campaign. */
-export function toStatsPayload(organizationId: string, campaignId: string, rows: CountRow[], at: Date): CampaignStatsPayload {
+export function toStatsPayload(organizationId: string, campaignId: string, rows: CountRow[], at: Date, changedAt: Date = at): CampaignStatsPayload {
   const counts: Record<string, number> = Object.fromEntries(NUMBER_STATES.map((s) => [s, 0]));
   const reasons: CampaignStatsPayload['reasons'] = [];
   let total = 0;
@@ -30,7 +30,7 @@ export function toStatsPayload(organizationId: string, campaignId: string, rows:
     if (r.reason) reasons.push({ state: r.state, reason: r.reason, count: r.count });
   }
   reasons.sort((a, b) => a.state.localeCompare(b.state) || a.reason.localeCompare(b.reason));
-  return { campaignId, organizationId, counts, reasons, total, updatedAt: at.toISOString() };
+  return { campaignId, organizationId, counts, reasons, total, updatedAt: at.toISOString(), changedAt: changedAt.toISOString() };
 }
 
 export function toRollup(counts: Record<string, number>): CampaignRollup {
@@ -45,6 +45,7 @@ export function toCampaignStats(p: CampaignStatsPayload): CampaignStats {
     rollup: toRollup(p.counts),
     byReason: p.reasons.map((r) => ({ state: r.state as NumberState, reason: r.reason as NumberReason, count: r.count })),
     updatedAt: new Date(p.updatedAt),
+    changedAt: new Date(p.changedAt),
   } as CampaignStats;
   for (const s of NUMBER_STATES) (stats as unknown as Record<string, number>)[FIELD[s]] = p.counts[s] ?? 0;
   return stats;

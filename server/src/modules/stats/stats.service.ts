@@ -14,7 +14,7 @@ const PUBLISH_COALESCE_MS = 25;
 
 /** Live per-campaign counters: read, subscribe, and publish after each committed change. */
 export class StatsService {
-  private readonly pending = new Map<string, string>();
+  private readonly pending = new Map<string, { org: string; since: Date }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -58,7 +58,7 @@ export class StatsService {
 
   /** Schedules a push of fresh counts for a campaign; call after the transaction commits. */
   publish(organizationId: string, campaignId: string): void {
-    this.pending.set(campaignId, organizationId);
+    if (!this.pending.has(campaignId)) this.pending.set(campaignId, { org: organizationId, since: this.clock.now() });
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
@@ -82,11 +82,12 @@ export class StatsService {
     try {
       const em = this.orm.em.fork();
       const byOrg = new Map<string, string[]>();
-      for (const [campaignId, org] of batch) byOrg.set(org, [...(byOrg.get(org) ?? []), campaignId]);
+      for (const [campaignId, { org }] of batch) byOrg.set(org, [...(byOrg.get(org) ?? []), campaignId]);
+      const since = new Map(batch.map(([id, p]) => [id, p.since]));
       const now = this.clock.now();
       for (const [org, ids] of byOrg) {
         const rows = await new StatsRepository(em).counts(org, ids);
-        for (const id of ids) this.pubSub.publish(Topic.CAMPAIGN_STATS_CHANGED, id, toStatsPayload(org, id, rows, now));
+        for (const id of ids) this.pubSub.publish(Topic.CAMPAIGN_STATS_CHANGED, id, toStatsPayload(org, id, rows, now, since.get(id)));
       }
     } catch (err) {
       this.log.error({ err }, 'publishing campaign stats failed');

@@ -57,4 +57,7 @@ export class CampaignStats {
 
   @Field(() => Date, { description: 'When these counts were read' })
   updatedAt!: Date;
+
+  @Field(() => Date, { description: 'When the earliest change reflected in this push was committed' })
+  changedAt!: Date;
 }
