@@ -3,14 +3,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
 import { AgentState } from '../domain/agent-state.js';
-import { resolveAttemptPolicy } from '../domain/attempt-policy.js';
-import type { DialMode, RetryStatus } from '../domain/campaign-options.js';
-import { transition, type LegOutcome, type MachineContext, type NumberEvent, type NumberSnapshot } from '../domain/number-machine.js';
+import type { DialMode } from '../domain/campaign-options.js';
+import { transition, type LegOutcome, type MachineContext, type NumberEvent } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import type { Logger } from '../logger.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
-import { DialerRepository, type CampaignRow, type NumberRow } from './dialer.repository.js';
+import { DialerRepository, policyOf, snapshotOf, type CampaignRow } from './dialer.repository.js';
 import { Hopper } from './hopper.js';
 import type { PacingPool } from './pacing-pool.js';
 import type { WorkTracker } from './work-tracker.js';
@@ -391,6 +390,11 @@ export class CampaignRunner {
   private async handle(e: LegEvent): Promise<void> {
     const leg = this.legs.get(e.legId);
     if (!leg) return;
+    if (e.type === 'RINGING') {
+      leg.status = 'RINGING';
+      await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
+      return;
+    }
     if (leg.nailed) return this.onNailedLeg(leg, e);
     if (leg.kind === 'AGENT') return this.onRecordAgentLeg(leg, e);
     return this.onCustomerLeg(leg, e);
@@ -399,10 +403,6 @@ export class CampaignRunner {
   private async onNailedLeg(leg: Leg, e: LegEvent): Promise<void> {
     const s = this.sessions.get(leg.agentId!);
     switch (e.type) {
-      case 'RINGING':
-        leg.status = 'RINGING';
-        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
-        return;
       case 'ANSWERED':
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
@@ -429,10 +429,6 @@ export class CampaignRunner {
     const s = this.sessions.get(leg.agentId!);
     const c = this.campaign!;
     switch (e.type) {
-      case 'RINGING':
-        leg.status = 'RINGING';
-        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
-        return;
       case 'ANSWERED': {
         // Seed 000: the agent answered; now the customer is dialled.
         leg.status = 'ANSWERED';
@@ -476,10 +472,6 @@ export class CampaignRunner {
   private async onCustomerLeg(leg: Leg, e: LegEvent): Promise<void> {
     const c = this.campaign!;
     switch (e.type) {
-      case 'RINGING':
-        leg.status = 'RINGING';
-        await this.write((repo) => repo.updateLeg(leg.id, { status: 'RINGING' }));
-        return;
       case 'ANSWERED': {
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
@@ -660,15 +652,7 @@ export class CampaignRunner {
     const c = this.campaign!;
     return {
       mode: c.dial_mode as DialMode,
-      policy: resolveAttemptPolicy({
-        retries: c.retries,
-        retryIntervalMinutes: c.retry_interval_minutes,
-        retryOn: c.retry_on as RetryStatus[],
-        retrySchedule: c.retry_schedule,
-        agentMaxAttempts: c.agent_max_attempts,
-        agentRetryIntervalMinutes: c.agent_retry_interval_minutes,
-        continueOnNotConnected: c.continue_on_not_connected,
-      }),
+      policy: policyOf(c),
       now,
       campaignCompleted,
     };
@@ -679,20 +663,6 @@ export class CampaignRunner {
     const em = this.d.orm.em.fork();
     return em.transactional((tx) => fn(new DialerRepository(tx), this.d.clock.now()));
   }
-}
-
-function snapshotOf(n: NumberRow): NumberSnapshot {
-  return {
-    state: n.state,
-    reason: n.reason,
-    agentAttempts: n.agent_attempts,
-    customerAttempts: n.customer_attempts,
-    dialCount: n.dial_count,
-    addedAt: new Date(n.added_at),
-    nextAttemptAt: n.next_attempt_at ? new Date(n.next_attempt_at) : null,
-    rescheduleAgentCall: n.reschedule_agent_call,
-    rescheduleCustomerCall: n.reschedule_customer_call,
-  };
 }
 
 function outcomeOf(e: LegEvent): LegOutcome {

@@ -1,13 +1,12 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock, Timer } from '../clock.js';
-import { resolveAttemptPolicy } from '../domain/attempt-policy.js';
 import type { DialMode } from '../domain/campaign-options.js';
 import { transition } from '../domain/number-machine.js';
 import type { Logger } from '../logger.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import { CampaignRunner, type RunnerSnapshot } from './campaign-runner.js';
-import { DialerRepository } from './dialer.repository.js';
+import { DialerRepository, policyOf, snapshotOf } from './dialer.repository.js';
 import type { LeaseManager } from './lease.js';
 import { PacingPool } from './pacing-pool.js';
 import { WorkTracker } from './work-tracker.js';
@@ -159,12 +158,7 @@ export class DialerEngine {
         const row = await r.lockNumber(n.id);
         const c = await r.campaign(n.campaign_id);
         if (!row || !c || (row.state !== 'IN_PROGRESS' && row.state !== 'RETRYING')) return;
-        const t = transition(
-          { state: row.state, reason: row.reason, agentAttempts: row.agent_attempts, customerAttempts: row.customer_attempts, dialCount: row.dial_count,
-            addedAt: new Date(row.added_at), nextAttemptAt: row.next_attempt_at, rescheduleAgentCall: row.reschedule_agent_call, rescheduleCustomerCall: row.reschedule_customer_call },
-          { type: 'RECOVERED' },
-          { mode: c.dial_mode as DialMode, policy: resolveAttemptPolicy({ retries: c.retries }), now, campaignCompleted: c.status === 'COMPLETED' },
-        );
+        const t = transition(snapshotOf(row), { type: 'RECOVERED' }, { mode: c.dial_mode as DialMode, policy: policyOf(c), now, campaignCompleted: c.status === 'COMPLETED' });
         await r.saveNumber(n.id, t, now);
         recovered++;
       });

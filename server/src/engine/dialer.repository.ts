@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgentState } from '../domain/agent-state.js';
+import { resolveAttemptPolicy, type AttemptPolicy } from '../domain/attempt-policy.js';
+import type { RetryStatus } from '../domain/campaign-options.js';
 import type { Transition, NumberSnapshot } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 
@@ -194,4 +196,32 @@ export class DialerRepository {
           and not exists (select 1 from call_leg l where l.number_id = n.id and l.status in ('QUEUED','RINGING','ANSWERED'))`,
     );
   }
+}
+
+/** The state machine's view of a number row. */
+export function snapshotOf(n: NumberRow): NumberSnapshot {
+  return {
+    state: n.state,
+    reason: n.reason,
+    agentAttempts: n.agent_attempts,
+    customerAttempts: n.customer_attempts,
+    dialCount: n.dial_count,
+    addedAt: new Date(n.added_at),
+    nextAttemptAt: n.next_attempt_at ? new Date(n.next_attempt_at) : null,
+    rescheduleAgentCall: n.reschedule_agent_call,
+    rescheduleCustomerCall: n.reschedule_customer_call,
+  };
+}
+
+/** A campaign row's attempt policy. */
+export function policyOf(c: CampaignRow): AttemptPolicy {
+  return resolveAttemptPolicy({
+    retries: c.retries,
+    retryIntervalMinutes: c.retry_interval_minutes,
+    retryOn: c.retry_on as RetryStatus[],
+    retrySchedule: c.retry_schedule,
+    agentMaxAttempts: c.agent_max_attempts,
+    agentRetryIntervalMinutes: c.agent_retry_interval_minutes,
+    continueOnNotConnected: c.continue_on_not_connected,
+  });
 }

@@ -1,12 +1,11 @@
 import type { Clock } from '../../clock.js';
 import { requireSupervisor, Role } from '../../auth/actor.js';
 import { AgentState } from '../../domain/agent-state.js';
-import { resolveAttemptPolicy } from '../../domain/attempt-policy.js';
-import type { DialMode, RetryStatus } from '../../domain/campaign-options.js';
+import type { DialMode } from '../../domain/campaign-options.js';
 import { assertId } from '../../domain/ids.js';
 import { transition } from '../../domain/number-machine.js';
 import { normalisePhone } from '../../domain/phone.js';
-import { DialerRepository } from '../../engine/dialer.repository.js';
+import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
 import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import { escapeLike } from '../contact/contact.repository.js';
@@ -172,18 +171,12 @@ export class DialerService {
         const repo = new DialerRepository(tx);
         const row = (await repo.lockNumber(id))!;
         const c = (await repo.campaign(n.campaign_id))!;
-        const t = transition(
-          { state: row.state, reason: row.reason, agentAttempts: row.agent_attempts, customerAttempts: row.customer_attempts, dialCount: row.dial_count,
-            addedAt: new Date(row.added_at), nextAttemptAt: row.next_attempt_at, rescheduleAgentCall: false, rescheduleCustomerCall: false },
-          { type: 'FORCE_RESCHEDULE', who: input.rescheduleAgentCall ? 'AGENT' : 'CUSTOMER' },
-          {
-            mode: c.dial_mode as DialMode,
-            policy: resolveAttemptPolicy({ retries: c.retries, retryIntervalMinutes: c.retry_interval_minutes, retryOn: c.retry_on as RetryStatus[], retrySchedule: c.retry_schedule,
-              agentMaxAttempts: c.agent_max_attempts, agentRetryIntervalMinutes: c.agent_retry_interval_minutes, continueOnNotConnected: c.continue_on_not_connected }),
-            now: this.clock.now(),
-            campaignCompleted: c.status === 'COMPLETED',
-          },
-        );
+        const t = transition(snapshotOf({ ...row, reschedule_agent_call: false, reschedule_customer_call: false }), { type: 'FORCE_RESCHEDULE', who: input.rescheduleAgentCall ? 'AGENT' : 'CUSTOMER' }, {
+          mode: c.dial_mode as DialMode,
+          policy: policyOf(c),
+          now: this.clock.now(),
+          campaignCompleted: c.status === 'COMPLETED',
+        });
         await repo.saveNumber(id, t, this.clock.now());
       }
     });
