@@ -92,6 +92,7 @@ describe('customer-first modes (progressive, predictive)', () => {
     ['answering machine counts as no answer', { retries: 1, retryOn: ['NO_ANSWER'] }, { customer: 'ANSWERED', machine: true }, 'RETRY', 'CUSTOMER_RESCHEDULED'],
     ['abandoned is offered again even if NO_ANSWER is not retried', { retries: 1, retryOn: ['BUSY'] }, { customer: 'ANSWERED', abandoned: true }, 'RETRY', 'CUSTOMER_RESCHEDULED'],
     ['network says invalid -> INVALID', { retries: 3 }, { customer: 'FAILED', invalid: true }, 'INVALID', 'INVALID_NUMBER'],
+    ['carrier refuses as DND -> FAILED_DND, no retry', { retries: 3 }, { customer: 'FAILED', dnd: true }, 'FAILED_DND', 'SUPPRESSED'],
   ];
   it.each(rows)('%s', (_n, policy, outcome, state, reason) => {
     const t = attempt(fresh(), outcome, ctx('PREDICTIVE', policy));

@@ -37,6 +37,8 @@ export type NumberEvent =
       abandoned?: boolean;
       machine?: boolean;
       invalid?: boolean;
+      /** The carrier refused the number as registered do-not-disturb. */
+      dnd?: boolean;
     }
   /** The pre-dial guards refused it. */
   | { type: 'GUARD_REFUSED'; guard: 'DND' | 'BALANCE' }
@@ -202,6 +204,7 @@ function finishAttempt(
       : retry(NumberReason.CUSTOMER_RESCHEDULED, nextCustomerAttemptAt(policy, n.addedAt, out.customerAttempts, now));
 
   if (e.invalid) return fail(NumberState.INVALID, NumberReason.INVALID_NUMBER);
+  if (e.dnd) return fail(NumberState.FAILED_DND, NumberReason.SUPPRESSED);
 
   const connected = customer === 'ANSWERED' && !e.machine && !e.abandoned;
   if (connected) {

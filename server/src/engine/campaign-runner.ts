@@ -520,6 +520,7 @@ export class CampaignRunner {
           machine: leg.machine,
           abandoned: leg.abandoned,
           invalid: e.cause === 'INVALID_NUMBER',
+          dnd: e.cause === 'DND',
         };
         await this.finishNumber(leg.numberId!, event, talked && s ? { handleSec: secondsBetween(leg.answeredAt!, e.at) + c.wrap_up_seconds } : undefined);
         if (!s || s.customerLegId !== leg.id) return;

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   talk: { mean: number; cv: number };
   /** Numbers answered with FAILED/INVALID_NUMBER (e.g. ranges a carrier reports unallocated). */
   invalidNumbers: ReadonlySet<string>;
+  /** Numbers the carrier refuses as registered do-not-disturb (FAILED/DND, as an NDNC scrub does). */
+  dndNumbers: ReadonlySet<string>;
   /** Divides every simulated duration (10 = a 120 s call lasts 12 s). @default 1 */
   timeScale: number;
 }
@@ -34,6 +36,7 @@ export const DEFAULT_SIMULATOR: SimulatorOptions = {
   machineDetectSec: 3,
   talk: { mean: 120, cv: 1 },
   invalidNumbers: new Set(),
+  dndNumbers: new Set(),
   timeScale: 1,
 };
 
@@ -83,6 +86,10 @@ export class CallSimulator implements TelephonyPort {
     this.legs.set(sid, leg);
     const o = this.options;
     this.after(leg, 0.2, () => this.emit(leg, 'RINGING'));
+    if (req.kind === 'CUSTOMER' && o.dndNumbers.has(req.to)) {
+      this.after(leg, 0.5, () => this.end(leg, 'FAILED', 'DND'));
+      return { sid };
+    }
     if (o.invalidNumbers.has(req.to)) {
       this.after(leg, 0.5, () => this.end(leg, 'FAILED', 'INVALID_NUMBER'));
       return { sid };
