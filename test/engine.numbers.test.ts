@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../server/src/clock.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { sql } from './helpers/db.js';
-import { CREATE_CAMPAIGN } from './helpers/fixtures.js';
+import { CREATE_CAMPAIGN, seedBasics } from './helpers/fixtures.js';
+import type { CallSimulator } from '../server/src/telephony/simulator.js';
 
 const clock = new ManualClock('2026-11-23T06:00:00Z');
 let app: TestApp;
@@ -43,5 +44,24 @@ describe('numbers of a contact, and carrier DND', () => {
       { e164: '+919811100002', state: 'FAILED' },
       { e164: DND, state: 'FAILED_DND' },
     ]);
+  }, 120_000);
+
+  it('an agent stops by hanging up the phone: the session ends and nothing more is dialled for that agent', async () => {
+    const b = await seedBasics(app, 30);
+    const c = (await app.gql(CREATE_CAMPAIGN, { i: { name: 'Hang up', dialMode: 'PROGRESSIVE', listId: b.listId, groupId: b.groupId, callerId: '+912240001234', wrapUpSeconds: 1 } })).data.createCampaign;
+    await app.scheduler.tick();
+    await app.gql(`mutation($c: ID!, $a: ID) { startDialling(campaignId: $c, agentId: $a) { state } }`, { c: c.id, a: b.agents[0] });
+    await run(3 * 60_000);
+    const [nailed] = await sql<{ sid: string }>(app.databaseUrl, `select sid from call_leg where agent_id = $1 and kind = 'AGENT' and status = 'ANSWERED'`, [b.agents[0]]);
+    (app.telephony as CallSimulator).farEndHangup(nailed!.sid);
+    await run(10_000);
+    const [agent] = await sql<{ state: string; active_campaign_id: string | null }>(app.databaseUrl, `select state, active_campaign_id from agent where id = $1`, [b.agents[0]]);
+    expect(agent).toEqual({ state: 'OFFLINE', active_campaign_id: null });
+    const [n1] = await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from call_leg where campaign_id = $1`, [c.id]);
+    await run(10 * 60_000);
+    const [n2] = await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from call_leg where campaign_id = $1`, [c.id]);
+    expect(n2!.n).toBe(n1!.n);
+    const live = await sql(app.databaseUrl, `select id from call_leg where campaign_id = $1 and status in ('QUEUED','RINGING','ANSWERED')`, [c.id]);
+    expect(live).toEqual([]);
   }, 120_000);
 });

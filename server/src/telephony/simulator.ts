@@ -142,6 +142,12 @@ export class CallSimulator implements TelephonyPort {
     else this.end(leg, 'FAILED', 'CANCELLED');
   }
 
+  /** The person at the far end hangs up (e.g. an agent putting the phone down to stop dialling). */
+  farEndHangup(sid: string): void {
+    const leg = this.legs.get(sid);
+    if (leg && !leg.ended && leg.answered) this.end(leg, 'HUNGUP', 'NORMAL_CLEARING', 'remote');
+  }
+
   async close(): Promise<void> {
     for (const leg of this.legs.values()) for (const t of leg.timers) this.clock.clearTimeout(t);
     this.legs.clear();
