@@ -297,7 +297,60 @@ export class CampaignRunner {
       return;
     }
     const ids = await this.hopper.next(nowMs, this.decision.launch, window);
-    for (const id of ids) await this.claimAndPlace(id, undefined, now);
+    await this.claimBatch(ids);
+  }
+
+  /**
+   * Predictive launches: all of a tick's claims in one transaction (lock, guards, transitions,
+   * leg rows, counters), then the legs are placed and their provider ids saved in one statement.
+   */
+  private async claimBatch(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    const c = this.campaign!;
+    const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
+    const placed: { leg: Leg; to: string }[] = [];
+    await this.write(async (repo, at) => {
+      if ((await repo.campaignStatus(c.id, true)) !== 'RUNNING') return;
+      const rows = await repo.lockWaitingNumbers(ids);
+      const { suppressed, balanceOk } = await repo.guardMany(c.organization_id, rows.map((r) => r.id));
+      const updates: { id: string; t: ReturnType<typeof transition> }[] = [];
+      const legs: Parameters<DialerRepository['insertLeg']>[0][] = [];
+      for (const n of rows) {
+        if (!inWindow(localMinuteOfDay(n.time_zone, at.getTime()), window)) continue;
+        const refused = suppressed.has(n.id) ? 'DND' : !balanceOk ? 'BALANCE' : null;
+        const t = transition(snapshotOf(n), refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM' }, this.machine(at));
+        updates.push({ id: n.id, t });
+        if (refused) continue;
+        const legId = randomUUID();
+        legs.push({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: null, kind: 'CUSTOMER', to: n.e164,
+          agentAttempt: n.agent_attempts + 1, customerAttempt: n.customer_attempts + 1, instanceId: this.d.instanceId, now: at });
+        placed.push({ leg: { id: legId, kind: 'CUSTOMER', numberId: n.id, status: 'QUEUED', placedAt: at.getTime() }, to: n.e164 });
+      }
+      await repo.saveNumbers(updates, at);
+      await repo.insertLegs(legs);
+      if (legs.length) await repo.bumpDay(c.organization_id, c.id, at, { dials: legs.length });
+      for (const { id, t } of updates) this.hopper.mark(id, t.state, null);
+    });
+    this.d.stats.publish(c.organization_id, c.id);
+    const sids: { id: string; sid: string }[] = [];
+    for (const { leg, to } of placed) {
+      this.legs.set(leg.id, leg);
+      this.d.routeLeg(leg.id, this);
+      try {
+        const { sid } = await this.d.port.originate({ legId: leg.id, kind: 'CUSTOMER', to, callerId: c.caller_id, ringTimeoutSec: c.ring_timeout_seconds, detectMachine: true });
+        leg.sid = sid;
+        sids.push({ id: leg.id, sid });
+      } catch (err) {
+        this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'originate failed');
+        await this.handle({ sid: '', legId: leg.id, type: 'FAILED', at: this.d.clock.now(), cause: 'ORIGINATE_ERROR' });
+      }
+    }
+    try {
+      await this.write((repo) => repo.setSids(sids));
+    } catch (err) {
+      this.d.log.error({ err: (err as Error).message }, 'recording call ids failed; hanging up those calls');
+      for (const { sid } of sids) await this.d.port.hangup(sid).catch(() => undefined);
+    }
   }
 
   private async abandonWindow(days: number): Promise<{ live: number; abandons: number }> {

@@ -4,6 +4,7 @@ import { resolveAttemptPolicy, type AttemptPolicy } from '../domain/attempt-poli
 import type { RetryStatus } from '../domain/campaign-options.js';
 import type { Transition, NumberSnapshot } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
+import { IN_UUID, jsonParam } from '../db/sql.js';
 
 export interface CampaignRow {
   id: string;
@@ -110,6 +111,66 @@ export class DialerRepository {
       [id],
     );
     return row;
+  }
+
+  /** Locks the waiting numbers among `ids` (skipping any another transaction holds). */
+  lockWaitingNumbers(ids: string[]): Promise<NumberRow[]> {
+    return this.em.execute(
+      `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call
+         from campaign_number where id in ${IN_UUID} and state in ('SCHEDULED', 'RETRY') order by id for update skip locked`,
+      [jsonParam(ids)],
+    );
+  }
+
+  /** Of these numbers, those a suppression entry covers; and whether the prepaid balance allows dialling. */
+  async guardMany(organizationId: string, ids: string[]): Promise<{ suppressed: Set<string>; balanceOk: boolean }> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select n.id from campaign_number n where n.id in ${IN_UUID}
+          and exists (select 1 from suppression s where s.organization_id = n.organization_id
+                        and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id)))`,
+      [jsonParam(ids)],
+    );
+    const [org] = await this.em.execute<{ balance: string }[]>(`select balance_minor as balance from organization where id = ?`, [organizationId]);
+    return { suppressed: new Set(rows.map((r) => r.id)), balanceOk: Number(org?.balance ?? 0) > 0 };
+  }
+
+  /** Saves many transitions in one statement (one trigger run for the counters). */
+  async saveNumbers(items: { id: string; t: Transition }[], now: Date): Promise<void> {
+    if (!items.length) return;
+    const data = items.map(({ id, t }) => ({
+      id, state: t.state, reason: t.reason, aa: t.agentAttempts, ca: t.customerAttempts, dc: t.dialCount,
+      na: t.nextAttemptAt?.toISOString() ?? null, rac: t.rescheduleAgentCall, rcc: t.rescheduleCustomerCall,
+    }));
+    await this.em.execute(
+      `update campaign_number n set state = v.state, reason = v.reason, agent_attempts = v.aa, customer_attempts = v.ca, dial_count = v.dc,
+              next_attempt_at = v.na, reschedule_agent_call = v.rac, reschedule_customer_call = v.rcc, updated_at = ?
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, state text, reason text, aa int, ca int, dc int, na timestamptz, rac boolean, rcc boolean)
+        where n.id = v.id`,
+      [now, JSON.stringify(data)],
+    );
+  }
+
+  async insertLegs(legs: Parameters<DialerRepository['insertLeg']>[0][]): Promise<void> {
+    if (!legs.length) return;
+    const data = legs.map((l) => ({
+      id: l.id, org: l.organizationId, campaign: l.campaignId, num: l.numberId, agent: l.agentId, kind: l.kind, to: l.to,
+      aa: l.agentAttempt, ca: l.customerAttempt, inst: l.instanceId, at: l.now.toISOString(),
+    }));
+    await this.em.execute(
+      `insert into call_leg (id, organization_id, campaign_id, number_id, agent_id, kind, to_number, status, agent_attempt, customer_attempt, instance_id, created_at)
+       select v.id, v.org, v.campaign, v.num, v.agent, v.kind, v.to, 'QUEUED', v.aa, v.ca, v.inst, v.at
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, org uuid, campaign uuid, num uuid, agent uuid, kind text, "to" text, aa int, ca int, inst text, at timestamptz)`,
+      [JSON.stringify(data)],
+    );
+  }
+
+  async setSids(items: { id: string; sid: string }[]): Promise<void> {
+    if (!items.length) return;
+    await this.em.execute(
+      `update call_leg l set sid = v.sid from jsonb_to_recordset(?::jsonb) as v(id uuid, sid text) where l.id = v.id`,
+      [JSON.stringify(items)],
+    );
   }
 
   async saveNumber(id: string, t: Transition, now: Date): Promise<void> {
