@@ -233,14 +233,12 @@ export class CampaignRunner {
   private async failSuppressed(repo: DialerRepository): Promise<void> {
     const c = this.campaign!;
     const ids = await repo.suppressedWaiting(c.id);
-    for (const { id } of ids) {
-      await this.write(async (tx, now) => {
-        const n = await tx.lockNumber(id);
-        if (!n || (n.state !== 'SCHEDULED' && n.state !== 'RETRY')) return;
-        await tx.saveNumber(id, transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)), now);
-      });
-    }
-    if (ids.length) this.d.stats.publish(c.organization_id, c.id);
+    if (!ids.length) return;
+    await this.write(async (tx, now) => {
+      const rows = await tx.lockWaitingNumbers(ids.map((r) => r.id));
+      await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)) })), now);
+    });
+    this.d.stats.publish(c.organization_id, c.id);
   }
 
   private async dial(now: Date): Promise<void> {
@@ -256,7 +254,7 @@ export class CampaignRunner {
         await this.hopper.next(now.getTime(), 0, window); // refresh the wallboard's filter counts
         break;
       }
-      await this.claimAndPlace(numberId, s, now);
+      await this.claim([numberId], s);
     }
   }
 
@@ -268,8 +266,7 @@ export class CampaignRunner {
     const nowMs = now.getTime();
     const ringing = legs.filter((l) => l.status !== 'ANSWERED');
     const talking = sessions.filter((s) => s.phase === 'TALKING');
-    const window24h = await this.abandonWindow(1);
-    const window30d = await this.abandonWindow(30);
+    const { window24h, window30d } = await this.abandonWindows();
     const obs = this.observed;
     this.observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
     this.decision = await this.d.pool.run('decidePacing', {
@@ -297,16 +294,32 @@ export class CampaignRunner {
       return;
     }
     const ids = await this.hopper.next(nowMs, this.decision.launch, window);
-    await this.claimBatch(ids);
+    await this.claim(ids);
+  }
+
+  /** Live answers and abandons of today (UTC day) and the last 30 days, in one query. */
+  private async abandonWindows(): Promise<{ window24h: { live: number; abandons: number }; window30d: { live: number; abandons: number } }> {
+    const [r] = await this.d.orm.em.fork().execute<Record<string, string>[]>(
+      `select coalesce(sum(live_answers) filter (where day = d.today), 0) as live1, coalesce(sum(abandons) filter (where day = d.today), 0) as ab1,
+              coalesce(sum(live_answers), 0) as live30, coalesce(sum(abandons), 0) as ab30
+         from campaign_day_stat, (select (?::timestamptz at time zone 'UTC')::date as today) d
+        where campaign_id = ? and day > d.today - 30`,
+      [this.d.clock.now(), this.campaignId],
+    );
+    return { window24h: { live: Number(r!.live1), abandons: Number(r!.ab1) }, window30d: { live: Number(r!.live30), abandons: Number(r!.ab30) } };
   }
 
   /**
-   * Predictive launches: all of a tick's claims in one transaction (lock, guards, transitions,
-   * leg rows, counters), then the legs are placed and their provider ids saved in one statement.
+   * Claims numbers and writes their leg rows in one transaction: locks the waiting ones (skipping
+   * any another transaction holds), checks the guards again (calling window, suppression, balance,
+   * campaign state) whatever the hopper said, applies the state machine, inserts the legs and the
+   * counters; then places the legs. For an agent (progressive, agent-first) or the campaign pool
+   * (predictive). In AGENT_FIRST_FLOW the leg placed is the agent's (seed 000).
    */
-  private async claimBatch(ids: string[]): Promise<void> {
+  private async claim(ids: string[], s?: Session): Promise<void> {
     if (!ids.length) return;
     const c = this.campaign!;
+    const agentFirst = c.dial_mode === 'AGENT_FIRST_FLOW';
     const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
     const placed: { leg: Leg; to: string }[] = [];
     await this.write(async (repo, at) => {
@@ -322,22 +335,47 @@ export class CampaignRunner {
         updates.push({ id: n.id, t });
         if (refused) continue;
         const legId = randomUUID();
-        legs.push({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: null, kind: 'CUSTOMER', to: n.e164,
+        const kind = agentFirst ? 'AGENT' : 'CUSTOMER';
+        const to = agentFirst ? s!.phone : n.e164;
+        legs.push({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: s?.agentId ?? null, kind, to,
           agentAttempt: n.agent_attempts + 1, customerAttempt: n.customer_attempts + 1, instanceId: this.d.instanceId, now: at });
-        placed.push({ leg: { id: legId, kind: 'CUSTOMER', numberId: n.id, status: 'QUEUED', placedAt: at.getTime() }, to: n.e164 });
+        placed.push({ leg: { id: legId, kind, numberId: n.id, agentId: s?.agentId, status: 'QUEUED', placedAt: at.getTime() }, to });
       }
       await repo.saveNumbers(updates, at);
       await repo.insertLegs(legs);
-      if (legs.length) await repo.bumpDay(c.organization_id, c.id, at, { dials: legs.length });
+      if (legs.length && !agentFirst) await repo.bumpDay(c.organization_id, c.id, at, { dials: legs.length });
+      if (legs.length && s && agentFirst) await repo.setAgent(s.agentId, AgentState.RINGING, at);
       for (const { id, t } of updates) this.hopper.mark(id, t.state, null);
     });
     this.d.stats.publish(c.organization_id, c.id);
+    if (s && placed[0]) {
+      s.phase = 'DIALLING';
+      if (agentFirst) s.recordLegId = placed[0].leg.id;
+      else s.customerLegId = placed[0].leg.id;
+    }
+    await this.placeAll(placed);
+  }
+
+  /** Hands one leg whose row is committed to the telephony port. */
+  private place(leg: Leg, to: string): Promise<void> {
+    return this.placeAll([{ leg, to }]);
+  }
+
+  /**
+   * Hands legs whose rows are committed to the telephony port, then records their provider ids in
+   * one statement. A call that exists but could not be recorded is hung up rather than left untracked.
+   */
+  private async placeAll(items: { leg: Leg; to: string }[]): Promise<void> {
+    const c = this.campaign!;
     const sids: { id: string; sid: string }[] = [];
-    for (const { leg, to } of placed) {
+    for (const { leg, to } of items) {
       this.legs.set(leg.id, leg);
       this.d.routeLeg(leg.id, this);
       try {
-        const { sid } = await this.d.port.originate({ legId: leg.id, kind: 'CUSTOMER', to, callerId: c.caller_id, ringTimeoutSec: c.ring_timeout_seconds, detectMachine: true });
+        const { sid } = await this.d.port.originate({
+          legId: leg.id, kind: leg.kind, to, callerId: c.caller_id,
+          ringTimeoutSec: leg.kind === 'AGENT' ? 30 : c.ring_timeout_seconds, detectMachine: leg.kind === 'CUSTOMER',
+        });
         leg.sid = sid;
         sids.push({ id: leg.id, sid });
       } catch (err) {
@@ -350,86 +388,6 @@ export class CampaignRunner {
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'recording call ids failed; hanging up those calls');
       for (const { sid } of sids) await this.d.port.hangup(sid).catch(() => undefined);
-    }
-  }
-
-  private async abandonWindow(days: number): Promise<{ live: number; abandons: number }> {
-    const [row] = await this.d.orm.em.fork().execute<{ live: string; abandons: string }[]>(
-      `select coalesce(sum(live_answers), 0) as live, coalesce(sum(abandons), 0) as abandons from campaign_day_stat
-        where campaign_id = ? and day > ((?::timestamptz at time zone 'UTC')::date - ?::int)`,
-      [this.campaignId, this.d.clock.now(), days],
-    );
-    return { live: Number(row!.live), abandons: Number(row!.abandons) };
-  }
-
-  /**
-   * Claims a number and writes its leg row in one transaction, after the guards (calling window,
-   * suppression, balance, campaign state) are checked again; then places the leg.
-   */
-  private async claimAndPlace(numberId: string, s: Session | undefined, now: Date): Promise<void> {
-    const c = this.campaign!;
-    const agentFirst = c.dial_mode === 'AGENT_FIRST_FLOW';
-    const legId = randomUUID();
-    let to = '';
-    const claimed = await this.write(async (repo, at) => {
-      const n = await repo.lockNumber(numberId);
-      if (!n || (n.state !== 'SCHEDULED' && n.state !== 'RETRY')) return false;
-      if ((await repo.campaignStatus(c.id, true)) !== 'RUNNING') return false;
-      if (!inWindow(localMinuteOfDay(n.time_zone, at.getTime()), { startMinute: c.window_start_minute, endMinute: c.window_end_minute })) return false;
-      const refused = await repo.guard(n);
-      if (refused) {
-        const t = transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: refused }, this.machine(at));
-        await repo.saveNumber(n.id, t, at);
-        this.hopper.mark(n.id, t.state, null);
-        return false;
-      }
-      const t = transition(snapshotOf(n), { type: 'CLAIM' }, this.machine(at));
-      await repo.saveNumber(n.id, t, at);
-      to = agentFirst ? s!.phone : n.e164;
-      await repo.insertLeg({
-        id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: s?.agentId ?? null,
-        kind: agentFirst ? 'AGENT' : 'CUSTOMER', to, agentAttempt: n.agent_attempts + 1, customerAttempt: n.customer_attempts + 1,
-        instanceId: this.d.instanceId, now: at,
-      });
-      if (!agentFirst) await repo.bumpDay(c.organization_id, c.id, at, { dials: 1 });
-      if (s && agentFirst) await repo.setAgent(s.agentId, AgentState.RINGING, at);
-      this.hopper.mark(n.id, t.state, null);
-      return true;
-    });
-    this.d.stats.publish(c.organization_id, c.id);
-    if (!claimed) return;
-    const leg: Leg = { id: legId, kind: agentFirst ? 'AGENT' : 'CUSTOMER', numberId, agentId: s?.agentId, status: 'QUEUED', placedAt: this.d.clock.now().getTime() };
-    if (s) {
-      s.phase = 'DIALLING';
-      if (agentFirst) s.recordLegId = legId;
-      else s.customerLegId = legId;
-    }
-    await this.place(leg, to);
-  }
-
-  /** Hands a leg whose row is committed to the telephony port. */
-  private async place(leg: Leg, to: string): Promise<void> {
-    this.legs.set(leg.id, leg);
-    this.d.routeLeg(leg.id, this);
-    const c = this.campaign!;
-    let sid: string;
-    try {
-      ({ sid } = await this.d.port.originate({
-        legId: leg.id, kind: leg.kind, to, callerId: c.caller_id,
-        ringTimeoutSec: leg.kind === 'AGENT' ? 30 : c.ring_timeout_seconds, detectMachine: leg.kind === 'CUSTOMER',
-      }));
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'originate failed');
-      await this.handle({ sid: '', legId: leg.id, type: 'FAILED', at: this.d.clock.now(), cause: 'ORIGINATE_ERROR' });
-      return;
-    }
-    leg.sid = sid;
-    try {
-      await this.write((repo) => repo.updateLeg(leg.id, { sid }));
-    } catch (err) {
-      // The call exists but could not be recorded: end it rather than leave a call nobody tracks.
-      this.d.log.error({ err: (err as Error).message, legId: leg.id, sid }, 'recording the call id failed; hanging up');
-      await this.d.port.hangup(sid).catch(() => undefined);
     }
   }
 

@@ -181,19 +181,6 @@ export class DialerRepository {
     );
   }
 
-  /** Why a dial must not happen now, checked right before it whatever the hopper said. */
-  async guard(n: NumberRow): Promise<'DND' | 'BALANCE' | null> {
-    const [row] = await this.em.execute<{ dnd: boolean; balance: string }[]>(
-      `select exists (select 1 from suppression s where s.organization_id = ?
-                        and ((s.kind = 'NUMBER' and s.value = ?) or (s.kind = 'CLIENT_ID' and s.value = ?))) as dnd,
-              (select balance_minor from organization where id = ?) as balance`,
-      [n.organization_id, n.e164, n.client_id ?? '', n.organization_id],
-    );
-    if (row!.dnd) return 'DND';
-    if (Number(row!.balance) <= 0) return 'BALANCE';
-    return null;
-  }
-
   async insertLeg(leg: {
     id: string; organizationId: string; campaignId: string; numberId: string | null; agentId: string | null;
     kind: 'AGENT' | 'CUSTOMER'; to: string; agentAttempt: number; customerAttempt: number; instanceId: string; now: Date;
