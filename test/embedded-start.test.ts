@@ -1,50 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { startServerProcess, stopServerProcess } from './helpers/child.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-'));
 chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
 const pgPort = 55_000 + Math.floor(Math.random() * 2000);
 
-/** Runs the real entry point with no DATABASE_URL and no REDIS_URL, as `npm start` does. */
-function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', SIM_TIME_SCALE: '10' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+/** The real entry point with no DATABASE_URL and no REDIS_URL, as `npm start` runs it. */
+const startServer = () =>
+  startServerProcess({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', SIM_TIME_SCALE: '10' });
 
 async function query(url: string, q: string) {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
   return (await res.json()) as { data: any };
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+const stop = stopServerProcess;
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess } from './helpers/child.js';
 import { createTestDatabase, sql } from './helpers/db.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const children: ChildProcess[] = [];
 
@@ -16,26 +15,10 @@ afterAll(async () => {
 });
 
 /** The real server in a child process, with the call simulator 20x faster than real time. */
-function startServer(): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: '', PORT: '0', HOST: '127.0.0.1', DEMO_SEED: 'false', SIM_TIME_SCALE: '20', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out });
-      }
-    });
-  });
+async function startServer() {
+  const server = await startServerProcess({ DATABASE_URL: db.url, REDIS_URL: '', DEMO_SEED: 'false', SIM_TIME_SCALE: '20', LOG_LEVEL: 'warn' });
+  children.push(server.child);
+  return server;
 }
 
 async function gql(url: string, query: string, variables: Record<string, unknown> = {}) {

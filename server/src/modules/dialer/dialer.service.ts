@@ -9,6 +9,7 @@ import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repo
 import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import { escapeLike } from '../contact/contact.repository.js';
+import { requireCampaignId } from '../stats/campaign-access.js';
 import type { StatsService } from '../stats/stats.service.js';
 import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput } from './dialer.input.js';
 import type { AgentCampaign, AgentConsole, CallLeg, LiveCall, Suppression } from './dialer.type.js';
@@ -82,13 +83,9 @@ export class DialerService {
   /** Seed 004 Start: refused before the start time, when paused, or when nothing is left to dial. */
   async startDialling(scope: Scope, campaignId: string, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
-    const id = assertId(campaignId, 'campaign');
+    const id = await requireCampaignId(scope, campaignId);
     const campaign = (await this.campaignsOf(scope, agent.id)).find((c) => c.id === id);
-    if (!campaign) {
-      const [exists] = await scope.em.execute(`select 1 from campaign where id = ? and organization_id = ?`, [id, scope.actor.organizationId]);
-      if (!exists) throw notFound('campaign', campaignId);
-      throw forbidden('start a campaign whose group you are not in');
-    }
+    if (!campaign) throw forbidden('start a campaign whose group you are not in');
     if (!campaign.canStart) throw illegalTransition('agent', agent.state, 'DIALLING', campaign.cannotStartReason!);
     if (agent.active_campaign_id && agent.active_campaign_id !== id) {
       throw conflict('the agent is dialling in another campaign; stop it first', { activeCampaignId: agent.active_campaign_id });
@@ -218,9 +215,7 @@ export class DialerService {
   // ---- call list (seed 004: search by number, filter by status, sort by date) ----
 
   async callLegs(scope: Scope, args: CallLegsArgs): Promise<{ items: CallLeg[]; totalCount: number }> {
-    const campaignId = assertId(args.campaignId, 'campaign');
-    const [c] = await scope.em.execute(`select 1 from campaign where id = ? and organization_id = ?`, [campaignId, scope.actor.organizationId]);
-    if (!c) throw notFound('campaign', args.campaignId);
+    const campaignId = await requireCampaignId(scope, args.campaignId);
     const where = ['l.campaign_id = ?'];
     const params: unknown[] = [campaignId];
     if (args.search?.trim()) {

@@ -1,11 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
-import { assertId } from '../../domain/ids.js';
 import type { RunnerSnapshot } from '../../engine/campaign-runner.js';
-import { CampaignEntity } from '../../entities/index.js';
-import { notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
+import { currentThenChanges, requireCampaignId } from './campaign-access.js';
 import { Topic, type CampaignLivePayload, type DialerPubSub } from '../../pubsub/pubsub.js';
 
 const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline' };
@@ -55,20 +53,15 @@ export class LiveStatsService {
   }
 
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
-    const id = await this.requireCampaign(scope, campaignId);
+    const id = await requireCampaignId(scope, campaignId);
     return this.latest.get(id) ?? (await this.compute(id, undefined))!;
   }
 
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignLivePayload>> {
-    const id = await this.requireCampaign(scope, campaignId);
+    const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_LIVE_CHANGED, id);
     const first = await this.get(scope, id);
-    const org = scope.actor.organizationId;
-    async function* stream(): AsyncGenerator<CampaignLivePayload> {
-      yield first;
-      for await (const p of events) if (p.organizationId === org) yield p;
-    }
-    return stream();
+    return currentThenChanges(first, events);
   }
 
   private async compute(campaignId: string, snap: RunnerSnapshot | undefined): Promise<CampaignLivePayload | undefined> {
@@ -127,9 +120,4 @@ export class LiveStatsService {
     };
   }
 
-  private async requireCampaign(scope: Scope, campaignId: string): Promise<string> {
-    const id = assertId(campaignId, 'campaign');
-    if (!(await scope.em.findOne(CampaignEntity, { id, organization: scope.actor.organizationId }, { fields: ['id'] }))) throw notFound('campaign', campaignId);
-    return id;
-  }
 }

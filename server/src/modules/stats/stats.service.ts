@@ -1,11 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
-import { assertId } from '../../domain/ids.js';
-import { CampaignEntity } from '../../entities/index.js';
-import { notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import { Topic, type CampaignStatsPayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { currentThenChanges, requireCampaignId } from './campaign-access.js';
 import { toStatsPayload } from './stats.mapper.js';
 import { StatsRepository } from './stats.repository.js';
 
@@ -26,7 +24,7 @@ export class StatsService {
   ) {}
 
   async campaignStats(scope: Scope, campaignId: string): Promise<CampaignStatsPayload> {
-    const id = await this.requireCampaign(scope, campaignId);
+    const id = await requireCampaignId(scope, campaignId);
     const rows = await new StatsRepository(scope.em).counts(scope.actor.organizationId, [id]);
     return toStatsPayload(scope.actor.organizationId, id, rows, this.clock.now());
   }
@@ -43,17 +41,10 @@ export class StatsService {
    * change. Access is checked before anything is sent.
    */
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignStatsPayload>> {
-    const id = await this.requireCampaign(scope, campaignId);
+    const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_STATS_CHANGED, id);
     const first = await this.campaignStats(scope, id);
-    const org = scope.actor.organizationId;
-    async function* stream(): AsyncGenerator<CampaignStatsPayload> {
-      yield first;
-      for await (const payload of events) {
-        if (payload.organizationId === org && payload.updatedAt >= first.updatedAt) yield payload;
-      }
-    }
-    return stream();
+    return currentThenChanges(first, events, (p) => p.updatedAt >= first.updatedAt);
   }
 
   /** Schedules a push of fresh counts for a campaign; call after the transaction commits. */
@@ -94,10 +85,4 @@ export class StatsService {
     }
   }
 
-  private async requireCampaign(scope: Scope, campaignId: string): Promise<string> {
-    const id = assertId(campaignId, 'campaign');
-    const found = await scope.em.findOne(CampaignEntity, { id, organization: scope.actor.organizationId }, { fields: ['id'] });
-    if (!found) throw notFound('campaign', campaignId);
-    return id;
-  }
 }

@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import { requireAdmin, Role, type Actor } from '../../auth/actor.js';
 import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
+import { isUuid } from '../../domain/ids.js';
 import { conflict, DialerError, ErrorCode, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { CreateUserInput } from './user.input.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Users and the acting identity. Sign-in arrives with accounts in a later issue; until then a
@@ -36,7 +35,7 @@ export class UserService {
   /** The actor a request acts as; an unknown user id is UNAUTHENTICATED. */
   async resolveActor(em: EntityManager, userId: string | undefined, fallback: Actor): Promise<Actor> {
     if (!userId) return fallback;
-    if (!UUID.test(userId)) throw new DialerError(ErrorCode.UNAUTHENTICATED, 'Unknown user');
+    if (!isUuid(userId)) throw new DialerError(ErrorCode.UNAUTHENTICATED, 'Unknown user');
     const user = await em.findOne(UserEntity, { id: userId });
     if (!user) throw new DialerError(ErrorCode.UNAUTHENTICATED, 'Unknown user');
     const agent = await em.findOne(AgentEntity, { user }, { fields: ['id'] });
