@@ -67,8 +67,25 @@ let sBusy = new Int32Array(0);
 let sBest = new Int32Array(0);
 let sBestGen = new Int32Array(0);
 let sDirty = new Int32Array(0);
+// Packed sort elements: each Float64 is 2^52 + j * 2^32 + key, so its low 32 bits are the key and bits 32-51 the
+// candidate index j; one 8-byte move per element per radix pass instead of two 4-byte streams. The Uint32 views
+// alias the same memory (little-endian: word 2j is the key).
+let sPackA = new Float64Array(0);
+let sPackAU = new Uint32Array(0);
+let sPackB = new Float64Array(0);
+let sPackBU = new Uint32Array(0);
+/** Exact primary time (nextAttemptAt or createdAt) of candidate j, for the tie fix-up without touching the columns. */
+let sPrim = new Float64Array(0);
 let gen = 0;
 const hist = new Uint32Array(2048);
+/** Histograms of the three key digits (bits 0-10, 11-21, 22-31), counted while the keys are built. */
+const hist3 = new Uint32Array(3 * 2048);
+const TWO52 = 2 ** 52, TWO32 = 2 ** 32;
+/**
+ * Candidate indexes must fit the 20 payload bits of a packed element; above that (or on a big-endian platform,
+ * where word 2j would not be the key) the two-array sort is used.
+ */
+const PACK_LIMIT = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 2 ** 20 : 0;
 
 function ensure(n: number, contacts: number): void {
   if (sKeys.length < n) {
@@ -77,6 +94,13 @@ function ensure(n: number, contacts: number): void {
     sVals = new Int32Array(cap);
     sTmpKeys = new Uint32Array(cap);
     sTmpVals = new Int32Array(cap);
+    const pc = Math.min(cap, PACK_LIMIT);
+    const a = new ArrayBuffer(8 * pc), b = new ArrayBuffer(8 * pc);
+    sPackA = new Float64Array(a);
+    sPackAU = new Uint32Array(a);
+    sPackB = new Float64Array(b);
+    sPackBU = new Uint32Array(b);
+    sPrim = new Float64Array(pc);
   }
   if (sDirty.length < n) sDirty = new Int32Array(Math.max(n, sDirty.length * 2)).fill(0);
   if (sBusy.length < contacts + 1) {
@@ -289,13 +313,9 @@ export function orderNumbers(input: OrderInput): OrderResult {
     ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: cnt[7], otherNumberOfContact: cnt[8],
   };
   const due = rng[R_DUE];
-  const secBits = buildKeys(c.state, c.nextAttemptAt, c.createdAt, c.priority, c.dialCount, m, due);
-  const cand = k < m ? selectTop(m, k, secBits) : m;
-  radixSort(cand);
-  fixUp(c, cand, rng[R_DSEC], rng[R_NSEC]);
-  const count = Math.min(k, cand);
+  const count = Math.min(k, m);
   const rows = input.out !== undefined ? input.out.subarray(0, count) : new Int32Array(count);
-  rows.set(sVals.subarray(0, count));
+  sortCandidates(c, m, due, k, rows);
   return { rows, eligible: m, eligibleDue: due, removed };
 }
 
@@ -417,23 +437,38 @@ function filterPass(
   return m;
 }
 
+/** Key layout shared by both builders: [dPMax, dScale, dSecMul, nPMax, nScale, nSecMul]. */
+const kp = new Float64Array(6);
+
 /**
- * 32-bit sort key per candidate: bit 31 = group (0 due, 1 new); below it the primary time scaled into the bits the
- * secondary field leaves free, then the secondary (inverted priority, or dial count). Returns the secondary width.
+ * Key layout of the current candidates: bit 31 = group (0 due, 1 new); below it the primary time scaled into the
+ * bits the secondary field leaves free, then the secondary (inverted priority, or dial count). Sets `kp` and
+ * `rng[R_DSEC]`/`rng[R_NSEC]`; returns the secondary width.
  */
+function keyLayout(m: number, due: number): number {
+  const dMin = rng[R_DMIN], dMax = rng[R_DMAX], nMin = rng[R_NMIN], nMax = rng[R_NMAX];
+  const dSec = due > 0 ? bitsFor(rng[R_PMAX] - rng[R_PMIN]) : 0;
+  const nSec = m - due > 0 ? bitsFor(rng[R_CMAX] - rng[R_CMIN]) : 0;
+  const dP = 31 - dSec, nP = 31 - nSec;
+  kp[0] = 2 ** dP - 1;
+  kp[1] = dMax > dMin ? (2 ** dP - 1) / (dMax - dMin) : 0;
+  kp[2] = 2 ** dSec;
+  kp[3] = 2 ** nP - 1;
+  kp[4] = nMax > nMin ? (2 ** nP - 1) / (nMax - nMin) : 0;
+  kp[5] = 2 ** nSec;
+  rng[R_DSEC] = dSec;
+  rng[R_NSEC] = nSec;
+  return Math.max(dSec, nSec);
+}
+
+/** 32-bit sort key per candidate into `sKeys` (two-array path, see {@link keyLayout}). Returns the secondary width. */
 function buildKeys(
   state: Uint8Array, nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array,
   m: number, due: number,
 ): number {
-  const dMin = rng[R_DMIN], dMax = rng[R_DMAX], nMin = rng[R_NMIN], nMax = rng[R_NMAX];
-  const pMax = rng[R_PMAX], cMin = rng[R_CMIN];
-  const dSec = due > 0 ? bitsFor(pMax - rng[R_PMIN]) : 0;
-  const nSec = m - due > 0 ? bitsFor(rng[R_CMAX] - cMin) : 0;
-  const dP = 31 - dSec, nP = 31 - nSec;
-  const dScale = dMax > dMin ? (2 ** dP - 1) / (dMax - dMin) : 0;
-  const nScale = nMax > nMin ? (2 ** nP - 1) / (nMax - nMin) : 0;
-  const dPMax = 2 ** dP - 1, nPMax = 2 ** nP - 1;
-  const dSecMul = 2 ** dSec, nSecMul = 2 ** nSec;
+  const sec = keyLayout(m, due);
+  const dMin = rng[R_DMIN], nMin = rng[R_NMIN], pMax = rng[R_PMAX], cMin = rng[R_CMIN];
+  const dPMax = kp[0], dScale = kp[1], dSecMul = kp[2], nPMax = kp[3], nScale = kp[4], nSecMul = kp[5];
   const keys = sKeys, vals = sVals;
   for (let j = 0; j < m; j++) {
     const i = vals[j];
@@ -445,9 +480,191 @@ function buildKeys(
       keys[j] = 0x80000000 + q * nSecMul + (dialCount[i] - cMin);
     }
   }
-  rng[R_DSEC] = dSec;
-  rng[R_NSEC] = nSec;
-  return Math.max(dSec, nSec);
+  return sec;
+}
+
+/**
+ * Packed path: the same keys as {@link buildKeys}, written into `sPackA` with the candidate index as payload, the
+ * exact primary into `sPrim`, and the three digit histograms into `hist3` in the same pass.
+ */
+function buildPacked(
+  state: Uint8Array, nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array,
+  m: number, due: number,
+): number {
+  const sec = keyLayout(m, due);
+  const dMin = rng[R_DMIN], nMin = rng[R_NMIN], pMax = rng[R_PMAX], cMin = rng[R_CMIN];
+  const dPMax = kp[0], dScale = kp[1], dSecMul = kp[2], nPMax = kp[3], nScale = kp[4], nSecMul = kp[5];
+  const vals = sVals, pack = sPackA, prim = sPrim, h = hist3;
+  h.fill(0);
+  for (let j = 0; j < m; j++) {
+    const i = vals[j];
+    let key: number;
+    if (state[i] === RETRY) {
+      const t = nextAttemptAt[i];
+      prim[j] = t;
+      key = Math.min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - priority[i]);
+    } else {
+      const t = createdAt[i];
+      prim[j] = t;
+      key = 0x80000000 + Math.min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (dialCount[i] - cMin);
+    }
+    pack[j] = TWO52 + j * TWO32 + key;
+    h[key & 2047]++;
+    h[2048 + ((key >>> 11) & 2047)]++;
+    h[4096 + (key >>> 22)]++;
+  }
+  return sec;
+}
+
+/**
+ * Packed path of {@link selectTop}: keep only the elements whose top key digits put them at or before the bucket
+ * holding the `k`-th smallest key, compacting `sPackA` in place; recounts `hist3` over the kept elements.
+ */
+function selectTopPacked(m: number, k: number, secBits: number): number {
+  let keep = m;
+  const p = sPackA, u = sPackAU, h = hist3;
+  // Digit 2 (bits 22-31) is already counted; a cut at bit `shift` never splits a run of equal scaled primary
+  // because it is only made when the secondary field fits below `shift`.
+  let limit = TWO32, base = 0, below = 0;
+  for (const shift of [22, 11]) {
+    if (keep <= 4 * k + 256 || secBits > shift) break;
+    const hOff = shift === 22 ? 4096 : 2048;
+    if (shift === 11) {
+      // count digit 1 of the elements inside the current bucket only
+      h.fill(0, 2048, 4096);
+      for (let x = 0; x < keep; x++) {
+        const key = u[2 * x];
+        if (key >= base) h[2048 + ((key >>> 11) & 2047)]++;
+      }
+    }
+    let cum = below, cut = 2047;
+    for (let d = 0; d < 2048; d++) {
+      if (cum + h[hOff + d] >= k) { cut = d; break; }
+      cum += h[hOff + d];
+    }
+    const unit = 2 ** shift;
+    limit = base + (cut + 1) * unit;
+    let w = 0;
+    for (let x = 0; x < keep; x++) {
+      if (u[2 * x] < limit) p[w++] = p[x];
+    }
+    keep = w;
+    below = cum;
+    base = base + cut * unit;
+  }
+  if (keep < m) {
+    h.fill(0);
+    for (let x = 0; x < keep; x++) {
+      const key = u[2 * x];
+      h[key & 2047]++;
+      h[2048 + ((key >>> 11) & 2047)]++;
+      h[4096 + (key >>> 22)]++;
+    }
+  }
+  return keep;
+}
+
+/**
+ * Stable LSD radix sort of the packed elements `sPackA[0..m)` on their 32-bit keys: 11-bit digits, histograms from
+ * `hist3`, constant digits skipped. Returns the array holding the result (`sPackA` or `sPackB`).
+ */
+function radixPacked(m: number): Float64Array {
+  let src = sPackA, srcU = sPackAU, dst = sPackB, dstU = sPackBU;
+  const h = hist3;
+  if (m === 0) return src;
+  for (let d = 0; d < 3; d++) {
+    const shift = 11 * d, off = 2048 * d;
+    if (h[off + ((srcU[0] >>> shift) & 2047)] === m) continue;
+    let sum = 0;
+    for (let x = off; x < off + 2048; x++) {
+      const c = h[x];
+      h[x] = sum;
+      sum += c;
+    }
+    for (let x = 0; x < m; x++) dst[h[off + ((srcU[2 * x] >>> shift) & 2047)]++] = src[x];
+    const t = src; src = dst; dst = t;
+    const tu = srcU; srcU = dstU; dstU = tu;
+  }
+  return src;
+}
+
+/**
+ * Packed path of {@link fixUp}: runs with the same scaled primary whose exact primaries differ, or whose equal keys
+ * are out of row order (a contact's slot may hold a later row), are re-sorted by (exact primary, key, row) read from
+ * the compact `sPrim`/`sVals` (the key's low bits order the secondary field exactly).
+ */
+function fixUpPacked(p: Float64Array, m: number, dSec: number, nSec: number): void {
+  const u = p === sPackA ? sPackAU : sPackBU;
+  const prim = sPrim, vals = sVals;
+  let j = 0;
+  while (j < m) {
+    const key = u[2 * j];
+    const sh = key >>> 31 === 0 ? dSec : nSec;
+    const qm = key >>> sh;
+    let e = j + 1;
+    while (e < m && u[2 * e] >>> sh === qm) e++;
+    if (e - j > 1) {
+      let mixed = false;
+      let prevC = u[2 * j + 1] & 0xfffff;
+      const t0 = prim[prevC];
+      for (let x = j + 1; x < e; x++) {
+        const c = u[2 * x + 1] & 0xfffff;
+        if (prim[c] !== t0 || (u[2 * x] === u[2 * x - 2] && vals[c] < vals[prevC])) { mixed = true; break; }
+        prevC = c;
+      }
+      if (mixed && e - j <= 32) {
+        for (let x = j + 1; x < e; x++) {
+          const v = p[x];
+          const c = u[2 * x + 1] & 0xfffff, kv = u[2 * x], tv = prim[c], rv = vals[c];
+          let y = x - 1;
+          while (y >= j) {
+            const cy = u[2 * y + 1] & 0xfffff, ty = prim[cy];
+            if (ty < tv || (ty === tv && (u[2 * y] < kv || (u[2 * y] === kv && vals[cy] < rv)))) break;
+            p[y + 1] = p[y];
+            y--;
+          }
+          p[y + 1] = v;
+        }
+      } else if (mixed) {
+        const run = Array.from(p.subarray(j, e));
+        run.sort((a, b) => {
+          const ka = a % TWO32, kb = b % TWO32;
+          const ca = Math.floor((a - TWO52) / TWO32), cb = Math.floor((b - TWO52) / TWO32);
+          return prim[ca] - prim[cb] || ka - kb || vals[ca] - vals[cb];
+        });
+        for (let x = 0; x < run.length; x++) p[j + x] = run[x];
+      }
+    }
+    j = e;
+  }
+}
+
+/** Rows of the sorted packed elements `p[0..count)` into `out`. */
+function extractRows(p: Float64Array, count: number, out: Int32Array): void {
+  const u = p === sPackA ? sPackAU : sPackBU;
+  const vals = sVals;
+  for (let x = 0; x < count; x++) out[x] = vals[u[2 * x + 1] & 0xfffff];
+}
+
+/**
+ * Sort the candidates `sVals[0..m)` into dial order and write the first `count` rows (count = min(k, m)) into `out`.
+ * Uses the packed radix path when the candidate indexes fit its payload, else the two-array path.
+ */
+function sortCandidates(c: NumberColumns, m: number, due: number, k: number, out: Int32Array): void {
+  const { state, nextAttemptAt, createdAt, priority, dialCount } = c;
+  if (m < PACK_LIMIT) {
+    const secBits = buildPacked(state, nextAttemptAt, createdAt, priority, dialCount, m, due);
+    const cand = k < m ? selectTopPacked(m, k, secBits) : m;
+    const p = radixPacked(cand);
+    fixUpPacked(p, cand, rng[R_DSEC], rng[R_NSEC]);
+    extractRows(p, Math.min(k, cand), out);
+    return;
+  }
+  const secBits = buildKeys(state, nextAttemptAt, createdAt, priority, dialCount, m, due);
+  const cand = k < m ? selectTop(m, k, secBits) : m;
+  radixSort(cand);
+  fixUp(c, cand, rng[R_DSEC], rng[R_NSEC]);
+  out.set(sVals.subarray(0, Math.min(k, cand)));
 }
 
 /** Runs with the same scaled primary but different exact primaries are re-sorted with the exact comparator. */
@@ -546,11 +763,8 @@ export function buildOrderIndex(columns: NumberColumns, shared = true): OrderInd
   }
   rng[R_DUE] = due; rng[R_DMIN] = dMin; rng[R_DMAX] = dMax; rng[R_NMIN] = nMin; rng[R_NMAX] = nMax;
   rng[R_PMIN] = pMin; rng[R_PMAX] = pMax; rng[R_CMIN] = cMin; rng[R_CMAX] = cMax;
-  buildKeys(state, nextAttemptAt, createdAt, priority, dialCount, m, due);
-  radixSort(m);
-  fixUp(c, m, rng[R_DSEC], rng[R_NSEC]);
   const rows = new Int32Array(shared ? new SharedArrayBuffer(4 * m) : new ArrayBuffer(4 * m));
-  rows.set(sVals.subarray(0, m));
+  sortCandidates(c, m, due, m, rows);
   return { rows, retryCount: due, size: n, contactCount: contacts };
 }
 
