@@ -31,7 +31,10 @@ describe('npm start defaults', () => {
     const r = await query(first.url, '{ campaigns { totalCount items { name status } } contacts { totalCount } agents { id } }');
     expect(r.data.campaigns.totalCount).toBe(4);
     expect(r.data.contacts.totalCount).toBeGreaterThan(100);
-    expect(r.data.agents.length).toBe(8);
+    expect(r.data.agents.length).toBe(9); // 8 agents and the supervisor's agent profile
+    const signIn = await query(first.url, 'mutation { signIn(email: "supervisor@demo.local", password: "demo1234") { token user { role agentId } } }');
+    expect(signIn.data.signIn.user).toMatchObject({ role: 'SUPERVISOR', agentId: expect.any(String) });
+    expect(first.output()).toContain('demo sign-in');
 
     // the demo agents are dialling: a wallboard subscriber sees the figures move
     const list = await query(first.url, '{ campaigns(search: "renewals") { items { id } } }');

@@ -22,6 +22,11 @@ export interface Config {
   maxQueryDepth: number;
   /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
   simTimeScale: number;
+  /**
+   * Key that signs session tokens (at least 32 characters); every instance must have the same one.
+   * @default a random key generated at the first start and kept in the database (`server_secret`)
+   */
+  sessionSecret?: string;
 }
 
 function intEnv(name: string, fallback: number): number {
@@ -30,6 +35,12 @@ function intEnv(name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function secretEnv(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (value.length < 32) throw new Error(`${name} must be at least 32 characters long`);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -46,5 +57,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryLength: intEnv('MAX_QUERY_LENGTH', 20_000),
     maxQueryDepth: intEnv('MAX_QUERY_DEPTH', 10),
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
+    sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
   };
 }

@@ -36,6 +36,11 @@ export function notFound(entity: string, id: string): DialerError {
   return new DialerError(ErrorCode.NOT_FOUND, `${entity} ${id} not found`, { entity, id });
 }
 
+/** Missing, unknown or invalid credentials (a bad token, a wrong password). */
+export function unauthenticated(message: string): DialerError {
+  return new DialerError(ErrorCode.UNAUTHENTICATED, message);
+}
+
 export function forbidden(action: string): DialerError {
   return new DialerError(ErrorCode.FORBIDDEN, `Your role may not ${action}`, { action });
 }

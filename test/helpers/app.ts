@@ -7,12 +7,15 @@ import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createTestDatabase } from './db.js';
 
+/** Who a test request acts as: a user id (x-dialer-user header) or a session token (Authorization: Bearer). */
+export type As = string | { token: string };
+
 export interface TestApp extends App {
   databaseUrl: string;
-  /** POST a GraphQL document over real HTTP; `user` sets the x-dialer-user header. */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, user?: string): Promise<GqlResult<T>>;
-  /** A graphql-ws client on real WebSockets. */
-  ws(user?: string): Client;
+  /** POST a GraphQL document over real HTTP, acting as `user` (none: the bootstrap admin). */
+  gql<T = any>(query: string, variables?: Record<string, unknown>, user?: As): Promise<GqlResult<T>>;
+  /** A graphql-ws client on real WebSockets (connection params `{ user }` or `{ token }`). */
+  ws(user?: As): Client;
   dispose(): Promise<void>;
 }
 
@@ -58,7 +61,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async gql(query, variables, user) {
       const res = await fetch(app.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(user ? { 'x-dialer-user': user } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(typeof user === 'string' ? { 'x-dialer-user': user } : user ? { authorization: `Bearer ${user.token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as GqlResult<any>;
@@ -68,7 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const client = createClient({
         url: app.wsUrl,
         webSocketImpl: WebSocket,
-        connectionParams: user ? { user } : {},
+        connectionParams: typeof user === 'string' ? { user } : user ? { token: user.token } : {},
         retryAttempts: 0,
         lazy: true,
       });

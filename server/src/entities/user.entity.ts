@@ -1,10 +1,11 @@
-import { Entity, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../auth/actor.js';
 import { OrganizationEntity } from './organization.entity.js';
 
 @Entity({ tableName: 'app_user' })
 @Unique({ properties: ['organization', 'email'] })
+@Index({ properties: ['email'] })
 export class UserEntity {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -20,6 +21,10 @@ export class UserEntity {
 
   @Property({ type: 'string', length: 16 })
   role!: Role;
+
+  /** `scrypt$N$r$p$salt$hash` (see `auth/password.ts`); null: the user cannot sign in. */
+  @Property({ type: 'string', length: 255, nullable: true })
+  passwordHash?: string | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;

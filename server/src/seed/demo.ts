@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../auth/actor.js';
+import { Role, type Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import { DialMode, CallType } from '../domain/campaign-options.js';
 import { normalisePhone } from '../domain/phone.js';
-import { CampaignEntity, ContactEntity } from '../entities/index.js';
+import { CampaignEntity, ContactEntity, UserEntity } from '../entities/index.js';
 import type { Services } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 
@@ -24,21 +24,40 @@ function demoNumber(i: number): string | undefined {
   }
 }
 
+/** Sign-in accounts of the demo (also in the README quick start). */
+export const DEMO_CREDENTIALS = {
+  admin: { email: 'admin@localhost', password: 'admin1234' },
+  supervisor: { email: 'supervisor@demo.local', password: 'demo1234' },
+  agents: { email: 'agent1@demo.local ... agent8@demo.local', password: 'demo1234' },
+} as const;
+
 /**
  * Loads a demo organisation on first start (agents, a group, a list imported from CSV, and
- * campaigns in several states) so the wallboard moves at once. Does nothing once data exists.
+ * campaigns in several states) so the wallboard moves at once, with sign-in accounts for the
+ * administrator, a supervisor and each agent. Once data exists it only logs those accounts.
  */
 export async function seedDemo(em: EntityManager, services: Services, admin: Actor, clock: Clock, log: Logger): Promise<void> {
   const scope = { actor: admin, em };
-  if ((await em.count(CampaignEntity, { organization: admin.organizationId })) > 0) return;
-  if ((await em.count(ContactEntity, { organization: admin.organizationId })) > 0) return;
+  const seeded = (await em.count(CampaignEntity, { organization: admin.organizationId })) > 0 || (await em.count(ContactEntity, { organization: admin.organizationId })) > 0;
+  if (seeded) {
+    if (await em.count(UserEntity, { organization: admin.organizationId, email: DEMO_CREDENTIALS.supervisor.email })) log.info({ signIn: DEMO_CREDENTIALS }, 'demo sign-in');
+    return;
+  }
+
+  const adminUser = await em.findOneOrFail(UserEntity, { id: admin.userId });
+  if (!adminUser.passwordHash) await services.users.setPassword(scope, admin.userId, DEMO_CREDENTIALS.admin.password);
 
   const agents = [];
   const agentPhones = ['+919812300001', '+919812300002', '+919812300003', '+919812300004', '+919812300005', '+919812300006', '+919812300007', '+919812300008'];
   for (const [i, phone] of agentPhones.entries()) {
-    agents.push(await services.agents.create(scope, { name: `${FIRST[i]} ${LAST[(i * 5) % LAST.length]} (agent)`, phone, timeZone: 'Asia/Kolkata' }));
+    const name = `${FIRST[i]} ${LAST[(i * 5) % LAST.length]}`;
+    const user = await services.users.create(scope, { name, email: `agent${i + 1}@demo.local`, role: Role.AGENT, password: DEMO_CREDENTIALS.agents.password });
+    agents.push(await services.agents.create(scope, { name: `${name} (agent)`, phone, timeZone: 'Asia/Kolkata', userId: user.id }));
   }
-  const group = await services.agents.createGroup(scope, { name: 'Sales floor', agentIds: agents.map((a) => a.id) });
+  // A supervisor who also takes calls: signs in to both the wallboard and the agent console.
+  const supervisor = await services.users.create(scope, { name: 'Sam Supervisor', email: DEMO_CREDENTIALS.supervisor.email, role: Role.SUPERVISOR, password: DEMO_CREDENTIALS.agents.password });
+  const supervisorAgent = await services.agents.create(scope, { name: 'Sam Supervisor', phone: '+919812300009', timeZone: 'Asia/Kolkata', userId: supervisor.id });
+  const group = await services.agents.createGroup(scope, { name: 'Sales floor', agentIds: [...agents, supervisorAgent].map((a) => a.id) });
   const list = await services.contacts.createList(scope, 'Demo customers');
   const rows = ['name,phone,order_id,city'];
   for (let i = 0; i < 400; i++) {
@@ -70,10 +89,13 @@ export async function seedDemo(em: EntityManager, services: Services, admin: Act
     attemptPolicy: { retries: 1, retryIntervalMinutes: 20, retryOn: ['BUSY', 'NO_ANSWER'], agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
   });
   await services.campaigns.create(scope, { ...base, name: 'Next week: service reminders', dialMode: DialMode.PROGRESSIVE, listId: list.id, startsAt: new Date(now.getTime() + 7 * 86_400_000) });
-  // The demo agents have pressed Start, so the wallboard moves on first start (the simulator answers for them).
+  // Agents 2-8 have pressed Start, so the wallboard moves on first start (the simulator answers for
+  // them); agent1 and the supervisor wait for a person to sign in and press Start.
   const plan = [progressive.id, progressive.id, progressive.id, agentFirst.id, agentFirst.id, predictive.id, predictive.id, predictive.id];
   for (const [i, agent] of agents.entries()) {
+    if (i === 0) continue;
     await em.execute(`update agent set active_campaign_id = ? where id = ?`, [plan[i % plan.length], agent.id]);
   }
-  log.info({ agents: agents.length, contacts: imported.created, campaigns: 4 }, 'demo data loaded');
+  log.info({ agents: agents.length + 1, contacts: imported.created, campaigns: 4 }, 'demo data loaded');
+  log.info({ signIn: DEMO_CREDENTIALS }, 'demo sign-in');
 }

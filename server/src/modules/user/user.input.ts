@@ -1,6 +1,10 @@
-import { IsEmail, Length } from 'class-validator';
-import { Field, InputType } from 'type-graphql';
+import { IsEmail, IsOptional, Length, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { Role } from '../../auth/actor.js';
+
+/** Password length accepted when one is set. */
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 200;
 
 @InputType()
 export class CreateUserInput {
@@ -14,4 +18,31 @@ export class CreateUserInput {
 
   @Field(() => Role)
   role!: Role;
+
+  @Field(() => String, { nullable: true, description: `${PASSWORD_MIN}-${PASSWORD_MAX} characters; without one the user cannot sign in` })
+  @IsOptional()
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  password?: string;
+}
+
+@ArgsType()
+export class SetPasswordArgs {
+  @Field(() => ID, { nullable: true, description: 'Omitted: the acting user. Only admins may set another user\'s' })
+  @IsOptional()
+  userId?: string;
+
+  @Field(() => String, { description: `${PASSWORD_MIN}-${PASSWORD_MAX} characters` })
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  password!: string;
+}
+
+@ArgsType()
+export class SignInArgs {
+  @Field(() => String)
+  @MaxLength(320)
+  email!: string;
+
+  @Field(() => String)
+  @MaxLength(PASSWORD_MAX)
+  password!: string;
 }

@@ -1,13 +1,9 @@
-import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import type { UserEntity } from '../../entities/index.js';
+import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { CreateUserInput } from './user.input.js';
+import { CreateUserInput, SetPasswordArgs, SignInArgs } from './user.input.js';
+import { toSession, toUser } from './user.mapper.js';
 import type { UserService } from './user.service.js';
-import { User, Viewer } from './user.type.js';
-
-function toUser(e: UserEntity, agentId: string | null = null): User {
-  return { id: e.id, name: e.name, email: e.email, role: e.role, agentId };
-}
+import { Session, User, Viewer } from './user.type.js';
 
 @Resolver()
 export class UserResolver {
@@ -27,5 +23,16 @@ export class UserResolver {
   @Mutation(() => User, { description: 'Admins only' })
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: GraphQLContext): Promise<User> {
     return toUser(await this.usersService.create(ctx, input));
+  }
+
+  @Mutation(() => Session, { description: 'Needs no token. A wrong email or password is UNAUTHENTICATED (the same message for both)' })
+  async signIn(@Args(() => SignInArgs) args: SignInArgs, @Ctx() ctx: GraphQLContext): Promise<Session> {
+    return toSession(await this.usersService.signIn(ctx.em, args.email, args.password));
+  }
+
+  @Mutation(() => Boolean, { description: 'Sets your own password (userId omitted) or, for admins, another user\'s. Every session of that user ends: sign in again' })
+  async setPassword(@Args(() => SetPasswordArgs) args: SetPasswordArgs, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await this.usersService.setPassword(ctx, args.userId, args.password);
+    return true;
   }
 }

@@ -1,19 +1,37 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import { requireAdmin, Role, type Actor } from '../../auth/actor.js';
+import { hashPassword, verifyNothing, verifyPassword } from '../../auth/password.js';
+import type { Credentials } from '../../auth/credentials.js';
+import type { SessionTokens } from '../../auth/session-token.js';
 import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
-import { isUuid } from '../../domain/ids.js';
-import { conflict, DialerError, ErrorCode, notFound } from '../../errors.js';
+import { assertId, isUuid } from '../../domain/ids.js';
+import { conflict, notFound, unauthenticated } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { CreateUserInput } from './user.input.js';
 
+/** The same answer for an unknown email and a wrong password, so sign-in tells nobody which emails exist. */
+const WRONG_CREDENTIALS = 'Wrong email or password';
+
+/** A new session from {@link UserService.signIn}. */
+export interface SignedIn {
+  token: string;
+  expiresAt: Date;
+  user: UserEntity;
+  agentId: string | null;
+}
+
 /**
- * Users and the acting identity. Sign-in arrives with accounts in a later issue; until then a
- * request names its user with the `x-dialer-user` header (or `user` in graphql-ws connection
- * params) and, when it names none, acts as the bootstrap administrator of the first organisation.
+ * Users, passwords, sessions and the acting identity. A request proves who it is with a session
+ * token from `signIn`; without one it may still name a user with the `x-dialer-user` header (or
+ * `user` in graphql-ws connection params) and, naming none, acts as the bootstrap administrator of
+ * the first organisation.
  */
 export class UserService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly tokens: SessionTokens,
+  ) {}
 
   /** Makes sure an organisation and its administrator exist; returns the administrator's actor. */
   async bootstrap(em: EntityManager): Promise<Actor> {
@@ -32,14 +50,56 @@ export class UserService {
     });
   }
 
-  /** The actor a request acts as; an unknown user id is UNAUTHENTICATED. */
-  async resolveActor(em: EntityManager, userId: string | undefined, fallback: Actor): Promise<Actor> {
+  /**
+   * The actor a request acts as. A token must be valid, unexpired and issued for the user's current
+   * password; an unknown user id is UNAUTHENTICATED; with neither, `fallback`.
+   */
+  async resolveActor(em: EntityManager, credentials: Credentials, fallback: Actor): Promise<Actor> {
+    if (credentials.token !== undefined) {
+      const claims = this.tokens.verify(credentials.token);
+      const user = await em.findOne(UserEntity, { id: claims.userId, organization: claims.organizationId });
+      if (!user?.passwordHash || this.tokens.fingerprint(user.passwordHash) !== claims.passwordFingerprint) {
+        throw unauthenticated('Session ended; sign in again');
+      }
+      return this.actorOf(em, user);
+    }
+    const { userId } = credentials;
     if (!userId) return fallback;
-    if (!isUuid(userId)) throw new DialerError(ErrorCode.UNAUTHENTICATED, 'Unknown user');
+    if (!isUuid(userId)) throw unauthenticated('Unknown user');
     const user = await em.findOne(UserEntity, { id: userId });
-    if (!user) throw new DialerError(ErrorCode.UNAUTHENTICATED, 'Unknown user');
-    const agent = await em.findOne(AgentEntity, { user }, { fields: ['id'] });
-    return { organizationId: user.organization.id, userId: user.id, role: user.role, agentId: agent?.id };
+    if (!user) throw unauthenticated('Unknown user');
+    return this.actorOf(em, user);
+  }
+
+  /**
+   * Checks an email and password and issues a session token. Emails are unique per organisation,
+   * not globally: the first user (oldest) with this email whose password matches wins.
+   */
+  async signIn(em: EntityManager, email: string, password: string): Promise<SignedIn> {
+    const candidates = await em.find(
+      UserEntity,
+      { email: email.trim().toLowerCase(), passwordHash: { $ne: null } },
+      { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 20 },
+    );
+    if (!candidates.length) await verifyNothing(password);
+    for (const user of candidates) {
+      if (!(await verifyPassword(password, user.passwordHash!))) continue;
+      const actor = await this.actorOf(em, user);
+      const session = this.tokens.issue({ userId: user.id, organizationId: actor.organizationId, passwordHash: user.passwordHash! });
+      return { ...session, user, agentId: actor.agentId ?? null };
+    }
+    throw unauthenticated(WRONG_CREDENTIALS);
+  }
+
+  /** Sets a password: one's own, or (admins) anyone's in the organisation. Ends every session of that user. */
+  async setPassword(scope: Scope, userId: string | undefined, password: string): Promise<void> {
+    const self = !userId || userId.toLowerCase() === scope.actor.userId;
+    if (!self) requireAdmin(scope.actor, "set another user's password");
+    const id = self ? scope.actor.userId : assertId(userId, 'user');
+    const user = await scope.em.findOne(UserEntity, { id, organization: scope.actor.organizationId });
+    if (!user) throw notFound('user', id);
+    user.passwordHash = await hashPassword(password);
+    await scope.em.flush();
   }
 
   async viewer(scope: Scope): Promise<{ user: UserEntity; org: OrganizationEntity; agentId: string | null }> {
@@ -64,9 +124,15 @@ export class UserService {
       name: input.name.trim(),
       email,
       role: input.role,
+      passwordHash: input.password === undefined ? null : await hashPassword(input.password),
       createdAt: this.clock.now(),
     });
     await scope.em.flush();
     return user;
+  }
+
+  private async actorOf(em: EntityManager, user: UserEntity): Promise<Actor> {
+    const agent = await em.findOne(AgentEntity, { user }, { fields: ['id'] });
+    return { organizationId: user.organization.id, userId: user.id, role: user.role, agentId: agent?.id };
   }
 }

@@ -32,3 +32,15 @@ export class Viewer {
   @Field(() => String)
   organizationName!: string;
 }
+
+@ObjectType({ description: 'A signed-in session: send the token as `Authorization: Bearer <token>` (graphql-ws: connection params `{ token }`)' })
+export class Session {
+  @Field(() => String)
+  token!: string;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => User)
+  user!: User;
+}
