@@ -15,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
+import { connectionCredentials, httpCredentials, type ConnectionParams } from './auth/credentials.js';
+import { loadSessionSecret } from './auth/session-secret.js';
+import { SessionTokens } from './auth/session-token.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
@@ -70,7 +73,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-const USER_HEADER = 'x-dialer-user';
 const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Dialer</title>
 <body style="font:16px system-ui;background:#0f1419;color:#e6e6e6;max-width:40rem;margin:4rem auto">
 <h1>Dialer</h1><p>The server is running. GraphQL over HTTP and WebSocket (graphql-ws): <code>/graphql</code>.</p>
@@ -92,13 +94,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pubsub = await createDialerPubSub(config.redisUrl, log);
 
   const stats = new StatsService(orm, pubsub.pubSub, clock, log);
+  const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
   const services: Services = {
-    users: new UserService(clock),
+    users: new UserService(clock, sessionTokens),
     contacts: new ContactService(clock),
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
     stats,
-    dialer: new DialerService(clock, stats),
+    dialer: new DialerService(clock, stats, pubsub.pubSub),
     live: new LiveStatsService(orm, pubsub.pubSub, clock, log),
   };
   services.live.listen();
@@ -128,13 +131,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const httpServer: Server = createServer(app);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxQueryLength * 4 });
 
-  const wsCleanup = useServer<{ user?: string }, { actor?: Actor }>(
+  const wsCleanup = useServer<ConnectionParams, { actor?: Actor }>(
     {
       schema,
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.actor = await services.users.resolveActor(orm.em.fork(), ctx.connectionParams?.user, adminActor);
+          ctx.extra.actor = await services.users.resolveActor(orm.em.fork(), connectionCredentials(ctx.connectionParams), adminActor);
           return true;
         } catch {
           return false; // closes with 4403 Forbidden
@@ -194,12 +197,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     expressMiddleware(apollo as unknown as ApolloServer<BaseContext>, {
       context: async ({ req }) => {
         const em = orm.em.fork();
-        const header = req.headers[USER_HEADER];
-        const actor = await services.users.resolveActor(em, Array.isArray(header) ? header[0] : header, adminActor).catch((err) => {
+        try {
+          const actor = await services.users.resolveActor(em, httpCredentials(req.headers), adminActor);
+          return { actor, em, services } satisfies GraphQLContext;
+        } catch (err) {
           if (err instanceof DialerError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
           throw err;
-        });
-        return { actor, em, services } satisfies GraphQLContext;
+        }
       },
     }),
   );

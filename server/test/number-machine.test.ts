@@ -10,7 +10,7 @@ const min = (m: number) => new Date(T0.getTime() + m * 60_000);
 function fresh(over: Partial<NumberSnapshot> = {}): NumberSnapshot {
   return {
     state: 'SCHEDULED', reason: null, agentAttempts: 0, customerAttempts: 0, dialCount: 0, addedAt: T0, nextAttemptAt: null,
-    rescheduleAgentCall: false, rescheduleCustomerCall: false, ...over,
+    rescheduleAgentCall: false, rescheduleCustomerCall: false, followupAt: null, ...over,
   };
 }
 function ctx(mode: DialMode, policy: Partial<AttemptPolicy>, now = T0, campaignCompleted = false) {
@@ -170,5 +170,71 @@ describe('other events', () => {
         expect(() => transition(fresh({ state }), { type }, c)).toThrow(/cannot take/);
       }
     }
+  });
+});
+
+describe('scheduled followups (seed 002): a forced customer reschedule at an explicit time', () => {
+  const AT = min(24 * 60 + 30); // tomorrow, 10:30 UTC
+  const c = ctx('PROGRESSIVE', { retries: 0, retryIntervalMinutes: 60 });
+  const follow = { type: 'SCHEDULE_FOLLOWUP', at: AT } as const;
+
+  type Row = [string, Partial<NumberSnapshot>, Partial<Transition>];
+  const booked: Row[] = [
+    ['after the call: COMPLETED -> RETRY at the time', { state: 'COMPLETED', customerAttempts: 1, dialCount: 1 },
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, followupAt: null, customerAttempts: 1, dialCount: 1 }],
+    ['waiting for a retry: RETRY -> RETRY at the time, as a customer reschedule', { state: 'RETRY', reason: 'AGENT_RESCHEDULED', nextAttemptAt: min(10) },
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, followupAt: null }],
+    ['not yet dialled: SCHEDULED -> RETRY at the time', { state: 'SCHEDULED' }, { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT }],
+    ['during the call: IN_PROGRESS keeps its state and holds the followup', { state: 'IN_PROGRESS', dialCount: 1 },
+      { state: 'IN_PROGRESS', reason: null, nextAttemptAt: null, followupAt: AT, dialCount: 1 }],
+    ['during a retry call: RETRYING holds the followup', { state: 'RETRYING', reason: 'CUSTOMER_RESCHEDULED' }, { state: 'RETRYING', followupAt: AT }],
+  ];
+  it.each(booked)('%s', (_n, from, to) => {
+    expect(transition(fresh(from), follow, c)).toMatchObject(to);
+  });
+
+  it.each(['FAILED', 'FAILED_DND', 'FAILED_BALANCE', 'FAILED_NO_ATTEMPT', 'INVALID', 'CANCELLED', 'EXPIRED'] as const)('%s cannot be rescheduled', (state) => {
+    expect(() => transition(fresh({ state }), follow, c)).toThrow(/cannot take SCHEDULE_FOLLOWUP/);
+  });
+  it('nothing is rescheduled in a completed campaign', () => {
+    expect(() => transition(fresh({ state: 'COMPLETED' }), follow, ctx('PROGRESSIVE', {}, T0, true))).toThrow(/cannot take/);
+  });
+
+  const held = (over: Partial<NumberSnapshot> = {}) => fresh({ state: 'IN_PROGRESS', dialCount: 1, followupAt: AT, ...over });
+  const finished: [string, DialMode, Partial<AttemptPolicy>, Omit<Extract<NumberEvent, { type: 'ATTEMPT_FINISHED' }>, 'type'>, boolean, Partial<Transition>][] = [
+    ['talked: RETRY at the time instead of COMPLETED', 'PROGRESSIVE', { retries: 0 }, { customer: 'ANSWERED' }, false,
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, customerAttempts: 1, followupAt: null }],
+    ['no answer with no retries left: still RETRY at the time (the customer asked)', 'PROGRESSIVE', { retries: 0 }, { customer: 'NO_ANSWER' }, false,
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, customerAttempts: 1, followupAt: null }],
+    ['machine: RETRY at the time, not the policy interval', 'PREDICTIVE', { retries: 2, retryIntervalMinutes: 30 }, { customer: 'ANSWERED', machine: true }, false,
+      { state: 'RETRY', nextAttemptAt: AT, followupAt: null }],
+    ['agent-first, agent missed: the agent attempt counts, RETRY at the time', 'AGENT_FIRST_FLOW', { agentMaxAttempts: 1 }, { agent: 'NO_ANSWER' }, false,
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', agentAttempts: 1, nextAttemptAt: AT, followupAt: null }],
+    ['a flow variable too: the followup time wins', 'PROGRESSIVE', { retries: 2, retryIntervalMinutes: 30 }, { customer: 'ANSWERED' }, false,
+      { state: 'RETRY', nextAttemptAt: AT, rescheduleCustomerCall: false }],
+    ['the network says invalid: INVALID, followup dropped', 'PROGRESSIVE', { retries: 2 }, { customer: 'FAILED', invalid: true }, false,
+      { state: 'INVALID', followupAt: null, nextAttemptAt: null }],
+    ['the carrier refuses as DND: FAILED_DND, followup dropped', 'PROGRESSIVE', { retries: 2 }, { customer: 'FAILED', dnd: true }, false,
+      { state: 'FAILED_DND', followupAt: null }],
+    ['campaign completed meanwhile, talked: COMPLETED', 'PROGRESSIVE', { retries: 2 }, { customer: 'ANSWERED' }, true,
+      { state: 'COMPLETED', followupAt: null, nextAttemptAt: null }],
+    ['campaign completed meanwhile, no answer: FAILED_NO_ATTEMPT', 'PROGRESSIVE', { retries: 2 }, { customer: 'NO_ANSWER' }, true,
+      { state: 'FAILED_NO_ATTEMPT', reason: 'CAMPAIGN_COMPLETED', followupAt: null }],
+  ];
+  it.each(finished)('booked during the call, attempt finished: %s', (_n, mode, policy, outcome, completed, to) => {
+    const n = held(_n.startsWith('a flow variable') ? { rescheduleCustomerCall: true } : {});
+    expect(transition(n, { type: 'ATTEMPT_FINISHED', ...outcome }, ctx(mode, policy, min(5), completed))).toMatchObject(to);
+  });
+
+  it('crash recovery keeps a followup booked during the call; cancelling drops it', () => {
+    expect(transition(held(), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, dialCount: 0, followupAt: null });
+    expect(transition(held(), { type: 'CANCELLED' }, c)).toMatchObject({ state: 'CANCELLED', followupAt: null });
+  });
+
+  it('the followup number is then dialled like any retry and completes', () => {
+    const booked = apply(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), transition(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), follow, c));
+    const claimed = transition(booked, { type: 'CLAIM' }, ctx('PROGRESSIVE', { retries: 0 }, AT));
+    expect(claimed).toMatchObject({ state: 'RETRYING', nextAttemptAt: null, dialCount: 2 });
+    expect(transition(apply(booked, claimed), { type: 'ATTEMPT_FINISHED', customer: 'ANSWERED' }, ctx('PROGRESSIVE', { retries: 0 }, AT))).toMatchObject({ state: 'COMPLETED', customerAttempts: 2 });
   });
 });

@@ -15,6 +15,8 @@ export interface NumberSnapshot {
   /** Flow variables set during or right after the call (seed 000). */
   rescheduleAgentCall: boolean;
   rescheduleCustomerCall: boolean;
+  /** A followup booked during the call (seed 002): applied when the attempt finishes. */
+  followupAt: Date | null;
 }
 
 /** How one leg ended. */
@@ -54,7 +56,14 @@ export type NumberEvent =
    * A flow variable set right after the call (in wrap-up) forces a reschedule of a record the
    * attempt had completed. The attempt was already counted, so only the caps are checked.
    */
-  | { type: 'FORCE_RESCHEDULE'; who: 'AGENT' | 'CUSTOMER' };
+  | { type: 'FORCE_RESCHEDULE'; who: 'AGENT' | 'CUSTOMER' }
+  /**
+   * An agent booked a followup with the customer at an explicit time (seed 002). A waiting or
+   * completed number is rescheduled at once (RETRY, CUSTOMER_RESCHEDULED, due at `at`); during a
+   * call it is kept and applied when the attempt finishes, as a forced customer reschedule at that
+   * time. Attempt caps do not apply: the customer asked for the call.
+   */
+  | { type: 'SCHEDULE_FOLLOWUP'; at: Date };
 
 export interface MachineContext {
   mode: DialMode;
@@ -74,6 +83,8 @@ export interface Transition {
   /** Flow variables are consumed by the attempt they applied to. */
   rescheduleAgentCall: boolean;
   rescheduleCustomerCall: boolean;
+  /** A pending followup is consumed by the attempt it applied to, or dropped when the number becomes final. */
+  followupAt: Date | null;
 }
 
 export class IllegalNumberTransition extends Error {
@@ -96,6 +107,7 @@ function keep(n: NumberSnapshot): Transition {
     nextAttemptAt: n.nextAttemptAt,
     rescheduleAgentCall: n.rescheduleAgentCall,
     rescheduleCustomerCall: n.rescheduleCustomerCall,
+    followupAt: n.followupAt,
   };
 }
 
@@ -116,6 +128,11 @@ export function customerAttemptCap(policy: AttemptPolicy): number {
  * (and its counters) in one transaction.
  */
 export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Transition {
+  const t = step(n, event, ctx);
+  return FINAL_STATES.has(t.state) && t.followupAt ? { ...t, followupAt: null } : t;
+}
+
+function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Transition {
   const out = keep(n);
   switch (event.type) {
     case 'CLAIM': {
@@ -127,6 +144,10 @@ export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineCo
     }
     case 'RECOVERED': {
       if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      // the call behind a booked followup happened: the followup stands
+      if (n.followupAt && !ctx.campaignCompleted) {
+        return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: n.followupAt, followupAt: null, dialCount: Math.max(0, n.dialCount - 1) };
+      }
       out.state = n.state === NumberState.RETRYING ? NumberState.RETRY : NumberState.SCHEDULED;
       out.nextAttemptAt = n.state === NumberState.RETRYING ? ctx.now : null;
       out.dialCount = Math.max(0, n.dialCount - 1);
@@ -162,9 +183,22 @@ export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineCo
       if (n.customerAttempts >= customerAttemptCap(policy)) return { ...out, state: NumberState.FAILED, reason: NumberReason.CUSTOMER_FAILED };
       return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: nextCustomerAttemptAt(policy, n.addedAt, n.customerAttempts, now) };
     }
-    case 'ATTEMPT_FINISHED':
+    case 'SCHEDULE_FOLLOWUP': {
+      if (ctx.campaignCompleted) throw new IllegalNumberTransition(n.state, event.type);
+      if (LIVE.has(n.state)) return { ...out, followupAt: event.at };
+      if (!WAITING.has(n.state) && n.state !== NumberState.COMPLETED) throw new IllegalNumberTransition(n.state, event.type);
+      return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: event.at, followupAt: null };
+    }
+    case 'ATTEMPT_FINISHED': {
       if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
-      return finishAttempt(n, event, ctx, out);
+      const done = finishAttempt(n, event, ctx, out);
+      done.followupAt = null;
+      // A followup booked during the call wins over the outcome, except a number that does not
+      // exist or may not be called (INVALID, FAILED_DND); attempts are counted as usual.
+      // A completed campaign reschedules nothing, so the outcome stands there.
+      if (!n.followupAt || ctx.campaignCompleted || done.state === NumberState.INVALID || done.state === NumberState.FAILED_DND) return done;
+      return { ...done, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: n.followupAt };
+    }
   }
 }
 

@@ -248,14 +248,18 @@ export class CampaignRunner {
     if (mode === 'PREVIEW') return;
     if (mode === 'PREDICTIVE') return this.dialPredictive(now, window);
     const ready = [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince);
+    let empty = false;
     for (const s of ready) {
       const [numberId] = await this.hopper.next(now.getTime(), 1, window, s.agentId);
       if (!numberId) {
-        await this.hopper.next(now.getTime(), 0, window); // refresh the wallboard's filter counts
+        empty = true;
+        // nothing for this agent; only records owned by another (followups) can still be due
+        if (this.hopper.hasOwned) continue;
         break;
       }
       await this.claim([numberId], s);
     }
+    if (empty) await this.hopper.next(now.getTime(), 0, window); // refresh the wallboard's filter counts
   }
 
   private async dialPredictive(now: Date, window: { startMinute: number; endMinute: number }): Promise<void> {
@@ -330,6 +334,8 @@ export class CampaignRunner {
       const legs: Parameters<DialerRepository['insertLeg']>[0][] = [];
       for (const n of rows) {
         if (!inWindow(localMinuteOfDay(n.time_zone, at.getTime()), window)) continue;
+        // agent-owned records (followups) go to their owner only, even when the hopper is behind
+        if (n.owner_agent_id && n.owner_agent_id !== s?.agentId) continue;
         const refused = suppressed.has(n.id) ? 'DND' : !balanceOk ? 'BALANCE' : null;
         const t = transition(snapshotOf(n), refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM' }, this.machine(at));
         updates.push({ id: n.id, t });
@@ -673,7 +679,10 @@ export class CampaignRunner {
   /** One short transaction with the dialler's SQL. */
   private async write<T>(fn: (repo: DialerRepository, now: Date) => Promise<T>): Promise<T> {
     const em = this.d.orm.em.fork();
-    return em.transactional((tx) => fn(new DialerRepository(tx), this.d.clock.now()));
+    let repo: DialerRepository | undefined;
+    const result = await em.transactional((tx) => fn((repo = new DialerRepository(tx)), this.d.clock.now()));
+    if (repo?.touchedAgents.size) this.d.stats.publishAgents(repo.touchedAgents);
+    return result;
   }
 }
 

@@ -49,22 +49,25 @@ export class CampaignScheduler {
       for (const c of started) {
         this.log.info({ campaignId: c.id }, 'campaign started (start time reached)');
         this.stats.publish(c.organization_id, c.id);
+        this.stats.publishCampaign({ organizationId: c.organization_id, campaignId: c.id });
       }
       const expired: { id: string; organization_id: string }[] = await em.execute(
         `select id, organization_id from campaign where status in (?, ?) and ends_at is not null and ends_at <= ?`,
         [CampaignStatus.RUNNING, CampaignStatus.PAUSED, now],
       );
       for (const c of expired) {
-        await em.transactional(async (tx) => {
+        const completed = await em.transactional(async (tx) => {
           const rows: unknown[] = await tx.execute(
             `update campaign set status = ?, completed_at = ?, updated_at = ? where id = ? and status in (?, ?) returning id`,
             [CampaignStatus.COMPLETED, now, now, c.id, CampaignStatus.RUNNING, CampaignStatus.PAUSED],
           );
-          if (!rows.length) return;
+          if (!rows.length) return false;
           const failed = await new CampaignRepository(tx).failUnattempted(c.id, now);
           this.log.info({ campaignId: c.id, failedNoAttempt: failed }, 'campaign completed (end time reached)');
+          return true;
         });
         this.stats.publish(c.organization_id, c.id);
+        if (completed) this.stats.publishCampaign({ organizationId: c.organization_id, campaignId: c.id });
       }
     } catch (err) {
       this.log.error({ err }, 'campaign scheduler pass failed');

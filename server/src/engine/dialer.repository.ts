@@ -53,12 +53,17 @@ export interface NumberRow {
   next_attempt_at: Date | null;
   reschedule_agent_call: boolean;
   reschedule_customer_call: boolean;
+  followup_at: Date | null;
+  owner_agent_id: string | null;
 }
 
 export type DayStatField = 'dials' | 'live_answers' | 'abandons' | 'connects' | 'machines' | 'handled' | 'handle_seconds';
 
 /** SQL of the dialler; every write runs inside the caller's transaction (`em.execute`). */
 export class DialerRepository {
+  /** Agents whose console this unit of work changed (state, a leg of theirs); published after the commit. */
+  readonly touchedAgents = new Set<string>();
+
   constructor(private readonly em: EntityManager) {}
 
   async campaign(id: string): Promise<CampaignRow | undefined> {
@@ -92,10 +97,12 @@ export class DialerRepository {
   }
 
   async assignLegAgent(legId: string, agentId: string): Promise<void> {
+    this.touchedAgents.add(agentId);
     await this.em.execute(`update call_leg set agent_id = ? where id = ?`, [agentId, legId]);
   }
 
   async setAgent(agentId: string, state: AgentState, now: Date, activeCampaignId?: string | null): Promise<void> {
+    this.touchedAgents.add(agentId);
     if (activeCampaignId === undefined) {
       await this.em.execute(`update agent set state = ?, state_changed_at = ? where id = ? and state <> ?`, [state, now, agentId, state]);
     } else {
@@ -106,7 +113,7 @@ export class DialerRepository {
   async lockNumber(id: string): Promise<NumberRow | undefined> {
     const [row] = await this.em.execute<NumberRow[]>(
       `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
-              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, owner_agent_id
          from campaign_number where id = ? for update`,
       [id],
     );
@@ -117,7 +124,7 @@ export class DialerRepository {
   lockWaitingNumbers(ids: string[]): Promise<NumberRow[]> {
     return this.em.execute(
       `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
-              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, owner_agent_id
          from campaign_number where id in ${IN_UUID} and state in ('SCHEDULED', 'RETRY') order by id for update skip locked`,
       [jsonParam(ids)],
     );
@@ -140,12 +147,12 @@ export class DialerRepository {
     if (!items.length) return;
     const data = items.map(({ id, t }) => ({
       id, state: t.state, reason: t.reason, aa: t.agentAttempts, ca: t.customerAttempts, dc: t.dialCount,
-      na: t.nextAttemptAt?.toISOString() ?? null, rac: t.rescheduleAgentCall, rcc: t.rescheduleCustomerCall,
+      na: t.nextAttemptAt?.toISOString() ?? null, rac: t.rescheduleAgentCall, rcc: t.rescheduleCustomerCall, fa: t.followupAt?.toISOString() ?? null,
     }));
     await this.em.execute(
       `update campaign_number n set state = v.state, reason = v.reason, agent_attempts = v.aa, customer_attempts = v.ca, dial_count = v.dc,
-              next_attempt_at = v.na, reschedule_agent_call = v.rac, reschedule_customer_call = v.rcc, updated_at = ?
-         from jsonb_to_recordset(?::jsonb) as v(id uuid, state text, reason text, aa int, ca int, dc int, na timestamptz, rac boolean, rcc boolean)
+              next_attempt_at = v.na, reschedule_agent_call = v.rac, reschedule_customer_call = v.rcc, followup_at = v.fa, updated_at = ?
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, state text, reason text, aa int, ca int, dc int, na timestamptz, rac boolean, rcc boolean, fa timestamptz)
         where n.id = v.id`,
       [now, JSON.stringify(data)],
     );
@@ -153,6 +160,7 @@ export class DialerRepository {
 
   async insertLegs(legs: Parameters<DialerRepository['insertLeg']>[0][]): Promise<void> {
     if (!legs.length) return;
+    for (const l of legs) if (l.agentId) this.touchedAgents.add(l.agentId);
     const data = legs.map((l) => ({
       id: l.id, org: l.organizationId, campaign: l.campaignId, num: l.numberId, agent: l.agentId, kind: l.kind, to: l.to,
       aa: l.agentAttempt, ca: l.customerAttempt, inst: l.instanceId, at: l.now.toISOString(),
@@ -176,15 +184,21 @@ export class DialerRepository {
   async saveNumber(id: string, t: Transition, now: Date): Promise<void> {
     await this.em.execute(
       `update campaign_number set state = ?, reason = ?, agent_attempts = ?, customer_attempts = ?, dial_count = ?,
-              next_attempt_at = ?, reschedule_agent_call = ?, reschedule_customer_call = ?, updated_at = ? where id = ?`,
-      [t.state, t.reason, t.agentAttempts, t.customerAttempts, t.dialCount, t.nextAttemptAt, t.rescheduleAgentCall, t.rescheduleCustomerCall, now, id],
+              next_attempt_at = ?, reschedule_agent_call = ?, reschedule_customer_call = ?, followup_at = ?, updated_at = ? where id = ?`,
+      [t.state, t.reason, t.agentAttempts, t.customerAttempts, t.dialCount, t.nextAttemptAt, t.rescheduleAgentCall, t.rescheduleCustomerCall, t.followupAt, now, id],
     );
+  }
+
+  /** Gives a number to its followup's owner (the hopper then hands it to that agent only), with the zone and note it was booked with. */
+  async setFollowupOwner(id: string, agentId: string, timeZone: string, note: string | null): Promise<void> {
+    await this.em.execute(`update campaign_number set owner_agent_id = ?, followup_time_zone = ?, followup_note = ? where id = ?`, [agentId, timeZone, note, id]);
   }
 
   async insertLeg(leg: {
     id: string; organizationId: string; campaignId: string; numberId: string | null; agentId: string | null;
     kind: 'AGENT' | 'CUSTOMER'; to: string; agentAttempt: number; customerAttempt: number; instanceId: string; now: Date;
   }): Promise<void> {
+    if (leg.agentId) this.touchedAgents.add(leg.agentId);
     await this.em.execute(
       `insert into call_leg (id, organization_id, campaign_id, number_id, agent_id, kind, to_number, status, agent_attempt, customer_attempt, instance_id, created_at)
        values (?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?, ?, ?)`,
@@ -203,7 +217,8 @@ export class DialerRepository {
     }
     if (patch.endedAt) sets.push(`duration_sec = case when answered_at is null then 0 else greatest(0, round(extract(epoch from (?::timestamptz - answered_at))))::int end`), params.push(patch.endedAt);
     if (!sets.length) return;
-    await this.em.execute(`update call_leg set ${sets.join(', ')} where id = ?`, [...params, id]);
+    const rows = await this.em.execute<{ agent_id: string | null }[]>(`update call_leg set ${sets.join(', ')} where id = ? returning agent_id`, [...params, id]);
+    if (rows[0]?.agent_id) this.touchedAgents.add(rows[0].agent_id);
   }
 
   async bumpDay(organizationId: string, campaignId: string, now: Date, fields: Partial<Record<DayStatField, number>>): Promise<void> {
@@ -258,6 +273,7 @@ export function snapshotOf(n: NumberRow): NumberSnapshot {
     nextAttemptAt: n.next_attempt_at ? new Date(n.next_attempt_at) : null,
     rescheduleAgentCall: n.reschedule_agent_call,
     rescheduleCustomerCall: n.reschedule_customer_call,
+    followupAt: n.followup_at ? new Date(n.followup_at) : null,
   };
 }
 

@@ -36,6 +36,7 @@ export class Hopper {
   private columns: NumberColumns = allocateColumns(0);
   private zones: string[] = [];
   private loadedAt = 0;
+  private owned = 0;
   /** Filter counts and depth of the last ordering, for the wallboard. */
   last: { eligible: number; eligibleDue: number; removed: RemovedCounts | null } = { eligible: 0, eligibleDue: 0, removed: null };
 
@@ -46,6 +47,11 @@ export class Hopper {
 
   get size(): number {
     return this.ids.length;
+  }
+
+  /** Whether the last load held agent-owned records (followups), which only their owner may get. */
+  get hasOwned(): boolean {
+    return this.owned > 0;
   }
 
   needsReload(nowMs: number, maxAgeMs: number): boolean {
@@ -68,6 +74,7 @@ export class Hopper {
     const contactIndex = new Map<string, number>();
     this.ids = new Array(rows.length);
     this.rowOf.clear();
+    this.owned = 0;
     rows.forEach((r, i) => {
       this.ids[i] = r.id;
       this.rowOf.set(r.id, i);
@@ -78,6 +85,7 @@ export class Hopper {
       cols.dialCount[i] = r.dial_count;
       cols.attempts![i] = r.customer_attempts;
       cols.ownerAgent[i] = r.owner_agent_id ? this.agent(r.owner_agent_id) : -1;
+      if (r.owner_agent_id) this.owned++;
       if (r.contact_id) {
         let c = contactIndex.get(r.contact_id);
         if (c === undefined) contactIndex.set(r.contact_id, (c = contactIndex.size));

@@ -83,6 +83,18 @@ export class CampaignNumberEntity {
   @ManyToOne(() => AgentEntity, { ref: true, nullable: true, deleteRule: 'set null' })
   ownerAgent?: Ref<AgentEntity> | null;
 
+  /** A followup booked during a call, applied when the attempt finishes (seed 002). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  followupAt?: Date | null;
+
+  /** The IANA zone the owner's followup was booked in (shown back in the console). */
+  @Property({ type: 'string', length: 64, nullable: true })
+  followupTimeZone?: string | null;
+
+  /** The agent's note on the followup. */
+  @Property({ type: 'string', length: 500, nullable: true })
+  followupNote?: string | null;
+
   /** When the source contact was created: new numbers are dialled oldest contact first (seed 003). */
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../auth/actor.js';
+import type { DialerService } from '../modules/dialer/dialer.service.js';
 import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 
@@ -13,6 +14,7 @@ export interface Scope {
 export interface ContextServices {
   stats: StatsService;
   live: LiveStatsService;
+  dialer: DialerService;
 }
 
 /** GraphQL context: built per HTTP request and per graphql-ws operation. */

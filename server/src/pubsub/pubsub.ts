@@ -2,6 +2,7 @@ import { createPubSub, type PubSub as YogaPubSub } from '@graphql-yoga/subscript
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import type { Campaign } from '../modules/campaign/campaign.type.js';
 
 /** JSON-safe snapshot of one campaign's number counters (ISO strings, no Dates). */
 export interface CampaignStatsPayload {
@@ -42,6 +43,25 @@ export interface CampaignLivePayload {
   updatedAt: string;
 }
 
+/** The `Campaign` wire object with its dates as ISO strings (what crosses Redis). */
+export type CampaignJson = Omit<Campaign, 'startsAt' | 'endsAt' | 'createdAt' | 'updatedAt' | 'completedAt'> & {
+  startsAt: string;
+  endsAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+};
+
+/** A campaign was created or changed status (by a user or by the clock). JSON-safe. */
+export interface CampaignUpdatedPayload {
+  campaignId: string;
+  organizationId: string;
+  /** The campaign as the `campaign` query returns it, at the time of the change. */
+  campaign: CampaignJson;
+  /** When the event was published. */
+  publishedAt: string;
+}
+
 /** Every topic and the arguments published on it; the second element is the payload. */
 export interface TopicPayloads {
   /** Keyed by campaign id. */
@@ -50,12 +70,18 @@ export interface TopicPayloads {
   CAMPAIGN_LIVE_CHANGED: [campaignId: string, payload: CampaignLivePayload];
   /** Every campaign's live figures on one topic, for each instance's cache. */
   CAMPAIGN_LIVE_ALL: [payload: CampaignLivePayload];
+  /** Keyed by organisation id: creations and status moves of its campaigns. */
+  CAMPAIGN_UPDATED: [organizationId: string, payload: CampaignUpdatedPayload];
+  /** Keyed by agent id: something on the agent's console changed (state, call, queue); the payload is a hint. */
+  AGENT_CONSOLE_CHANGED: [agentId: string, payload: { agentId: string; at: string }];
   [key: string]: [string, unknown] | [unknown];
 }
 export const Topic = {
   CAMPAIGN_STATS_CHANGED: 'CAMPAIGN_STATS_CHANGED',
   CAMPAIGN_LIVE_CHANGED: 'CAMPAIGN_LIVE_CHANGED',
   CAMPAIGN_LIVE_ALL: 'CAMPAIGN_LIVE_ALL',
+  CAMPAIGN_UPDATED: 'CAMPAIGN_UPDATED',
+  AGENT_CONSOLE_CHANGED: 'AGENT_CONSOLE_CHANGED',
 } as const;
 
 export type DialerPubSub = YogaPubSub<TopicPayloads>;

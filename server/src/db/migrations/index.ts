@@ -2,10 +2,14 @@ import type { Migration } from '@mikro-orm/migrations';
 import { Migration20261123000000Initial } from './Migration20261123000000Initial.js';
 import { Migration20261123120000Dialer } from './Migration20261123120000Dialer.js';
 import { Migration20261123200000AgentPause } from './Migration20261123200000AgentPause.js';
+import { Migration20261124000000Auth } from './Migration20261124000000Auth.js';
+import { Migration20261124010000Wallboard } from './Migration20261124010000Wallboard.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
   { name: 'Migration20261123000000Initial', class: Migration20261123000000Initial },
   { name: 'Migration20261123120000Dialer', class: Migration20261123120000Dialer },
   { name: 'Migration20261123200000AgentPause', class: Migration20261123200000AgentPause },
+  { name: 'Migration20261124000000Auth', class: Migration20261124000000Auth },
+  { name: 'Migration20261124010000Wallboard', class: Migration20261124010000Wallboard },
 ];

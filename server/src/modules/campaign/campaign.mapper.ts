@@ -2,7 +2,7 @@ import { legalCampaignActions } from '../../domain/campaign-lifecycle.js';
 import { formatClockTime } from '../../domain/campaign-rules.js';
 import type { CallType } from '../../domain/campaign-options.js';
 import type { CampaignEntity } from '../../entities/index.js';
-import type { CampaignStatsPayload } from '../../pubsub/pubsub.js';
+import type { CampaignJson, CampaignStatsPayload } from '../../pubsub/pubsub.js';
 import { toRollup } from '../stats/stats.mapper.js';
 import { CampaignAction, type Campaign } from './campaign.type.js';
 
@@ -46,5 +46,29 @@ export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | unde
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     completedAt: e.completedAt ?? null,
+  };
+}
+
+/** The JSON-safe form of a campaign for pubsub (ISO strings, no Dates). */
+export function toCampaignJson(c: Campaign): CampaignJson {
+  return {
+    ...c,
+    startsAt: c.startsAt.toISOString(),
+    endsAt: c.endsAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+    completedAt: c.completedAt?.toISOString() ?? null,
+  };
+}
+
+/** Back from {@link toCampaignJson}. */
+export function fromCampaignJson(j: CampaignJson): Campaign {
+  return {
+    ...j,
+    startsAt: new Date(j.startsAt),
+    endsAt: j.endsAt ? new Date(j.endsAt) : null,
+    createdAt: new Date(j.createdAt),
+    updatedAt: new Date(j.updatedAt),
+    completedAt: j.completedAt ? new Date(j.completedAt) : null,
   };
 }

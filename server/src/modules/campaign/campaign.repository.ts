@@ -87,4 +87,44 @@ export class CampaignRepository {
     );
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
+
+  /**
+   * Up to `limit` numbers of a campaign in list order, each with its latest customer leg (one
+   * pass over the campaign's legs, not one lookup per number) and its owner's name.
+   */
+  reportRows(campaignId: string, limit: number): Promise<ReportNumberRow[]> {
+    return this.em.execute(
+      `select n.contact_name, n.e164, n.time_zone, n.state, n.reason, n.agent_attempts, n.customer_attempts, n.dial_count,
+              n.disposition, n.next_attempt_at, n.contact_fields, a.name as owner_name,
+              l.status as last_status, l.created_at as last_at, l.duration_sec as last_duration
+         from campaign_number n
+         left join agent a on a.id = n.owner_agent_id
+         left join (select distinct on (number_id) number_id, status, created_at, duration_sec
+                      from call_leg where campaign_id = ? and kind = 'CUSTOMER' and number_id is not null
+                     order by number_id, created_at desc) l on l.number_id = n.id
+        where n.campaign_id = ?
+        order by n.created_at, n.contact_id, n.position, n.id
+        limit ?`,
+      [campaignId, campaignId, limit],
+    );
+  }
+}
+
+/** A campaign number with its latest customer call and owner, for the report. */
+export interface ReportNumberRow {
+  contact_name: string;
+  e164: string;
+  time_zone: string;
+  state: string;
+  reason: string | null;
+  agent_attempts: number;
+  customer_attempts: number;
+  dial_count: number;
+  disposition: string | null;
+  next_attempt_at: Date | null;
+  contact_fields: Record<string, string> | null;
+  owner_name: string | null;
+  last_status: string | null;
+  last_at: Date | null;
+  last_duration: number | null;
 }

@@ -1,11 +1,12 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { CampaignAction } from '../../domain/campaign-lifecycle.js';
 import type { GraphQLContext } from '../../graphql/context.js';
+import type { CampaignUpdatedPayload } from '../../pubsub/pubsub.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
-import { toCampaign } from './campaign.mapper.js';
+import { fromCampaignJson, toCampaign } from './campaign.mapper.js';
 import type { CampaignService } from './campaign.service.js';
-import { Campaign, CampaignPage } from './campaign.type.js';
+import { Campaign, CampaignPage, CampaignReport } from './campaign.type.js';
 
 @Resolver()
 export class CampaignResolver {
@@ -25,6 +26,11 @@ export class CampaignResolver {
   async campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign> {
     const c = await this.campaignService.get(ctx, id);
     return toCampaign(c, (await this.stats.countsFor(ctx, [c.id])).get(c.id));
+  }
+
+  @Query(() => CampaignReport, { description: 'CSV report, one row per number (supervisors and admins; at most 200,000 rows)' })
+  campaignReport(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignReport> {
+    return this.campaignService.report(ctx, campaignId);
   }
 
   @Mutation(() => Campaign, { description: 'Creates a campaign and copies its list (later list edits do not change it)' })
@@ -51,6 +57,15 @@ export class CampaignResolver {
   @Mutation(() => Campaign, { description: 'COMPLETED or SCHEDULED -> ARCHIVED' })
   archiveCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign> {
     return this.move(ctx, id, 'archive');
+  }
+
+  @Subscription(() => Campaign, {
+    description: "A campaign of my organisation as it is created or changes status (by a user or by its start/end time); no initial value",
+    // type-graphql calls `subscribe` without the resolver instance, so the service comes from the context.
+    subscribe: ({ context }) => (context as GraphQLContext).services.stats.subscribeCampaigns(context as GraphQLContext),
+  })
+  campaignUpdated(@Root() payload: CampaignUpdatedPayload): Campaign {
+    return fromCampaignJson(payload.campaign);
   }
 
   private async move(ctx: GraphQLContext, id: string, action: CampaignAction): Promise<Campaign> {

@@ -6,11 +6,14 @@ import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { AgentGroupEntity, CampaignEntity, ContactListEntity } from '../../entities/index.js';
-import { badInput, notFound } from '../../errors.js';
+import { badInput, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { StatsService } from '../stats/stats.service.js';
+import { requireCampaignId } from '../stats/campaign-access.js';
+import { buildReportCsv, REPORT_MAX_ROWS, reportFilename, type ReportRow } from './campaign-report.js';
 import { CampaignRepository } from './campaign.repository.js';
+import type { CampaignReport } from './campaign.type.js';
 import type { CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
 
 /** At most one lakh numbers per campaign (seed 004). */
@@ -115,6 +118,7 @@ export class CampaignService {
       return entity;
     });
     this.stats.publish(org, campaign.id);
+    this.stats.publishCampaign(campaign);
     return campaign;
   }
 
@@ -141,6 +145,40 @@ export class CampaignService {
       return c;
     });
     this.stats.publish(scope.actor.organizationId, campaign.id);
+    this.stats.publishCampaign(campaign);
     return campaign;
+  }
+
+  /**
+   * The campaign report: one CSV row per number with its latest call, owner and custom fields.
+   * Supervisors and admins only; refused (CONFLICT) above {@link REPORT_MAX_ROWS} numbers.
+   */
+  async report(scope: Scope, campaignId: string): Promise<CampaignReport> {
+    requireSupervisor(scope.actor, 'download campaign reports');
+    const id = await requireCampaignId(scope, campaignId);
+    const repo = new CampaignRepository(scope.em);
+    const campaign = (await repo.findById(scope.actor.organizationId, id))!;
+    const found = await repo.reportRows(id, REPORT_MAX_ROWS + 1);
+    if (found.length > REPORT_MAX_ROWS) {
+      throw conflict(`the campaign has more than ${REPORT_MAX_ROWS} numbers, too many for one report`, { limit: REPORT_MAX_ROWS });
+    }
+    const rows: ReportRow[] = found.map((r) => ({
+      contactName: r.contact_name,
+      number: r.e164,
+      timeZone: r.time_zone,
+      state: r.state,
+      reason: r.reason,
+      agentAttempts: r.agent_attempts,
+      customerAttempts: r.customer_attempts,
+      dialCount: r.dial_count,
+      lastCallStatus: r.last_status,
+      lastCallAt: r.last_at ? new Date(r.last_at) : null,
+      lastCallDurationSec: r.last_duration,
+      disposition: r.disposition,
+      ownerAgentName: r.owner_name,
+      nextAttemptAt: r.next_attempt_at ? new Date(r.next_attempt_at) : null,
+      fields: r.contact_fields ?? {},
+    }));
+    return { filename: reportFilename(campaign.name, this.clock.now()), csv: buildReportCsv(rows), rows: rows.length };
   }
 }

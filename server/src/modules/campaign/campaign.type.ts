@@ -154,3 +154,15 @@ export class CampaignPage {
   @Field(() => Int)
   totalCount!: number;
 }
+
+@ObjectType({ description: 'A campaign report: one CSV row per number' })
+export class CampaignReport {
+  @Field(() => String, { description: 'Suggested file name' })
+  filename!: string;
+
+  @Field(() => String, { description: 'RFC 4180 CSV (CRLF); cells starting with = + - @ are prefixed with a single quote, except E.164 numbers in the number column' })
+  csv!: string;
+
+  @Field(() => Int, { description: 'Data rows (numbers), without the header' })
+  rows!: number;
+}

@@ -53,3 +53,27 @@ export class CallLegsArgs extends PageArgs {
   @IsIn(['ASC', 'DESC'])
   sortDirection!: 'ASC' | 'DESC';
 }
+
+@InputType({ description: 'A followup call at a local date and time (seed 002)' })
+export class ScheduleFollowupInput {
+  @Field(() => ID)
+  numberId!: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @MaxLength(32)
+  date!: string;
+
+  @Field(() => String, { description: 'HH:MM, 24 h' })
+  @MaxLength(32)
+  time!: string;
+
+  @Field(() => String, { nullable: true, description: "IANA zone of date and time; defaults to the owning agent's zone" })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @Field(() => String, { nullable: true, description: 'At most 500 characters' })
+  @IsOptional()
+  @MaxLength(500)
+  note?: string;
+}

@@ -3,10 +3,11 @@ import type { GraphQLContext } from '../../graphql/context.js';
 import { PageArgs } from '../../graphql/pagination.js';
 import type { CampaignLivePayload } from '../../pubsub/pubsub.js';
 import type { LiveStatsService } from '../stats/live-stats.service.js';
-import { CampaignLive } from '../stats/live-stats.type.js';
-import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput } from './dialer.input.js';
+import { CampaignLive, TimelinePoint } from '../stats/live-stats.type.js';
+import { TimelineArgs } from '../stats/stats.input.js';
+import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
 import type { DialerService } from './dialer.service.js';
-import { AgentConsole, CallLegPage, LiveCall, Suppression } from './dialer.type.js';
+import { AgentConsole, CallLegPage, Followup, LiveCall, Suppression } from './dialer.type.js';
 
 function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   const a = p.agents;
@@ -23,6 +24,14 @@ export class DialerResolver {
     private readonly dialer: DialerService,
     private readonly live: LiveStatsService,
   ) {}
+
+  @Subscription(() => AgentConsole, {
+    description: 'My agent console at once, then on every change: state, live call, campaigns, followups (supervisors may name an agent)',
+    subscribe: ({ args, context }) => (context as GraphQLContext).services.dialer.subscribeConsole(context as GraphQLContext, args.agentId as string | undefined),
+  })
+  agentConsoleChanged(@Arg('agentId', () => ID, { nullable: true }) _agentId: string | undefined, @Root() payload: AgentConsole): AgentConsole {
+    return payload;
+  }
 
   @Query(() => AgentConsole, { description: 'My agent console (supervisors may name an agent)' })
   agentConsole(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
@@ -61,6 +70,16 @@ export class DialerResolver {
     return this.dialer.setFlowVariables(ctx, numberId, input);
   }
 
+  @Mutation(() => Followup, { description: "Schedule a followup call at a local date and time (default zone: the owning agent's); during the call or after it. Dialled for its owner only, when due" })
+  scheduleFollowup(@Arg('input', () => ScheduleFollowupInput) input: ScheduleFollowupInput, @Ctx() ctx: GraphQLContext): Promise<Followup> {
+    return this.dialer.scheduleFollowup(ctx, input);
+  }
+
+  @Mutation(() => Boolean, { description: 'Cancel a followup (its owner or a supervisor): the number is no longer owned; it keeps its retry time' })
+  cancelFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
+    return this.dialer.cancelFollowup(ctx, numberId);
+  }
+
   @Query(() => CallLegPage, { description: 'Call legs of a campaign: search by number, filter by status, sort by date' })
   callLegs(@Args(() => CallLegsArgs) args: CallLegsArgs, @Ctx() ctx: GraphQLContext): Promise<CallLegPage> {
     return this.dialer.callLegs(ctx, args);
@@ -84,6 +103,11 @@ export class DialerResolver {
   @Query(() => CampaignLive, { description: 'Live wallboard figures of a campaign' })
   async campaignLive(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignLive> {
     return toCampaignLive(await this.live.get(ctx, campaignId));
+  }
+
+  @Query(() => [TimelinePoint], { description: 'Per-minute dials, live answers, abandons and occupancy for the wallboard charts, oldest first, ending with the current minute' })
+  campaignTimeline(@Args(() => TimelineArgs) { campaignId, minutes }: TimelineArgs, @Ctx() ctx: GraphQLContext): Promise<TimelinePoint[]> {
+    return this.live.timeline(ctx, campaignId, minutes);
   }
 
   @Subscription(() => CampaignLive, {

@@ -3,7 +3,10 @@ import { requireSupervisor, Role } from '../../auth/actor.js';
 import { AgentState } from '../../domain/agent-state.js';
 import type { DialMode } from '../../domain/campaign-options.js';
 import { assertId } from '../../domain/ids.js';
-import { transition } from '../../domain/number-machine.js';
+import { localTimeToInstant } from '../../domain/local-time.js';
+import { IllegalNumberTransition, transition } from '../../domain/number-machine.js';
+import { FINAL_STATES, NumberState } from '../../domain/number-state.js';
+import { assertTimeZone } from '../../domain/time-zone.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
 import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../errors.js';
@@ -11,8 +14,13 @@ import type { Scope } from '../../graphql/context.js';
 import { escapeLike } from '../contact/contact.repository.js';
 import { requireCampaignId } from '../stats/campaign-access.js';
 import type { StatsService } from '../stats/stats.service.js';
-import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput } from './dialer.input.js';
-import type { AgentCampaign, AgentConsole, CallLeg, LiveCall, Suppression } from './dialer.type.js';
+import { Topic, type DialerPubSub } from '../../pubsub/pubsub.js';
+import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
+import type { AgentCampaign, AgentConsole, CallLeg, Followup, LiveCall, Suppression } from './dialer.type.js';
+
+/** At most this many followups are listed on a console. */
+const FOLLOWUPS_MAX = 500;
+const LIVE_NUMBER_STATES: readonly string[] = [NumberState.SCHEDULED, NumberState.IN_PROGRESS, NumberState.RETRY, NumberState.RETRYING];
 
 /** After a call ends, flow variables may still be set for this long (wrap-up, seed 000 "right after the call"). */
 const LATE_FLOW_VARIABLE_GRACE_SEC = 120;
@@ -30,7 +38,33 @@ export class DialerService {
   constructor(
     private readonly clock: Clock,
     private readonly stats: StatsService,
+    private readonly pubSub: DialerPubSub,
   ) {}
+
+  /**
+   * The agent's console at once, then again whenever it changes: the engine and these mutations
+   * signal the agent's topic after each commit, and a console equal to the last one sent is skipped.
+   */
+  async subscribeConsole(scope: Scope, agentId?: string): Promise<AsyncIterable<AgentConsole>> {
+    const agent = await this.agentFor(scope, agentId);
+    const events = this.pubSub.subscribe(Topic.AGENT_CONSOLE_CHANGED, agent.id);
+    let last = '';
+    const changed = async (): Promise<AgentConsole | undefined> => {
+      const c = await this.console(scope, agent.id);
+      const key = JSON.stringify(c);
+      if (key === last) return undefined;
+      last = key;
+      return c;
+    };
+    const first = (await changed())!;
+    return (async function* () {
+      yield first;
+      for await (const _signal of events) {
+        const next = await changed();
+        if (next) yield next;
+      }
+    })();
+  }
 
   /** The agent this actor acts for: its own profile, or (supervisors) the one named. */
   private async agentFor(scope: Scope, agentId: string | undefined): Promise<AgentRow> {
@@ -77,6 +111,7 @@ export class DialerService {
       activeCampaignId: agent.active_campaign_id,
       currentCall: await this.currentCall(scope, agent.id),
       campaigns: await this.campaignsOf(scope, agent.id),
+      followups: await this.followupsOf(scope, agent.id),
     };
   }
 
@@ -91,6 +126,7 @@ export class DialerService {
       throw conflict('the agent is dialling in another campaign; stop it first', { activeCampaignId: agent.active_campaign_id });
     }
     await scope.em.execute(`update agent set active_campaign_id = ? where id = ?`, [id, agent.id]);
+    this.stats.publishAgents([agent.id]);
     return this.console(scope, agent.id);
   }
 
@@ -98,6 +134,7 @@ export class DialerService {
   async stopDialling(scope: Scope, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
     await scope.em.execute(`update agent set active_campaign_id = null, pause_requested = false where id = ?`, [agent.id]);
+    this.stats.publishAgents([agent.id]);
     return this.console(scope, agent.id);
   }
 
@@ -106,6 +143,7 @@ export class DialerService {
     const agent = await this.agentFor(scope, agentId);
     if (paused && !agent.active_campaign_id) throw illegalTransition('agent', agent.state, 'PAUSED', 'the agent is not dialling');
     await scope.em.execute(`update agent set pause_requested = ? where id = ?`, [paused, agent.id]);
+    this.stats.publishAgents([agent.id]);
     return this.console(scope, agent.id);
   }
 
@@ -179,7 +217,117 @@ export class DialerService {
     });
     this.stats.publish(actor.organizationId, campaignId);
     const [agentRow] = await scope.em.execute<{ agent_id: string | null }[]>(`select agent_id from call_leg where number_id = ? and kind = 'CUSTOMER' order by created_at desc limit 1`, [id]);
+    if (agentRow?.agent_id) this.stats.publishAgents([agentRow.agent_id]);
     return agentRow?.agent_id ? this.currentCall(scope, agentRow.agent_id) : null;
+  }
+
+  // ---- scheduled followups (seed 002, seed 003 "scheduler call") ----
+
+  /**
+   * Books a followup call with the customer of a number at a local date and time. The agent who
+   * handled the number's latest customer call may (supervisors may for any number; the followup
+   * is owned by that agent). During the call it is applied when the attempt finishes; after it,
+   * the number becomes RETRY (CUSTOMER_RESCHEDULED) at once. Either way the number is owned by
+   * the agent, so the hopper hands it to that agent only, when due. Final numbers other than
+   * COMPLETED cannot be rescheduled (ILLEGAL_TRANSITION); bad, past or after-the-end times are
+   * BAD_USER_INPUT naming the field. Nothing changes on any error.
+   */
+  async scheduleFollowup(scope: Scope, input: ScheduleFollowupInput): Promise<Followup> {
+    const id = assertId(input.numberId, 'campaign number');
+    const actor = scope.actor;
+    let campaignId = '';
+    let ownerId = '';
+    await scope.em.transactional(async (tx) => {
+      const repo = new DialerRepository(tx);
+      const n = await this.lockOwnNumber(tx, actor.organizationId, id, input.numberId);
+      campaignId = n.campaign_id;
+      const [leg] = await tx.execute<{ agent_id: string | null }[]>(
+        `select agent_id from call_leg where number_id = ? and kind = 'CUSTOMER' order by created_at desc limit 1`, [id]);
+      if (!leg) throw illegalTransition('number', n.state, NumberState.RETRY, 'it has not been called yet');
+      if (actor.role === Role.AGENT && (!actor.agentId || leg.agent_id !== actor.agentId)) throw forbidden("schedule a followup on another agent's call");
+      if (!leg.agent_id) throw illegalTransition('number', n.state, NumberState.RETRY, 'no agent handled its latest call');
+      ownerId = leg.agent_id;
+      const [owner] = await tx.execute<{ time_zone: string }[]>(`select time_zone from agent where id = ?`, [ownerId]);
+
+      const zone = canonicalZone(assertTimeZone(input.timeZone?.trim() || owner!.time_zone, 'input.timeZone'));
+      const at = localTimeToInstant(input.date.trim(), input.time.trim(), zone);
+      const now = this.clock.now();
+      if (at.getTime() <= now.getTime()) throw badInput(`input.time: ${input.date} ${input.time} in ${zone} is in the past`, 'input.time');
+      const c = (await repo.campaign(n.campaign_id))!;
+      if (c.ends_at && at.getTime() >= new Date(c.ends_at).getTime()) {
+        throw badInput(`input.date: ${input.date} ${input.time} in ${zone} is after the campaign ends (${new Date(c.ends_at).toISOString()})`, 'input.date');
+      }
+      if (c.status === 'COMPLETED' || c.status === 'ARCHIVED') throw illegalTransition('number', n.state, NumberState.RETRY, `the campaign is ${c.status.toLowerCase()}`);
+      // predictive dialling is customer-first for the whole pool: it never holds a number for one agent
+      if (c.dial_mode === 'PREDICTIVE') throw illegalTransition('number', n.state, NumberState.RETRY, 'a predictive campaign cannot keep a followup for one agent');
+
+      const row = (await repo.lockNumber(id))!;
+      let t;
+      try {
+        t = transition(snapshotOf(row), { type: 'SCHEDULE_FOLLOWUP', at }, { mode: c.dial_mode as DialMode, policy: policyOf(c), now, campaignCompleted: false });
+      } catch (err) {
+        if (err instanceof IllegalNumberTransition) throw illegalTransition('number', row.state, NumberState.RETRY, `a ${row.state} number cannot be rescheduled`);
+        throw err;
+      }
+      await repo.saveNumber(id, t, now);
+      await repo.setFollowupOwner(id, ownerId, zone, input.note?.trim() || null);
+    });
+    this.stats.publish(actor.organizationId, campaignId);
+    this.stats.publishAgents([ownerId]);
+    const [f] = await this.followupRows(scope, { numberId: id });
+    return f!;
+  }
+
+  /** Cancels a followup (its owner or a supervisor): the number is no longer owned and its note goes; it keeps its retry time. */
+  async cancelFollowup(scope: Scope, numberId: string): Promise<boolean> {
+    const id = assertId(numberId, 'campaign number');
+    const actor = scope.actor;
+    let campaignId = '';
+    let ownerId = '';
+    await scope.em.transactional(async (tx) => {
+      const n = await this.lockOwnNumber(tx, actor.organizationId, id, numberId);
+      campaignId = n.campaign_id;
+      ownerId = n.owner_agent_id ?? '';
+      if (!n.owner_agent_id || FINAL_STATES.has(n.state as NumberState)) throw illegalTransition('number', n.state, 'followup cancelled', 'it has no followup');
+      if (actor.role === Role.AGENT && n.owner_agent_id !== actor.agentId) throw forbidden("cancel another agent's followup");
+      await tx.execute(
+        `update campaign_number set owner_agent_id = null, followup_at = null, followup_time_zone = null, followup_note = null, updated_at = ? where id = ?`,
+        [this.clock.now(), id],
+      );
+    });
+    this.stats.publish(actor.organizationId, campaignId);
+    this.stats.publishAgents([ownerId]);
+    return true;
+  }
+
+  /** Locks a number of the actor's organisation for the transaction (others answer NOT_FOUND). */
+  private async lockOwnNumber(tx: Scope['em'], organizationId: string, id: string, given: string): Promise<{ id: string; campaign_id: string; state: string; owner_agent_id: string | null }> {
+    const [n] = await tx.execute<{ id: string; campaign_id: string; state: string; owner_agent_id: string | null }[]>(
+      `select id, campaign_id, state, owner_agent_id from campaign_number where id = ? and organization_id = ? for update`, [id, organizationId]);
+    if (!n) throw notFound('campaign number', given);
+    return n;
+  }
+
+  private followupsOf(scope: Scope, agentId: string): Promise<Followup[]> {
+    return this.followupRows(scope, { agentId });
+  }
+
+  /** Followups of an agent (numbers it owns that are not final, soonest first), or one number's. */
+  private async followupRows(scope: Scope, by: { agentId: string } | { numberId: string }): Promise<Followup[]> {
+    const rows = await scope.em.execute<Record<string, any>[]>(
+      `select n.id, n.campaign_id, c.name as campaign_name, n.contact_name, n.e164, n.state, n.followup_note,
+              case when n.state in ('IN_PROGRESS', 'RETRYING') then n.followup_at else n.next_attempt_at end as due_at,
+              coalesce(n.followup_time_zone, a.time_zone) as time_zone
+         from campaign_number n join campaign c on c.id = n.campaign_id join agent a on a.id = n.owner_agent_id
+        where n.organization_id = ? and ${'agentId' in by ? 'n.owner_agent_id = ?' : 'n.id = ?'}
+          and n.state in (select jsonb_array_elements_text(?::jsonb))
+        order by due_at nulls last, n.id limit ?`,
+      [scope.actor.organizationId, 'agentId' in by ? by.agentId : by.numberId, JSON.stringify(LIVE_NUMBER_STATES), FOLLOWUPS_MAX],
+    );
+    return rows.map((r) => ({
+      numberId: r.id, campaignId: r.campaign_id, campaignName: r.campaign_name, contactName: r.contact_name, number: r.e164,
+      dueAt: r.due_at ? new Date(r.due_at) : null, timeZone: r.time_zone, note: r.followup_note, state: r.state,
+    }));
   }
 
   // ---- suppression (DND) ----
@@ -243,6 +391,13 @@ export class DialerService {
       })),
     };
   }
+}
+
+const ZONES = Intl.supportedValuesOf('timeZone');
+/** A valid IANA zone as the zone list spells it (e.g. "asia/kolkata" -> "Asia/Kolkata"); other valid names as given. */
+function canonicalZone(zone: string): string {
+  if (ZONES.includes(zone)) return zone;
+  return ZONES.find((z) => z.toLowerCase() === zone.toLowerCase()) ?? zone;
 }
 
 function toSuppression(r: Record<string, any>): Suppression {

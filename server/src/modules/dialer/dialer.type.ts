@@ -1,6 +1,8 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgentState } from '../../domain/agent-state.js';
 import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { NumberState } from '../../domain/number-state.js';
+import '../stats/stats.type.js'; // registers the NumberState enum
 import { ContactField } from '../contact/contact.type.js';
 
 export const LegStatusEnum = { QUEUED: 'QUEUED', RINGING: 'RINGING', ANSWERED: 'ANSWERED', COMPLETED: 'COMPLETED', NO_ANSWER: 'NO_ANSWER', BUSY: 'BUSY', FAILED: 'FAILED', CANCELLED: 'CANCELLED' } as const;
@@ -68,6 +70,19 @@ export class AgentCampaign {
   @Field(() => String, { nullable: true, description: 'Why Start is disabled' }) cannotStartReason!: string | null;
 }
 
+@ObjectType({ description: "A scheduled followup in its owner's queue (seed 002): the number is dialled for its owner only, when due" })
+export class Followup {
+  @Field(() => ID) numberId!: string;
+  @Field(() => ID) campaignId!: string;
+  @Field(() => String) campaignName!: string;
+  @Field(() => String) contactName!: string;
+  @Field(() => String, { description: 'E.164' }) number!: string;
+  @Field(() => Date, { nullable: true, description: 'When it is due; null while the number is being dialled' }) dueAt!: Date | null;
+  @Field(() => String, { description: 'The IANA zone it was scheduled in' }) timeZone!: string;
+  @Field(() => String, { nullable: true }) note!: string | null;
+  @Field(() => NumberState) state!: NumberState;
+}
+
 @ObjectType()
 export class AgentConsole {
   @Field(() => ID) agentId!: string;
@@ -76,6 +91,7 @@ export class AgentConsole {
   @Field(() => ID, { nullable: true, description: 'The campaign the agent is dialling in' }) activeCampaignId!: string | null;
   @Field(() => LiveCall, { nullable: true, description: 'The current (or last, during wrap-up) call' }) currentCall!: LiveCall | null;
   @Field(() => [AgentCampaign]) campaigns!: AgentCampaign[];
+  @Field(() => [Followup], { description: 'My followups: numbers I own that are not final, soonest first' }) followups!: Followup[];
 }
 
 @ObjectType()

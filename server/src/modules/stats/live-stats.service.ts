@@ -5,6 +5,12 @@ import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import { currentThenChanges, requireCampaignId } from './campaign-access.js';
 import { Topic, type CampaignLivePayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { badInput } from '../../errors.js';
+import { TIMELINE_MAX_MINUTES } from './stats.input.js';
+import { TimelineRepository } from './stats.repository.js';
+import type { TimelinePoint } from './live-stats.type.js';
+
+const MINUTE_MS = 60_000;
 
 const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline' };
 
@@ -43,10 +49,16 @@ export class LiveStatsService {
     this.stopListening();
   }
 
-  /** Computes and publishes a campaign's figures (called by the owning engine after each tick). */
+  /**
+   * Computes and publishes a campaign's figures (called by the owning engine after each tick),
+   * and adds the tick's occupancy sample to the campaign's minute for the timeline.
+   */
   async publish(campaignId: string, snapshot: RunnerSnapshot): Promise<void> {
     const payload = await this.compute(campaignId, snapshot);
     if (!payload) return;
+    const a = payload.agents;
+    const loggedIn = Object.values(a).reduce((n, v) => n + v, 0) - (a.offline ?? 0);
+    await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, new Date(payload.updatedAt), (a.onCall ?? 0) + (a.wrapUp ?? 0), loggedIn);
     this.latest.set(campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
@@ -55,6 +67,27 @@ export class LiveStatsService {
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
     const id = await requireCampaignId(scope, campaignId);
     return this.latest.get(id) ?? (await this.compute(id, undefined))!;
+  }
+
+  /**
+   * The last `minutes` minutes of a campaign, one point per minute, oldest first, ending with the
+   * current minute; empty minutes are zeros. Occupancy is null for minutes with no agent logged in.
+   */
+  async timeline(scope: Scope, campaignId: string, minutes: number): Promise<TimelinePoint[]> {
+    const id = await requireCampaignId(scope, campaignId);
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > TIMELINE_MAX_MINUTES) {
+      throw badInput(`minutes must be a whole number from 1 to ${TIMELINE_MAX_MINUTES}`, 'minutes');
+    }
+    const to = Math.floor(this.clock.now().getTime() / MINUTE_MS) * MINUTE_MS;
+    const from = to - (minutes - 1) * MINUTE_MS;
+    const rows = await new TimelineRepository(scope.em).timeline(id, new Date(from), new Date(to));
+    return rows.map((r) => ({
+      at: new Date(r.at),
+      dials: Number(r.dials),
+      liveAnswers: Number(r.live_answers),
+      abandons: Number(r.abandons),
+      occupancy: r.logged_in_sum ? Number(r.busy_sum) / Number(r.logged_in_sum) : null,
+    }));
   }
 
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignLivePayload>> {

@@ -44,3 +44,13 @@ export class CampaignLive {
   @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
   @Field(() => Date) updatedAt!: Date;
 }
+
+@ObjectType({ description: 'One minute of a campaign for the wallboard charts' })
+export class TimelinePoint {
+  @Field(() => Date, { description: 'Start of the minute' }) at!: Date;
+  @Field(() => Int, { description: 'Customer legs placed' }) dials!: number;
+  @Field(() => Int, { description: 'Customer legs answered by a person' }) liveAnswers!: number;
+  @Field(() => Int, { description: 'Live answers dropped with no free agent' }) abandons!: number;
+  @Field(() => Float, { nullable: true, description: '(on call + wrap-up) / logged-in agents, averaged over the minute; null when no agent was logged in' })
+  occupancy!: number | null;
+}

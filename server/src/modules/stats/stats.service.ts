@@ -1,10 +1,14 @@
+import { filter, pipe } from '@graphql-yoga/subscription';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
-import { Topic, type CampaignStatsPayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { CampaignEntity } from '../../entities/index.js';
+import { Topic, type CampaignStatsPayload, type CampaignUpdatedPayload, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { toCampaign, toCampaignJson } from '../campaign/campaign.mapper.js';
+import type { Campaign } from '../campaign/campaign.type.js';
 import { currentThenChanges, requireCampaignId } from './campaign-access.js';
-import { toStatsPayload } from './stats.mapper.js';
+import { toRollup, toStatsPayload } from './stats.mapper.js';
 import { StatsRepository } from './stats.repository.js';
 
 /** Coalescing window for stats pushes: many changes in a burst become one push per campaign. */
@@ -15,6 +19,8 @@ export class StatsService {
   private readonly pending = new Map<string, { org: string; since: Date }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** Campaign events go out one after another, in the order of the changes. */
+  private campaignEvents: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly orm: MikroORM,
@@ -56,8 +62,57 @@ export class StatsService {
     }, PUBLISH_COALESCE_MS);
   }
 
+  /** Tells these agents' consoles to refresh (state, live call or queue changed); call after the commit. */
+  publishAgents(agentIds: Iterable<string>): void {
+    const at = this.clock.now().toISOString();
+    for (const agentId of agentIds) this.pubSub.publish(Topic.AGENT_CONSOLE_CHANGED, agentId, { agentId, at });
+  }
+
+  /**
+   * Publishes a campaign's new state to every subscriber of its organisation (creation and every
+   * status move, by a user or by the clock); call after the transaction commits. An entity in
+   * hand is mapped at once, so quick successive moves each go out with their own status; an id
+   * is loaded when its turn comes.
+   */
+  publishCampaign(target: CampaignEntity | { organizationId: string; campaignId: string }): void {
+    const organizationId = target instanceof CampaignEntity ? target.organization.id : target.organizationId;
+    const campaignId = target instanceof CampaignEntity ? target.id : target.campaignId;
+    const snapshot = target instanceof CampaignEntity ? toCampaign(target, undefined) : undefined;
+    this.campaignEvents = this.campaignEvents.then(async () => {
+      try {
+        const em = this.orm.em.fork();
+        let campaign: Campaign | undefined = snapshot;
+        if (!campaign) {
+          const entity = await em.findOne(CampaignEntity, { id: campaignId, organization: organizationId });
+          if (!entity) return;
+          campaign = toCampaign(entity, undefined);
+        }
+        const rows = await new StatsRepository(em).counts(organizationId, [campaignId]);
+        const stats = toStatsPayload(organizationId, campaignId, rows, this.clock.now());
+        const payload: CampaignUpdatedPayload = {
+          campaignId,
+          organizationId,
+          campaign: toCampaignJson({ ...campaign, performance: toRollup(stats.counts) }),
+          publishedAt: this.clock.now().toISOString(),
+        };
+        this.pubSub.publish(Topic.CAMPAIGN_UPDATED, organizationId, payload);
+      } catch (err) {
+        this.log.error({ err, campaignId }, 'publishing a campaign update failed');
+      }
+    });
+  }
+
+  /** Creations and status moves of the actor's organisation's campaigns (no initial value: query `campaigns` first). */
+  subscribeCampaigns(scope: Scope): AsyncIterable<CampaignUpdatedPayload> {
+    const organizationId = scope.actor.organizationId;
+    const events = this.pubSub.subscribe(Topic.CAMPAIGN_UPDATED, organizationId);
+    // keyed by organisation already; the filter is a second check on the tenant
+    return pipe(events, filter((e) => e.organizationId === organizationId));
+  }
+
   /** Waits until every scheduled push has gone out (used at shutdown). */
   async drain(): Promise<void> {
+    await this.campaignEvents;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
