@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -11,10 +12,29 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['pacing-core/test/**/*.test.ts', 'server/test/**/*.test.ts', 'test/**/*.test.ts'],
-    environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['pacing-core/test/**/*.test.ts', 'server/test/**/*.test.ts', 'test/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+        },
+      },
+      {
+        // The web app's stores and formatting: Svelte runes compiled by the Svelte plugin, and
+        // Svelte's browser (reactive) runtime rather than its server one.
+        plugins: [svelte({ configFile: false })],
+        resolve: { conditions: ['browser'] },
+        test: {
+          name: 'web',
+          include: ['web/test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+    ],
   },
 });

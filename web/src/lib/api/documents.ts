@@ -1,0 +1,317 @@
+/** Every GraphQL document the web app sends, next to the TypeScript shape of its result. */
+
+export type CampaignStatus = 'SCHEDULED' | 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'ARCHIVED';
+export type CampaignAction = 'PAUSE' | 'RESUME' | 'COMPLETE' | 'ARCHIVE';
+export type DialMode = 'PROGRESSIVE' | 'AGENT_FIRST_FLOW' | 'PREDICTIVE' | 'PREVIEW';
+export type AgentState = 'OFFLINE' | 'AVAILABLE' | 'RINGING' | 'ON_CALL' | 'WRAP_UP' | 'PAUSED';
+export type Role = 'ADMIN' | 'SUPERVISOR' | 'AGENT';
+export type CallStatus = 'QUEUED' | 'RINGING' | 'ANSWERED' | 'COMPLETED' | 'NO_ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED';
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  agentId: string | null;
+}
+
+export interface Rollup {
+  completed: number;
+  failed: number;
+  scheduled: number;
+}
+
+export interface Campaign {
+  id: string;
+  name: string;
+  dialMode: DialMode;
+  status: CampaignStatus;
+  actions: CampaignAction[];
+  listId: string | null;
+  groupId: string;
+  callerId: string;
+  startsAt: string;
+  endsAt: string | null;
+  infinite: boolean;
+  callingWindow: { start: string; end: string };
+  attemptPolicy: {
+    retries: number;
+    retryIntervalMinutes: number;
+    retryOn: string[];
+    retrySchedule: number[] | null;
+    agentMaxAttempts: number;
+    agentRetryIntervalMinutes: number;
+    continueOnNotConnected: boolean;
+  };
+  priority: number;
+  abandonRateCap: number;
+  maxDialRatio: number;
+  callType: string;
+  wrapUpSeconds: number;
+  ringTimeoutSeconds: number;
+  webhooks: { popupUrl: string | null };
+  performance: Rollup;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export const CAMPAIGN_FIELDS = /* GraphQL */ `
+  fragment CampaignFields on Campaign {
+    id name dialMode status actions listId groupId callerId startsAt endsAt infinite
+    callingWindow { start end }
+    attemptPolicy { retries retryIntervalMinutes retryOn retrySchedule agentMaxAttempts agentRetryIntervalMinutes continueOnNotConnected }
+    priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
+    webhooks { popupUrl }
+    performance { completed failed scheduled }
+    createdAt completedAt
+  }
+`;
+
+export interface CampaignStats {
+  campaignId: string;
+  scheduled: number;
+  inProgress: number;
+  retry: number;
+  retrying: number;
+  completed: number;
+  failed: number;
+  failedDnd: number;
+  failedBalance: number;
+  failedNoAttempt: number;
+  invalid: number;
+  cancelled: number;
+  expired: number;
+  total: number;
+  updatedAt: string;
+  changedAt: string;
+}
+
+const STATS_FIELDS = `campaignId scheduled inProgress retry retrying completed failed failedDnd failedBalance failedNoAttempt invalid cancelled expired total updatedAt changedAt`;
+
+export interface AgentStateCounts {
+  available: number;
+  ringing: number;
+  onCall: number;
+  wrapUp: number;
+  paused: number;
+  offline: number;
+}
+
+export interface CampaignLive {
+  campaignId: string;
+  agents: AgentStateCounts;
+  callsRinging: number;
+  callsConnected: number;
+  waitingForAgent: number;
+  dialsToday: number;
+  liveAnswersToday: number;
+  connectsToday: number;
+  answerRate: number | null;
+  averageHandleTimeSec: number | null;
+  abandonRateToday: number | null;
+  abandonRate30d: number | null;
+  abandonRateCap: number;
+  pacingRatio: number;
+  pacingReason: string;
+  hopperDepth: number;
+  hopperDue: number;
+  heldBack: { filter: string; count: number }[];
+  remaining: number;
+  finishedLastHour: number;
+  etaMinutes: number | null;
+  updatedAt: string;
+}
+
+const LIVE_FIELDS = `campaignId agents { available ringing onCall wrapUp paused offline } callsRinging callsConnected waitingForAgent
+  dialsToday liveAnswersToday connectsToday answerRate averageHandleTimeSec abandonRateToday abandonRate30d abandonRateCap
+  pacingRatio pacingReason hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes updatedAt`;
+
+export interface TimelinePoint {
+  at: string;
+  dials: number;
+  liveAnswers: number;
+  abandons: number;
+  occupancy: number | null;
+}
+
+// ---------------------------------------------------------------- session
+
+export const SIGN_IN = `mutation SignIn($email: String!, $password: String!) {
+  signIn(email: $email, password: $password) { token expiresAt user { id name email role agentId } }
+}`;
+export interface SignInResult {
+  signIn: { token: string; expiresAt: string; user: User };
+}
+
+export const ME = `query Me { me { organizationName user { id name email role agentId } } }`;
+export interface MeResult {
+  me: { organizationName: string; user: User };
+}
+
+// ---------------------------------------------------------------- wallboard
+
+export const WALLBOARD_CAMPAIGNS = `query WallboardCampaigns {
+  campaigns(status: [RUNNING, PAUSED], sortBy: NAME, sortDirection: ASC, limit: 50) { items { ...CampaignFields } totalCount }
+} ${CAMPAIGN_FIELDS}`;
+export interface CampaignsResult {
+  campaigns: { items: Campaign[]; totalCount: number };
+}
+
+export const CAMPAIGN_UPDATED = `subscription CampaignUpdated { campaignUpdated { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
+export interface CampaignUpdatedResult {
+  campaignUpdated: Campaign;
+}
+
+export const STATS_CHANGED = `subscription StatsChanged($id: ID!) { campaignStatsChanged(campaignId: $id) { ${STATS_FIELDS} } }`;
+export interface StatsChangedResult {
+  campaignStatsChanged: CampaignStats;
+}
+
+export const LIVE_CHANGED = `subscription LiveChanged($id: ID!) { campaignLiveChanged(campaignId: $id) { ${LIVE_FIELDS} } }`;
+export interface LiveChangedResult {
+  campaignLiveChanged: CampaignLive;
+}
+
+export const TIMELINE = `query Timeline($id: ID!, $minutes: Int!) { campaignTimeline(campaignId: $id, minutes: $minutes) { at dials liveAnswers abandons occupancy } }`;
+export interface TimelineResult {
+  campaignTimeline: TimelinePoint[];
+}
+
+// ---------------------------------------------------------------- admin
+
+export const CAMPAIGN_LIST = `query CampaignList($status: [CampaignStatus!], $search: String, $sortBy: CampaignSortField!, $sortDirection: SortDirection!, $limit: Int!, $offset: Int!) {
+  campaigns(status: $status, search: $search, sortBy: $sortBy, sortDirection: $sortDirection, limit: $limit, offset: $offset) { items { ...CampaignFields } totalCount }
+} ${CAMPAIGN_FIELDS}`;
+
+export const CAMPAIGN = `query Campaign($id: ID!) { campaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
+export interface CampaignResult {
+  campaign: Campaign;
+}
+
+export const LIFECYCLE: Record<CampaignAction, string> = {
+  PAUSE: `mutation($id: ID!) { result: pauseCampaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`,
+  RESUME: `mutation($id: ID!) { result: resumeCampaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`,
+  COMPLETE: `mutation($id: ID!) { result: completeCampaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`,
+  ARCHIVE: `mutation($id: ID!) { result: archiveCampaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`,
+};
+export interface LifecycleResult {
+  result: Campaign;
+}
+
+export const CREATE_CAMPAIGN = `mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
+export interface CreateCampaignResult {
+  createCampaign: Campaign;
+}
+
+export const FORM_OPTIONS = `query FormOptions { contactLists(limit: 200) { id name contactCount } agentGroups(limit: 200) { id name memberCount } }`;
+export interface FormOptionsResult {
+  contactLists: { id: string; name: string; contactCount: number }[];
+  agentGroups: { id: string; name: string; memberCount: number }[];
+}
+
+export const CONTACT_LISTS = `query Lists { contactLists(limit: 200) { id name contactCount createdAt } }`;
+export interface ContactListsResult {
+  contactLists: { id: string; name: string; contactCount: number; createdAt: string }[];
+}
+export const CREATE_LIST = `mutation CreateList($name: String!) { createContactList(name: $name) { id name contactCount createdAt } }`;
+export const IMPORT_CSV = `mutation ImportCsv($input: ImportContactsCsvInput!) {
+  importContactsCsv(input: $input) { rows created matched addedToList errors { line code reason } }
+}`;
+export interface CsvImportResult {
+  importContactsCsv: { rows: number; created: number; matched: number; addedToList: number; errors: { line: number; code: string; reason: string }[] };
+}
+
+export const CALL_LEGS = `query CallLegs($id: ID!, $search: String, $status: [CallStatus!], $sortDirection: String!, $limit: Int!, $offset: Int!) {
+  callLegs(campaignId: $id, search: $search, status: $status, sortDirection: $sortDirection, limit: $limit, offset: $offset) {
+    totalCount items { id kind number contactName status cause abandoned machine agentAttempt customerAttempt createdAt answeredAt endedAt durationSec }
+  }
+}`;
+export interface CallLeg {
+  id: string;
+  kind: 'AGENT' | 'CUSTOMER';
+  number: string;
+  contactName: string | null;
+  status: CallStatus;
+  cause: string | null;
+  abandoned: boolean;
+  machine: boolean;
+  agentAttempt: number;
+  customerAttempt: number;
+  createdAt: string;
+  answeredAt: string | null;
+  endedAt: string | null;
+  durationSec: number | null;
+}
+export interface CallLegsResult {
+  callLegs: { totalCount: number; items: CallLeg[] };
+}
+
+export const REPORT = `query Report($id: ID!) { campaignReport(campaignId: $id) { filename csv rows } }`;
+export interface ReportResult {
+  campaignReport: { filename: string; csv: string; rows: number };
+}
+
+// ---------------------------------------------------------------- agent console
+
+export interface LiveCall {
+  legId: string;
+  numberId: string;
+  campaignId: string;
+  status: CallStatus;
+  number: string;
+  contactName: string;
+  fields: { key: string; value: string }[];
+  popupUrl: string | null;
+  customerAttempt: number;
+  startedAt: string;
+  answeredAt: string | null;
+  rescheduleAgentCall: boolean;
+  rescheduleCustomerCall: boolean;
+  disposition: string | null;
+}
+
+export interface Followup {
+  numberId: string;
+  campaignId: string;
+  campaignName: string;
+  contactName: string;
+  number: string;
+  dueAt: string;
+  timeZone: string;
+  note: string | null;
+  state: string;
+}
+
+export interface AgentConsole {
+  agentId: string;
+  name: string;
+  state: AgentState;
+  activeCampaignId: string | null;
+  currentCall: LiveCall | null;
+  campaigns: { id: string; name: string; status: CampaignStatus; startsAt: string; remaining: number; canStart: boolean; cannotStartReason: string | null }[];
+  followups: Followup[];
+}
+
+const CONSOLE_FIELDS = `agentId name state activeCampaignId
+  currentCall { legId numberId campaignId status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
+  campaigns { id name status startsAt remaining canStart cannotStartReason }
+  followups { numberId campaignId campaignName contactName number dueAt timeZone note state }`;
+
+export const CONSOLE = `query Console { agentConsole { ${CONSOLE_FIELDS} } }`;
+export interface ConsoleResult {
+  agentConsole: AgentConsole;
+}
+export const START_DIALLING = `mutation Start($campaignId: ID!) { agentConsole: startDialling(campaignId: $campaignId) { ${CONSOLE_FIELDS} } }`;
+export const STOP_DIALLING = `mutation Stop { agentConsole: stopDialling { ${CONSOLE_FIELDS} } }`;
+export const SET_PAUSED = `mutation Pause($paused: Boolean!) { agentConsole: setAgentPaused(paused: $paused) { ${CONSOLE_FIELDS} } }`;
+export const SET_FLOW = `mutation Flow($numberId: ID!, $input: FlowVariablesInput!) { setFlowVariables(numberId: $numberId, input: $input) { legId } }`;
+export const SCHEDULE_FOLLOWUP = `mutation Followup($input: ScheduleFollowupInput!) { scheduleFollowup(input: $input) { numberId dueAt timeZone } }`;
+export const CANCEL_FOLLOWUP = `mutation CancelFollowup($numberId: ID!) { cancelFollowup(numberId: $numberId) }`;
+export const AGENT_PROFILE = `query AgentProfile($id: ID!) { agent(id: $id) { id timeZone } }`;
+export interface AgentProfileResult {
+  agent: { id: string; timeZone: string };
+}
+export const CONSOLE_CHANGED = `subscription ConsoleChanged { agentConsoleChanged { ${CONSOLE_FIELDS} } }`;
+export interface ConsoleChangedResult {
+  agentConsoleChanged: AgentConsole;
+}

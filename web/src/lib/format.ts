@@ -1,0 +1,126 @@
+/** Formatting shared by the wallboard, the console and the admin pages. Pure functions. */
+
+const DASH = '—';
+
+/** 0.0213 → "2.1%"; null → "—". One decimal below 10%, none above (wall readability). */
+export function percent(value: number | null | undefined, digits?: number): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
+  const p = value * 100;
+  const d = digits ?? (Math.abs(p) < 10 ? 1 : 0);
+  return `${p.toFixed(d)}%`;
+}
+
+/** 125 → "2:05"; 3725 → "1:02:05"; null → "—". */
+export function duration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return DASH;
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}
+
+/** Minutes to list exhaustion, short enough for a wall tile: 0 → "done", 95 → "1h 35m", 4000 → "2d 18h", null → "—". */
+export function eta(minutes: number | null | undefined): string {
+  if (minutes === null || minutes === undefined || !Number.isFinite(minutes) || minutes < 0) return DASH;
+  if (minutes === 0) return 'done';
+  const m = Math.round(minutes);
+  if (m < 60) return `${Math.max(1, m)}m`;
+  if (m < 48 * 60) return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(m / 1440)}d ${Math.floor((m % 1440) / 60)}h`;
+}
+
+/** 12345 → "12,345" (fixed locale so the wall and the tests agree). */
+export function count(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return DASH;
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export type Level = 'ok' | 'near' | 'over';
+
+/**
+ * Where an abandon rate stands against its cap: amber from 80% of the cap, red above it. No
+ * rate yet (no live answers) is "ok".
+ * @default near = 0.8 of the cap
+ */
+export function capLevel(rate: number | null | undefined, cap: number, near = 0.8): Level {
+  if (rate === null || rate === undefined || !Number.isFinite(rate)) return 'ok';
+  if (rate > cap) return 'over';
+  if (rate >= cap * near) return 'near';
+  return 'ok';
+}
+
+/** How old data is, for the freshness badge: "just now", "4 s ago", "3 min ago", "2 h ago". */
+export function age(ms: number): string {
+  if (!Number.isFinite(ms)) return 'never';
+  if (ms < 2_000) return 'just now';
+  if (ms < 60_000) return `${Math.floor(ms / 1000)} s ago`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ago`;
+  return `${Math.floor(ms / 3_600_000)} h ago`;
+}
+
+/** Freshness of a live figure: fresh under 5 s, stale under 30 s, then old. */
+export function freshness(ms: number): 'fresh' | 'stale' | 'old' {
+  if (ms < 5_000) return 'fresh';
+  if (ms < 30_000) return 'stale';
+  return 'old';
+}
+
+/** Wallboard names of the hopper's filters (why numbers are held back). */
+export const HELD_BACK_LABELS: Record<string, string> = {
+  outsideWindow: 'outside calling window',
+  suppressed: 'suppressed / DND',
+  attemptCap: 'at attempt cap',
+  notDue: 'retry not due yet',
+  ownedByOther: "another agent's callback",
+  contactBusy: 'contact already in a call',
+  otherNumberOfContact: "contact's other number first",
+  inProgress: 'call in progress',
+};
+
+export function heldBackLabel(filter: string): string {
+  return HELD_BACK_LABELS[filter] ?? filter.replace(/([A-Z])/g, ' $1').toLowerCase();
+}
+
+export const NUMBER_STATES = [
+  ['scheduled', 'Scheduled'],
+  ['inProgress', 'In progress'],
+  ['retry', 'Retry'],
+  ['retrying', 'Retrying'],
+  ['completed', 'Completed'],
+  ['failed', 'Failed'],
+  ['failedDnd', 'Failed DND'],
+  ['failedBalance', 'Failed balance'],
+  ['failedNoAttempt', 'Failed no-attempt'],
+  ['invalid', 'Invalid'],
+] as const;
+
+export const AGENT_STATES = [
+  ['available', 'Available'],
+  ['ringing', 'Ringing'],
+  ['onCall', 'On call'],
+  ['wrapUp', 'Wrap-up'],
+  ['paused', 'Paused'],
+  ['offline', 'Offline'],
+] as const;
+
+export const DIAL_MODE_LABELS: Record<string, string> = {
+  PROGRESSIVE: 'Progressive',
+  AGENT_FIRST_FLOW: 'Agent-first flow',
+  PREDICTIVE: 'Predictive',
+  PREVIEW: 'Preview',
+};
+
+/** "2026-11-23T10:15:00.000Z" → "23 Nov 2026, 10:15" in the given zone (the viewer's by default). */
+export function dateTime(iso: string | null | undefined, timeZone?: string): string {
+  if (!iso) return DASH;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return DASH;
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(d);
+}
+
+/** The same instant as a `datetime-local` input value in the viewer's zone ("2026-11-23T10:15"). */
+export function toLocalInput(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
+}

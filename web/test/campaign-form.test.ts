@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { emptyForm, toCampaignInput, validateCampaignForm, type CampaignForm } from '../src/lib/campaign-form.js';
+import { toLocalInput } from '../src/lib/format.js';
+
+const now = new Date('2026-11-23T10:00:00Z');
+const local = (ms: number) => toLocalInput(new Date(now.getTime() + ms));
+const MIN = 60_000;
+
+function valid(over: Partial<CampaignForm> = {}): CampaignForm {
+  return { ...emptyForm(), name: 'Renewals', listId: 'l1', groupId: 'g1', callerId: '+912240001234', ...over };
+}
+
+describe('new-campaign form rules (same as the API)', () => {
+  it('accepts a complete form', () => {
+    expect(validateCampaignForm(valid(), now)).toEqual({});
+  });
+
+  it.each<[string, Partial<CampaignForm>, string]>([
+    ['empty name', { name: '  ' }, 'input.name'],
+    ['no list', { listId: '' }, 'input.listId'],
+    ['no group', { groupId: '' }, 'input.groupId'],
+    ['caller id not E.164', { callerId: '2240001234' }, 'input.callerId'],
+    ['start in the past', { startsAt: local(-10 * MIN) }, 'input.startsAt'],
+    ['end 1 minute after start', { startsAt: local(5 * MIN), endsAt: local(6 * MIN) }, 'input.endsAt'],
+    ['end 31 days after start', { startsAt: local(5 * MIN), endsAt: local(5 * MIN + 31 * 24 * 60 * MIN) }, 'input.endsAt'],
+    ['end on an infinite campaign', { infinite: true, endsAt: local(60 * MIN) }, 'input.endsAt'],
+    ['window end before start', { windowStart: '18:00', windowEnd: '09:00' }, 'input.callingWindow.end'],
+    ['window not HH:MM', { windowStart: '9am' }, 'input.callingWindow.start'],
+    ['4 retries', { retries: 4 }, 'input.attemptPolicy.retries'],
+    ['abandon cap over 3%', { abandonRateCapPercent: 3.5 }, 'input.abandonRateCap'],
+    ['ring timeout 5 s', { ringTimeoutSeconds: 5 }, 'input.ringTimeoutSeconds'],
+    ['popup not a URL', { popupUrl: 'javascript:alert(1)' }, 'input.webhooks.popupUrl'],
+  ])('%s → %s', (_name, over, field) => {
+    const errors = validateCampaignForm(valid(over), now);
+    expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('an infinite campaign needs no list; ends exactly 2 minutes after the start are fine', () => {
+    expect(validateCampaignForm(valid({ infinite: true, listId: '' }), now)).toEqual({});
+    expect(validateCampaignForm(valid({ startsAt: local(5 * MIN), endsAt: local(7 * MIN) }), now)).toEqual({});
+  });
+
+  it('builds the API input: percent cap as a fraction, ISO dates, no end when infinite', () => {
+    const input = toCampaignInput(valid({ abandonRateCapPercent: 2.5, startsAt: local(5 * MIN), endsAt: local(65 * MIN), callerId: '+91 22 4000 1234' }));
+    expect(input).toMatchObject({ name: 'Renewals', abandonRateCap: 0.025, callerId: '+912240001234', callingWindow: { start: '09:00', end: '21:00' }, webhooks: null });
+    expect(Date.parse(input.endsAt as string) - Date.parse(input.startsAt as string)).toBe(60 * MIN);
+    expect(toCampaignInput(valid({ infinite: true, endsAt: local(65 * MIN) })).endsAt).toBeNull();
+  });
+});

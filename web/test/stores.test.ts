@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { Campaign, CampaignLive } from '../src/lib/api/documents.js';
+import { CampaignBoard, WallboardStore } from '../src/lib/wallboard.svelte.js';
+import { describeState } from '../src/lib/console.svelte.js';
+import { parseHash } from '../src/lib/router.svelte.js';
+
+function campaign(id: string, name: string, status: Campaign['status'], cap = 0.03): Campaign {
+  return {
+    id, name, status, dialMode: 'PREDICTIVE', actions: [], listId: null, groupId: 'g', callerId: '+912240001234', startsAt: '2026-11-23T09:00:00Z', endsAt: null,
+    infinite: false, callingWindow: { start: '09:00', end: '21:00' },
+    attemptPolicy: { retries: 0, retryIntervalMinutes: 60, retryOn: [], retrySchedule: null, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
+    priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null },
+    performance: { completed: 0, failed: 0, scheduled: 0 }, createdAt: '2026-11-23T08:00:00Z', completedAt: null,
+  };
+}
+
+function live(id: string, over: Partial<CampaignLive>, agents: Partial<CampaignLive['agents']> = {}): CampaignLive {
+  return {
+    campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, ...agents }, callsRinging: 0, callsConnected: 0,
+    waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, answerRate: null, averageHandleTimeSec: null, abandonRateToday: null,
+    abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
+    finishedLastHour: 0, etaMinutes: null, updatedAt: '2026-11-23T10:00:00Z', ...over,
+  };
+}
+
+describe('WallboardStore', () => {
+  it('adds running and paused campaigns in name order, updates them, and drops them when they stop', () => {
+    const wall = new WallboardStore();
+    expect(wall.applyCampaign(campaign('b', 'Beta', 'RUNNING'))).toBe('added');
+    expect(wall.applyCampaign(campaign('a', 'Alpha', 'PAUSED'))).toBe('added');
+    expect(wall.applyCampaign(campaign('s', 'Scheduled', 'SCHEDULED'))).toBe('ignored');
+    expect(wall.boards.map((b) => b.campaign.name)).toEqual(['Alpha', 'Beta']);
+    expect(wall.totals.running).toBe(1);
+    expect(wall.applyCampaign(campaign('a', 'Alpha', 'RUNNING'))).toBe('updated');
+    expect(wall.totals.running).toBe(2);
+    expect(wall.applyCampaign(campaign('b', 'Beta', 'COMPLETED'))).toBe('removed');
+    expect(wall.boards.map((b) => b.campaign.id)).toEqual(['a']);
+  });
+
+  it('replaces its campaigns with a fresh list after a reconnect', () => {
+    const wall = new WallboardStore();
+    wall.applyList([campaign('a', 'Alpha', 'RUNNING'), campaign('b', 'Beta', 'RUNNING')]);
+    wall.applyList([campaign('b', 'Beta', 'PAUSED'), campaign('c', 'Gamma', 'RUNNING')]);
+    expect(wall.boards.map((b) => `${b.campaign.id}:${b.campaign.status}`)).toEqual(['b:PAUSED', 'c:RUNNING']);
+  });
+
+  it('totals follow each live push: agents, calls, rates against the strictest cap, longest ETA', () => {
+    const wall = new WallboardStore();
+    wall.applyList([campaign('a', 'Alpha', 'RUNNING', 0.03), campaign('b', 'Beta', 'RUNNING', 0.02)]);
+    const [a, b] = wall.boards as [CampaignBoard, CampaignBoard];
+    expect(wall.totals.loggedIn).toBe(0);
+    a.applyLive(live('a', { dialsToday: 100, liveAnswersToday: 20, abandonRateToday: 0.05, callsRinging: 3, remaining: 50, etaMinutes: 30 }, { available: 1, onCall: 2 }));
+    b.applyLive(live('b', { dialsToday: 50, liveAnswersToday: 10, abandonRateToday: 0, callsConnected: 2, remaining: 10, etaMinutes: 90 }, { wrapUp: 1, paused: 1, offline: 5 }));
+    const t = wall.totals;
+    expect(t).toMatchObject({ loggedIn: 5, available: 1, onCall: 2, wrapUp: 1, paused: 1, callsRinging: 3, callsConnected: 2, dialsToday: 150, remaining: 60, etaMinutes: 90, abandonsToday: 1, abandonRateCap: 0.02 });
+    expect(t.answerRate).toBeCloseTo(30 / 150);
+    expect(t.abandonRateToday).toBeCloseTo(1 / 30);
+  });
+
+  it('a board remembers when it last heard from the server', () => {
+    const b = new CampaignBoard(campaign('a', 'Alpha', 'RUNNING'));
+    b.applyLive(live('a', {}), 1234);
+    expect(b.receivedAt).toBe(1234);
+    expect(b.points).toHaveLength(1);
+  });
+});
+
+describe('console and routes', () => {
+  it('describes the agent state in words', () => {
+    const base = { agentId: 'x', name: 'A', activeCampaignId: 'c', currentCall: null, campaigns: [{ id: 'c', name: 'Renewals', status: 'RUNNING' as const, startsAt: '', remaining: 3, canStart: true, cannotStartReason: null }], followups: [] };
+    expect(describeState({ ...base, state: 'AVAILABLE' })).toEqual({ label: 'Available', detail: 'Waiting for the next call in Renewals' });
+    expect(describeState({ ...base, state: 'OFFLINE', activeCampaignId: null }).detail).toMatch(/Press Start/);
+    expect(describeState(null).label).toBe('…');
+  });
+
+  it.each([
+    ['', { page: 'wallboard' }],
+    ['#/console', { page: 'console' }],
+    ['#/campaigns', { page: 'campaigns' }],
+    ['#/campaigns/new', { page: 'new-campaign' }],
+    ['#/campaigns/abc%20d/', { page: 'campaign', id: 'abc d' }],
+    ['#/nope', { page: 'not-found' }],
+  ])('route %s', (hash, want) => expect(parseHash(hash)).toEqual(want));
+});
