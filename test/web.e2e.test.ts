@@ -105,6 +105,11 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     const overflow = await wall.evaluate(() => (globalThis as any).document.documentElement.scrollHeight - (globalThis as any).innerHeight);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(wall, 'wallboard-1920');
+    // One URL serves the app: index.html is revalidated after a deploy, hashed assets are cached for good.
+    const index = await fetch(`${base}/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await index.text())![1];
+    expect((await fetch(`${base}${asset}`)).headers.get('cache-control')).toContain('immutable');
   });
 
   it('a campaign is created through the UI: bad input is shown inline and creates nothing; good input runs it', async () => {
@@ -148,7 +153,7 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     // A campaign that starts next week cannot be started yet, and says why.
     const later = page.locator('tr', { hasText: 'Next week' });
     await expect.poll(() => later.getByRole('button', { name: 'Start' }).isDisabled()).toBe(true);
-    await expect.poll(() => later.textContent()).toMatch(/starts at/);
+    await expect.poll(() => later.textContent()).toMatch(/starts \d{1,2} [A-Z][a-z]{2} \d{4}/);
 
     await row.getByRole('button', { name: 'Start' }).click();
     await expect.poll(() => page.locator('[data-testid=agent-state]').getAttribute('data-state'), { timeout: 30_000 }).toMatch(/RINGING|AVAILABLE|ON_CALL|WRAP_UP/);
@@ -157,19 +162,15 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
 
     const panel = `section.panel[data-campaign="${campaignId}"]`;
     await waitForNumber(wall, `${panel} [data-agents=offline] .v`, () => true);
-    const busy = async () => {
+    /** The sum of several figures of the panel, e.g. agents in every logged-in state. */
+    const sum = async (attr: string, keys: string[]) => {
       let n = 0;
-      for (const k of ['available', 'ringing', 'onCall', 'wrapUp']) n += Number(await wall.locator(`${panel} [data-agents=${k}] .v`).textContent());
+      for (const k of keys) n += Number(await wall.locator(`${panel} [${attr}=${k}] .v`).textContent());
       return n;
     };
-    await expect.poll(busy, { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => sum('data-agents', ['available', 'ringing', 'onCall', 'wrapUp']), { timeout: 20_000 }).toBe(1);
     await waitForNumber(wall, `${panel} [data-stat=inProgress] .v`, () => true);
-    const total = async () => {
-      let n = 0;
-      for (const k of ['inProgress', 'completed', 'retry', 'failed']) n += Number(await wall.locator(`${panel} [data-stat=${k}] .v`).textContent());
-      return n;
-    };
-    await expect.poll(total, { timeout: 45_000 }).toBeGreaterThan(0);
+    await expect.poll(() => sum('data-stat', ['inProgress', 'completed', 'retry', 'failed']), { timeout: 45_000 }).toBeGreaterThan(0);
 
     await page.getByRole('button', { name: 'Stop dialling' }).click();
     await expect.poll(() => page.locator('[data-testid=agent-state]').getAttribute('data-state'), { timeout: 30_000 }).toBe('OFFLINE');

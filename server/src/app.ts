@@ -174,7 +174,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   // The web app (issue 5) is served from web/dist when it has been built; until then a short page.
   const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
   if (existsSync(path.join(webDist, 'index.html'))) {
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    // Vite names assets by content hash, so they never change; index.html must be re-read after a deploy.
+    app.use(express.static(webDist, {
+      index: 'index.html',
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }));
   } else {
     app.get('/', (_req, res) => {
       res.type('html').send(LANDING_PAGE);
