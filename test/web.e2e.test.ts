@@ -135,9 +135,9 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     await page.getByRole('button', { name: 'Create campaign' }).click();
     await page.waitForURL(/#\/campaigns\/[0-9a-f-]{36}$/);
     campaignId = page.url().split('/').pop()!;
-    await expect.poll(() => page.locator('[data-testid=status]').textContent(), { timeout: 20_000 }).toBe('running');
+    await expect.poll(() => page.locator('[data-testid=status]').textContent(), { timeout: 60_000 }).toBe('running');
     // The wall learns about it by subscription.
-    await wall.locator(`section.panel[data-campaign="${campaignId}"]`).waitFor({ timeout: 10_000 });
+    await wall.locator(`section.panel[data-campaign="${campaignId}"]`).waitFor({ timeout: 30_000 });
     expect(await wall.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
     await page.close();
   });

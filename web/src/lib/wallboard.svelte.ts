@@ -144,20 +144,17 @@ export class WallboardStore {
   /** Starts listening; returns the function that stops everything. */
   connect(api: Api): () => void {
     this.api = api;
-    let seenReconnects = 0;
-    const offStatus = api.onStatus((s, reconnects) => {
-      this.status = s;
-      this.reconnects = reconnects;
-      if (s === 'connected' && reconnects > seenReconnects) {
-        seenReconnects = reconnects;
-        void this.resync();
-      }
-    });
+    // The list is read each time the socket is (re)connected, after `campaignUpdated` is on its way
+    // to the server, so a campaign that changes while the list is read is not missed.
     const offCampaigns = api.subscribe<CampaignUpdatedResult>(CAMPAIGN_UPDATED, {}, (d) => {
       this.lastUpdate = Date.now();
       this.applyCampaign(d.campaignUpdated);
     }, (e) => (this.error = e.message));
-    void this.resync();
+    const offStatus = api.onStatus((s, reconnects) => {
+      this.status = s;
+      this.reconnects = reconnects;
+      if (s === 'connected') void this.resync();
+    });
     return () => {
       offStatus();
       offCampaigns();
