@@ -97,7 +97,8 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     await signIn(wall, 'supervisor@demo.local', 'demo1234');
     await wall.locator('[data-testid=connection][data-status=connected]').waitFor({ timeout: 20_000 });
     await wall.evaluate(() => ((globalThis as any).__sameDocument = true));
-    expect(await wall.locator('section.panel').count()).toBeGreaterThanOrEqual(2);
+    // Panels arrive right after the socket connects (the list is read once campaignUpdated is subscribed).
+    await expect.poll(() => wall.locator('section.panel').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const before = await waitForNumber(wall, '[data-total=dialsToday] .v', () => true);
     await waitForNumber(wall, '[data-total=dialsToday] .v', (n) => n > before);
     expect(await wall.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
