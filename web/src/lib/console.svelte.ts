@@ -1,6 +1,6 @@
 import type { Api } from './api/client.js';
 import {
-  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE, CONSOLE_CHANGED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
+  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
   type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult,
 } from './api/documents.js';
 
@@ -48,17 +48,16 @@ export class ConsoleStore {
 
   constructor(private readonly api: Api) {}
 
+  /** Follows the console (the first push is the current one) and reads the agent's zone once. */
   connect(): () => void {
-    const off = this.api.subscribe<ConsoleChangedResult>(CONSOLE_CHANGED, {}, (d) => (this.data = d.agentConsoleChanged), (e) => (this.error = e.message));
-    void this.api.request<ConsoleResult>(CONSOLE).then(
-      async (r) => {
-        this.data ??= r.agentConsole;
-        const { agent } = await this.api.request<AgentProfileResult>(AGENT_PROFILE, { id: r.agentConsole.agentId });
-        this.timeZone = agent.timeZone;
-      },
-      (e: Error) => (this.error = e.message),
-    );
-    return off;
+    let profile: Promise<void> | undefined;
+    return this.api.subscribe<ConsoleChangedResult>(CONSOLE_CHANGED, {}, ({ agentConsoleChanged: c }) => {
+      this.data = c;
+      profile ??= this.api.request<AgentProfileResult>(AGENT_PROFILE, { id: c.agentId }).then(
+        ({ agent }) => void (this.timeZone = agent.timeZone),
+        (e: Error) => void (this.error = e.message),
+      );
+    }, (e) => (this.error = e.message));
   }
 
   private async act(work: () => Promise<AgentConsole | void>, notice?: string): Promise<boolean> {

@@ -16,7 +16,8 @@ function minuteOf(iso: string): number {
   return Math.floor(Date.parse(iso) / MINUTE) * MINUTE;
 }
 
-function abandonsOf(l: CampaignLive): number {
+/** Abandons today, from the rate and the live answers the server sends. */
+export function abandonsOf(l: CampaignLive): number {
   return Math.round((l.abandonRateToday ?? 0) * l.liveAnswersToday);
 }
 

@@ -4,7 +4,7 @@ import {
   type Campaign, type CampaignLive, type CampaignStats, type CampaignsResult, type CampaignUpdatedResult,
   type LiveChangedResult, type StatsChangedResult, type TimelineResult,
 } from './api/documents.js';
-import { accumulate, fromServer, type ChartPoint } from './timeline.js';
+import { abandonsOf, accumulate, fromServer, type ChartPoint } from './timeline.js';
 
 /** Campaigns that get a panel on the wall. */
 export const ON_WALL: ReadonlySet<Campaign['status']> = new Set(['RUNNING', 'PAUSED']);
@@ -86,7 +86,7 @@ export function totalsOf(boards: CampaignBoard[]): Totals {
     t.callsConnected += l.callsConnected;
     t.dialsToday += l.dialsToday;
     t.liveAnswersToday += l.liveAnswersToday;
-    t.abandonsToday += Math.round((l.abandonRateToday ?? 0) * l.liveAnswersToday);
+    t.abandonsToday += abandonsOf(l);
     t.remaining += l.remaining;
     if (b.campaign.status === 'RUNNING' && l.etaMinutes !== null) t.etaMinutes = Math.max(t.etaMinutes ?? 0, l.etaMinutes);
   }
@@ -106,7 +106,6 @@ export function totalsOf(boards: CampaignBoard[]): Totals {
 export class WallboardStore {
   boards = $state.raw<CampaignBoard[]>([]);
   status = $state<ConnectionStatus>('connecting');
-  reconnects = $state(0);
   /** Client time of the newest push from any subscription (ms). */
   lastUpdate = $state(0);
   error = $state<string | null>(null);
@@ -150,9 +149,8 @@ export class WallboardStore {
       this.lastUpdate = Date.now();
       this.applyCampaign(d.campaignUpdated);
     }, (e) => (this.error = e.message));
-    const offStatus = api.onStatus((s, reconnects) => {
+    const offStatus = api.onStatus((s) => {
       this.status = s;
-      this.reconnects = reconnects;
       if (s === 'connected') void this.resync();
     });
     return () => {

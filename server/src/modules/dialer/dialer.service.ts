@@ -185,6 +185,7 @@ export class DialerService {
     const id = assertId(numberId, 'campaign number');
     const actor = scope.actor;
     let campaignId = '';
+    let agentId: string | null = null;
     await scope.em.transactional(async (tx) => {
       const [n] = await tx.execute<{ id: string; campaign_id: string; state: string }[]>(
         `select id, campaign_id, state from campaign_number where id = ? and organization_id = ? for update`, [id, actor.organizationId]);
@@ -194,6 +195,7 @@ export class DialerService {
         `select agent_id, status, ended_at from call_leg where number_id = ? and kind = 'CUSTOMER' order by created_at desc limit 1`, [id]);
       if (!leg) throw illegalTransition('number', n.state, 'flow variables', 'it has not been called yet');
       if (actor.role === Role.AGENT && leg.agent_id !== actor.agentId) throw forbidden("set flow variables on another agent's call");
+      agentId = leg.agent_id;
       const live = ['QUEUED', 'RINGING', 'ANSWERED'].includes(leg.status);
       const recent = leg.ended_at && this.clock.now().getTime() - new Date(leg.ended_at).getTime() <= LATE_FLOW_VARIABLE_GRACE_SEC * 1000;
       if (!live && !recent) throw illegalTransition('number', n.state, 'flow variables', `the call ended more than ${LATE_FLOW_VARIABLE_GRACE_SEC} s ago`);
@@ -216,9 +218,9 @@ export class DialerService {
       }
     });
     this.stats.publish(actor.organizationId, campaignId);
-    const [agentRow] = await scope.em.execute<{ agent_id: string | null }[]>(`select agent_id from call_leg where number_id = ? and kind = 'CUSTOMER' order by created_at desc limit 1`, [id]);
-    if (agentRow?.agent_id) this.stats.publishAgents([agentRow.agent_id]);
-    return agentRow?.agent_id ? this.currentCall(scope, agentRow.agent_id) : null;
+    if (!agentId) return null;
+    this.stats.publishAgents([agentId]);
+    return this.currentCall(scope, agentId);
   }
 
   // ---- scheduled followups (seed 002, seed 003 "scheduler call") ----

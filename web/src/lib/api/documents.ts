@@ -297,7 +297,6 @@ const CONSOLE_FIELDS = `agentId name state activeCampaignId
   campaigns { id name status startsAt remaining canStart cannotStartReason }
   followups { numberId campaignId campaignName contactName number dueAt timeZone note state }`;
 
-export const CONSOLE = `query Console { agentConsole { ${CONSOLE_FIELDS} } }`;
 export interface ConsoleResult {
   agentConsole: AgentConsole;
 }
