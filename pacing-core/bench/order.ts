@@ -12,11 +12,13 @@ import { BENCH_NOW, BENCH_ZONES, syntheticCampaign } from './data.js';
 import { calibration, machine, percentile, r, WORKER_FILE } from './common.js';
 
 const CAP = 5;
+/** Contacts of a synthetic campaign (`contact[i] = floor(i / 1.3)`); the server passes its own count the same way. */
+const contactsOf = (columns: NumberColumns): number => Math.floor((columns.state.length - 1) / 1.3) + 1;
 const pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: 1 });
 
 async function timeWorker(columns: NumberColumns, k: number, iterations: number, warmup: number): Promise<{ p50: number; p99: number; returned: number }> {
   const out = new Int32Array(new SharedArrayBuffer(4 * Math.min(k, columns.state.length)));
-  const input: OrderInput = { columns, zones: BENCH_ZONES, now: BENCH_NOW, k, maxAttempts: CAP, out };
+  const input: OrderInput = { columns, zones: BENCH_ZONES, now: BENCH_NOW, k, maxAttempts: CAP, out, contactCount: contactsOf(columns) };
   const times: number[] = [];
   let returned = 0;
   for (let i = 0; i < warmup + iterations; i++) {
@@ -30,7 +32,7 @@ async function timeWorker(columns: NumberColumns, k: number, iterations: number,
 }
 
 function timeInThread(columns: NumberColumns, k: number, iterations: number): { p50: number; p99: number } {
-  const input: OrderInput = { columns, zones: BENCH_ZONES, now: BENCH_NOW, k, maxAttempts: CAP };
+  const input: OrderInput = { columns, zones: BENCH_ZONES, now: BENCH_NOW, k, maxAttempts: CAP, contactCount: contactsOf(columns) };
   const times: number[] = [];
   for (let i = 0; i < 10 + iterations; i++) {
     const t0 = performance.now();

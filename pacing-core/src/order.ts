@@ -1,5 +1,6 @@
 import { NumberState, REQUIRED_COLUMNS, type NumberColumns } from './columns.js';
 import { badOrderInput } from './errors.js';
+import { K_CMAX, K_CMIN, K_DMAX, K_DMIN, K_DUE, K_MN, K_MR, K_NMAX, K_NMIN, K_PMAX, K_PMIN, K_SIB, OrderKernel } from './order-wasm.js';
 import { DEFAULT_WINDOW, zonesOpen, type CallingWindow } from './timezone.js';
 
 /** Input of {@link orderNumbers}. Plain data plus typed arrays: safe to pass to the worker. */
@@ -22,7 +23,19 @@ export interface OrderInput {
   contactCount?: number;
   /** Optional output buffer (e.g. on a SharedArrayBuffer) receiving the rows; needs length >= k. */
   out?: Int32Array;
+  /**
+   * Implementation: the WebAssembly kernel, or the TypeScript one (the reference; also used for invalid input).
+   * Both return identical results. `auto` uses WebAssembly from {@link WASM_MIN_ROWS} rows when it is available.
+   * @default 'auto'
+   */
+  engine?: OrderEngine;
 }
+
+/** See {@link OrderInput.engine}. */
+export type OrderEngine = 'auto' | 'js' | 'wasm';
+
+/** Below this many rows, `engine: 'auto'` uses the TypeScript path (copying into the kernel would not pay). */
+export const WASM_MIN_ROWS = 2048;
 
 /** How many rows each filter removed. Each row is counted once, under the first rule it fails, in this order. */
 export interface RemovedCounts {
@@ -67,23 +80,24 @@ let sBusy = new Int32Array(0);
 let sBest = new Int32Array(0);
 let sBestGen = new Int32Array(0);
 let sDirty = new Int32Array(0);
-// Packed sort elements: each Float64 is 2^52 + j * 2^32 + key, so its low 32 bits are the key and bits 32-51 the
-// candidate index j; one 8-byte move per element per radix pass instead of two 4-byte streams. The Uint32 views
-// alias the same memory (little-endian: word 2j is the key).
+// Packed sort elements: each Float64 is 2^52 + row * 2^32 + key, so its low 32 bits are the key and bits 32-51 the
+// row; one 8-byte move per element per radix pass instead of two 4-byte streams. The Uint32 views alias the same
+// memory (little-endian: word 2x is the key of element x).
 let sPackA = new Float64Array(0);
 let sPackAU = new Uint32Array(0);
 let sPackB = new Float64Array(0);
 let sPackBU = new Uint32Array(0);
-/** Exact primary time (nextAttemptAt or createdAt) of candidate j, for the tie fix-up without touching the columns. */
+/** Exact primary time (nextAttemptAt or createdAt) of each packed element, moved with it by the radix passes. */
 let sPrim = new Float64Array(0);
+let sPrimB = new Float64Array(0);
 let gen = 0;
 const hist = new Uint32Array(2048);
 /** Histograms of the three key digits (bits 0-10, 11-21, 22-31), counted while the keys are built. */
 const hist3 = new Uint32Array(3 * 2048);
 const TWO52 = 2 ** 52, TWO32 = 2 ** 32;
 /**
- * Candidate indexes must fit the 20 payload bits of a packed element; above that (or on a big-endian platform,
- * where word 2j would not be the key) the two-array sort is used.
+ * Rows must fit the 20 payload bits of a packed element; for more rows (or on a big-endian platform, where word 2x
+ * would not be the key) the two-array sort is used.
  */
 const PACK_LIMIT = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 2 ** 20 : 0;
 
@@ -101,6 +115,7 @@ function ensure(n: number, contacts: number): void {
     sPackB = new Float64Array(b);
     sPackBU = new Uint32Array(b);
     sPrim = new Float64Array(pc);
+    sPrimB = new Float64Array(pc);
   }
   if (sDirty.length < n) sDirty = new Int32Array(Math.max(n, sDirty.length * 2)).fill(0);
   if (sBusy.length < contacts + 1) {
@@ -163,6 +178,9 @@ function validate(input: OrderInput): void {
   if (input.forAgent !== undefined && !Number.isInteger(input.forAgent)) throw badOrderInput(`forAgent must be an integer agent index, got ${input.forAgent}`);
   if (input.contactCount !== undefined && (!Number.isInteger(input.contactCount) || input.contactCount < 0)) {
     throw badOrderInput(`contactCount must be a non-negative integer, got ${input.contactCount}`);
+  }
+  if (input.engine !== undefined && input.engine !== 'auto' && input.engine !== 'js' && input.engine !== 'wasm') {
+    throw badOrderInput(`engine must be 'auto', 'js' or 'wasm', got ${String(input.engine)}`);
   }
   if (input.out !== undefined) {
     if (!(input.out instanceof Int32Array)) throw badOrderInput('out must be an Int32Array');
@@ -299,15 +317,32 @@ export function orderNumbers(input: OrderInput): OrderResult {
   const open = zonesOpen(input.zones, now, input.window ?? DEFAULT_WINDOW);
   let contacts = input.contactCount ?? -1;
   if (contacts < 0) contacts = maxOf(c.contact, n) + 1;
+  const engine = input.engine ?? 'auto';
+  if (engine === 'wasm' || (engine === 'auto' && n >= WASM_MIN_ROWS)) {
+    const kernel = orderKernel();
+    if (kernel === null && engine === 'wasm') throw badOrderInput("engine 'wasm' needs WebAssembly, which this runtime lacks");
+    // null: invalid input, which the TypeScript path below reports precisely
+    const res = kernel === null ? null : orderWithKernel(kernel, input, open, contacts, k);
+    if (res !== null) return res;
+  }
   ensure(n, contacts);
   // Each pass is its own small function so that V8 optimises it once and keeps it optimised.
   const bad = markBusy(c.state, c.contact, n, contacts, gen);
   if (bad >= 0) throw badOrderInput(`columns.contact[${bad}] = ${c.contact[bad]} is not below contactCount ${contacts}`);
-  const m = filterPass(c, c.attempts ?? c.dialCount, c.maxAttempts ?? EMPTY_U16, c.maxAttempts !== undefined, n, now,
-    input.maxAttempts ?? 0, input.forAgent ?? -1, open, contacts, gen);
-  if (cnt[C_BAD_STATE] >= 0) throw badOrderInput(`columns.state[${cnt[C_BAD_STATE]}] = ${c.state[cnt[C_BAD_STATE]]} is not a NumberState code (0-3)`);
-  if (cnt[C_BAD_ZONE] >= 0) throw badOrderInput(`columns.zone[${cnt[C_BAD_ZONE]}] = ${c.zone[cnt[C_BAD_ZONE]]} is outside the zones table (length ${input.zones.length})`);
-  if (cnt[C_BAD_CONTACT] >= 0) throw badOrderInput(`columns.contact[${cnt[C_BAD_CONTACT]}] = ${c.contact[cnt[C_BAD_CONTACT]]} is not below contactCount ${contacts}`);
+  const campaignCap = input.maxAttempts ?? 0;
+  const f: FilterArgs = {
+    attempts: c.attempts ?? c.dialCount, rowCap: c.maxAttempts ?? EMPTY_U16, hasRowCap: c.maxAttempts !== undefined,
+    now, capEff: campaignCap === 0 ? 65536 : Math.min(campaignCap, 65536), forAgent: input.forAgent ?? -1, contacts, gen,
+  };
+  for (let z = 0; z < open.length; z++) ZONE_BITS[z] = open[z] === 1 ? 0 : B_WIN;
+  try {
+    filterMasks(c, f, n);
+    countMasks();
+    if (cnt[C_BAD_STATE] === -2 || cnt[C_BAD_ZONE] === -2 || cnt[C_BAD_CONTACT] === -2) throw badRowError(c, f, input.zones.length);
+  } finally {
+    ZONE_BITS.fill(B_ZONE, 0, open.length);
+  }
+  const m = onePerContact(c, rng[R_MR], rng[R_MN], gen);
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
     ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: cnt[7], otherNumberOfContact: cnt[8],
@@ -319,13 +354,64 @@ export function orderNumbers(input: OrderInput): OrderResult {
   return { rows, eligible: m, eligibleDue: due, removed };
 }
 
+let kernelInstance: OrderKernel | null | undefined;
+/** This thread's WebAssembly kernel (created once), or null without WebAssembly. */
+function orderKernel(): OrderKernel | null {
+  if (kernelInstance === undefined) kernelInstance = OrderKernel.create(STATE_BITS, B_ZONE);
+  return kernelInstance;
+}
+
+/**
+ * {@link orderNumbers} through the WebAssembly kernel: the same passes as the TypeScript path, with the counting and
+ * the key layout shared. Returns null when a row is invalid (the caller then reports it).
+ */
+function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Array, contacts: number, k: number): OrderResult | null {
+  const c = input.columns;
+  const n = c.state.length;
+  const g = kernel.load(c, contacts);
+  const fn = kernel.fn;
+  if (fn.markBusy(n, contacts, g) >= 0) return null;
+  const campaignCap = input.maxAttempts ?? 0;
+  const zb = kernel.zoneBits;
+  for (let z = 0; z < open.length; z++) zb[z] = open[z] === 1 ? 0 : B_WIN;
+  try {
+    fn.filter(n, c.maxAttempts !== undefined ? 1 : 0, input.now, campaignCap === 0 ? 65536 : Math.min(campaignCap, 65536),
+      input.forAgent ?? -1, contacts, g);
+  } finally {
+    zb.fill(B_ZONE, 0, open.length);
+  }
+  maskHist.set(kernel.hist);
+  countMasks();
+  if (cnt[C_BAD_STATE] === -2 || cnt[C_BAD_ZONE] === -2 || cnt[C_BAD_CONTACT] === -2) return null;
+  const kr = kernel.res;
+  const m = fn.dedup(kr[K_MR], kr[K_MN], g);
+  const due = kr[K_DUE];
+  rng[R_DUE] = due; rng[R_DMIN] = kr[K_DMIN]; rng[R_DMAX] = kr[K_DMAX]; rng[R_NMIN] = kr[K_NMIN]; rng[R_NMAX] = kr[K_NMAX];
+  rng[R_PMIN] = kr[K_PMIN]; rng[R_PMAX] = kr[K_PMAX]; rng[R_CMIN] = kr[K_CMIN]; rng[R_CMAX] = kr[K_CMAX];
+  const removed: RemovedCounts = {
+    final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
+    ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: cnt[7], otherNumberOfContact: kr[K_SIB],
+  };
+  const secBits = keyLayout(m, due);
+  fn.pack(m, due, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
+  const cand = k < m ? fn.selectTop(m, k, secBits) : m;
+  const inB = fn.radix(cand);
+  fn.fixUp(inB, cand, rng[R_DSEC], rng[R_NSEC]);
+  const count = Math.min(k, cand);
+  fn.extract(inB, count);
+  const rows = input.out !== undefined ? input.out.subarray(0, count) : new Int32Array(count);
+  rows.set(kernel.out.subarray(0, count));
+  return { rows, eligible: m, eligibleDue: due, removed };
+}
+
 const EMPTY_U16 = new Uint16Array(0);
 /** Filter counters (RemovedCounts order), then the first bad row per check (-1 = none). */
 const cnt = new Int32Array(12);
 const C_BAD_STATE = 9, C_BAD_ZONE = 10, C_BAD_CONTACT = 11;
 /** Group ranges: due count, due/new primary min/max, priority min/max, dial min/max, secondary bits. */
-const rng = new Float64Array(12);
-const R_DUE = 0, R_DMIN = 1, R_DMAX = 2, R_NMIN = 3, R_NMAX = 4, R_PMIN = 5, R_PMAX = 6, R_CMIN = 7, R_CMAX = 8, R_DSEC = 9, R_NSEC = 10;
+const rng = new Float64Array(13);
+const R_DUE = 0, R_DMIN = 1, R_DMAX = 2, R_NMIN = 3, R_NMAX = 4, R_PMIN = 5, R_PMAX = 6, R_CMIN = 7, R_CMAX = 8, R_DSEC = 9, R_NSEC = 10,
+  R_MR = 11, R_MN = 12;
 
 function maxOf(a: Int32Array, n: number): number {
   let mx = -1;
@@ -349,92 +435,193 @@ function markBusy(state: Uint8Array, contact: Int32Array, n: number, contacts: n
 const SCHEDULED = NumberState.SCHEDULED, RETRY = NumberState.RETRY, IN_PROGRESS = NumberState.IN_PROGRESS, FINAL = NumberState.FINAL;
 
 /**
- * Apply the filters in order, counting removals into `cnt`, and gather the candidates into `sVals` with the per-group
- * key ranges into `rng`. Rows without a contact are appended; a contact's first eligible number takes a slot that a
- * better-ranked sibling later overwrites. Returns the candidate count.
+ * Filter bits, in rule order: a row is counted under its lowest set bit (the first rule it fails). The three "bad"
+ * bits mark invalid input, reported only when no earlier rule removed the row (as the rules are checked in order).
  */
-function filterPass(
-  c: NumberColumns, attempts: Uint16Array, rowCap: Uint16Array, hasRowCap: boolean, n: number, now: number,
-  campaignCap: number, forAgent: number, open: Uint8Array, contacts: number, g: number,
+const B_FINAL = 1, B_PROG = 2, B_STATE = 4, B_SUPP = 8, B_CAP = 16, B_DUE = 32, B_OWN = 64, B_ZONE = 128, B_WIN = 256,
+  B_CONTACT = 512, B_BUSY = 1024;
+/** Removed-count slot of each rule bit (RemovedCounts order), or the C_BAD_* slot for the invalid-input bits. */
+const BIT_SLOT = [0, 1, C_BAD_STATE, 2, 3, 4, 5, C_BAD_ZONE, 6, C_BAD_CONTACT, 7];
+/** Filter bits of each state code. */
+const STATE_BITS = new Uint16Array(256).fill(B_STATE);
+STATE_BITS[SCHEDULED] = 0;
+STATE_BITS[RETRY] = 0;
+STATE_BITS[IN_PROGRESS] = B_PROG;
+STATE_BITS[FINAL] = B_FINAL;
+/** Filter bits per zone index: entries below the table length are set per call (0 open, B_WIN closed) and reset after. */
+const ZONE_BITS = new Uint16Array(65536).fill(B_ZONE);
+/** How many rows had each filter mask. */
+const maskHist = new Uint32Array(2048);
+
+/** Arguments of the filters that are fixed for one call (see {@link rowMask}). */
+interface FilterArgs {
+  attempts: Uint16Array;
+  rowCap: Uint16Array;
+  hasRowCap: boolean;
+  now: number;
+  /** The campaign cap, or 65536 for none (never reached by a Uint16 count). */
+  capEff: number;
+  forAgent: number;
+  contacts: number;
+  gen: number;
+}
+
+/**
+ * Mask of the rules a row fails (B_* bits) from its values, computed without data-dependent branches (random data
+ * would make branches mispredict on most rows). `ZONE_BITS` must be set for the call.
+ */
+function maskOf(
+  s: number, ct: number, rc: number, own: number, supp: number, att: number, next: number, z: number,
+  now: number, capEff: number, forAgent: number, contacts: number, g: number,
 ): number {
-  const { state, nextAttemptAt, createdAt, priority, dialCount, suppressed, ownerAgent, zone, contact } = c;
-  const busy = sBusy, slot = sBest, slotGen = sBestGen, vals = sVals;
-  const zn = open.length;
-  let rFinal = 0, rProg = 0, rSupp = 0, rCap = 0, rDue = 0, rOwn = 0, rWin = 0, rBusy = 0, rSib = 0;
-  let badState = -1, badZone = -1, badContact = -1;
-  let m = 0, due = 0;
-  // Ranges over every row that was ever a candidate: a superset of the final candidates, which is all scaling needs.
-  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
-  let pMin = 32767, pMax = -32768, cMin = 65535, cMax = 0;
+  // contact slot: 0 for "no contact" (negative), else ct + 1
+  const ci = (ct + 1) & ~(ct >> 31);
+  const badC = +(ci > contacts);
+  // the row's own cap, else the campaign's
+  const cap = rc | (capEff & ((rc - 1) >> 31));
+  return STATE_BITS[s]
+    | (+(supp !== 0) << 3)
+    | (+(att >= cap) << 4)
+    | (+(next > now) << 5)
+    | ((+(own >= 0) & +(own !== forAgent)) << 6)
+    | ZONE_BITS[z]
+    | (badC << 9)
+    | (+(sBusy[ci & (badC - 1)] === g) << 10);
+}
+
+let sZeros = new Uint16Array(0);
+/** A zero-filled Uint16Array of at least `n` elements (shared scratch: never written). */
+function zeros(n: number): Uint16Array {
+  if (sZeros.length < n) sZeros = new Uint16Array(Math.max(n, 2 * sZeros.length));
+  return sZeros;
+}
+
+/** {@link maskOf} of row `i`. */
+function rowMask(c: NumberColumns, f: FilterArgs, i: number): number {
+  return maskOf(c.state[i], c.contact[i], f.hasRowCap ? f.rowCap[i] : 0, c.ownerAgent[i], c.suppressed[i], f.attempts[i],
+    c.nextAttemptAt[i], c.zone[i], f.now, f.capEff, f.forAgent, f.contacts, f.gen);
+}
+
+/**
+ * Apply the filters: count each row's mask in `maskHist`, and append rows with an empty mask to the RETRY list
+ * (`sVals`) or the SCHEDULED list (`sTmpVals`) in row order, without branching on the row; the list lengths go to
+ * `rng[R_MR]` and `rng[R_MN]`.
+ */
+function filterMasks(c: NumberColumns, f: FilterArgs, n: number): void {
+  const { state, contact, ownerAgent, suppressed, nextAttemptAt, zone } = c;
+  const { attempts, now, capEff, forAgent, contacts, gen: g } = f;
+  // rows without a cap column read zeros (no per-row branch)
+  const rowCap = f.hasRowCap ? f.rowCap : zeros(n);
+  const valsR = sVals, valsN = sTmpVals, h = maskHist;
+  h.fill(0);
+  let mr = 0, mn = 0;
   for (let i = 0; i < n; i++) {
     const s = state[i];
-    if (s === FINAL) { rFinal++; continue; }
-    if (s === IN_PROGRESS) { rProg++; continue; }
-    if (s !== SCHEDULED && s !== RETRY) { if (badState < 0) badState = i; continue; }
-    if (suppressed[i] !== 0) { rSupp++; continue; }
-    const rc = hasRowCap ? rowCap[i] : 0;
-    const cap = rc !== 0 ? rc : campaignCap;
-    if (cap !== 0 && attempts[i] >= cap) { rCap++; continue; }
-    const next = nextAttemptAt[i];
-    if (next > now) { rDue++; continue; }
-    const own = ownerAgent[i];
-    if (own >= 0 && own !== forAgent) { rOwn++; continue; }
-    const z = zone[i];
-    if (z >= zn) { if (badZone < 0) badZone = i; continue; }
-    if (open[z] === 0) { rWin++; continue; }
+    const mask = maskOf(s, contact[i], rowCap[i], ownerAgent[i], suppressed[i], attempts[i], nextAttemptAt[i],
+      zone[i], now, capEff, forAgent, contacts, g);
+    h[mask]++;
+    const ok = +(mask === 0);
+    const r = s & 1;
+    valsR[mr] = i;
+    valsN[mn] = i;
+    mr += ok & r;
+    mn += ok & (r ^ 1);
+  }
+  rng[R_MR] = mr;
+  rng[R_MN] = mn;
+}
+
+/** Turn `maskHist` into the removed counts and first-bad-row slots of `cnt` (bad rows: -2 = some, found later). */
+function countMasks(): void {
+  cnt.fill(0, 0, 9);
+  cnt[C_BAD_STATE] = -1; cnt[C_BAD_ZONE] = -1; cnt[C_BAD_CONTACT] = -1;
+  const h = maskHist;
+  for (let mask = 1; mask < 2048; mask++) {
+    const count = h[mask];
+    if (count === 0) continue;
+    const slot = BIT_SLOT[31 - Math.clz32(mask & -mask)];
+    if (slot >= C_BAD_STATE) cnt[slot] = -2;
+    else cnt[slot] += count;
+  }
+}
+
+/**
+ * The error for the first invalid row (bad state, then bad zone, then bad contact), found by recomputing the masks;
+ * only called when {@link countMasks} saw one. A row is invalid only when no earlier rule removed it.
+ */
+function badRowError(c: NumberColumns, f: FilterArgs, zoneCount: number): Error {
+  for (const [bit, slot] of [[B_STATE, C_BAD_STATE], [B_ZONE, C_BAD_ZONE], [B_CONTACT, C_BAD_CONTACT]]) {
+    if (cnt[slot] !== -2) continue;
+    let i = 0;
+    while ((rowMask(c, f, i) & -rowMask(c, f, i)) !== bit) i++;
+    if (bit === B_STATE) return badOrderInput(`columns.state[${i}] = ${c.state[i]} is not a NumberState code (0-3)`);
+    if (bit === B_ZONE) return badOrderInput(`columns.zone[${i}] = ${c.zone[i]} is outside the zones table (length ${zoneCount})`);
+    return badOrderInput(`columns.contact[${i}] = ${c.contact[i]} is not below contactCount ${f.contacts}`);
+  }
+  return badOrderInput('invalid row');
+}
+
+/**
+ * One number per contact, over the two candidate lists: RETRY candidates (`sVals[0..mr)`) are compacted in place,
+ * then SCHEDULED ones (`sTmpVals[0..mn)`) appended, so `sVals` holds the due group first; a contact's slot keeps its
+ * best-ranked number (a RETRY beats a SCHEDULED one; on a full tie the earlier row stays). Also computes the per-group
+ * key ranges into `rng`. Returns the candidate count; `rng[R_DUE]` is the RETRY count.
+ */
+function onePerContact(c: NumberColumns, mr: number, mn: number, g: number): number {
+  const { nextAttemptAt, createdAt, priority, dialCount, contact } = c;
+  const slot = sBest, slotGen = sBestGen, vals = sVals, valsN = sTmpVals;
+  let w = 0, sib = 0;
+  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
+  let pMin = 32767, pMax = -32768, cMin = 65535, cMax = 0;
+  for (let j = 0; j < mr; j++) {
+    const i = vals[j];
+    const t = nextAttemptAt[i], p = priority[i];
+    if (t < dMin) dMin = t;
+    if (t > dMax) dMax = t;
+    if (p < pMin) pMin = p;
+    if (p > pMax) pMax = p;
     const ct = contact[i];
     if (ct >= 0) {
-      if (ct >= contacts) { if (badContact < 0) badContact = i; continue; }
-      if (busy[ct + 1] === g) { rBusy++; continue; }
       if (slotGen[ct] === g) {
-        // one number per contact: keep the better-ranked one in the contact's slot
-        rSib++;
-        const j = slot[ct];
-        const prev = vals[j];
-        // Rows are scanned in ascending order, so on a full tie the earlier row (prev) stays.
-        const sp = state[prev];
-        let better: boolean;
-        if (s !== sp) better = s === RETRY;
-        else if (s === RETRY) {
-          const d = next - nextAttemptAt[prev];
-          better = d < 0 || (d === 0 && priority[i] > priority[prev]);
-        } else {
-          const d = createdAt[i] - createdAt[prev];
-          better = d < 0 || (d === 0 && dialCount[i] < dialCount[prev]);
-        }
-        if (!better) continue;
-        vals[j] = i;
-        due += (s === RETRY ? 1 : 0) - (state[prev] === RETRY ? 1 : 0);
-      } else {
-        slotGen[ct] = g;
-        slot[ct] = m;
-        vals[m++] = i;
-        if (s === RETRY) due++;
+        sib++;
+        const x = slot[ct], prev = vals[x];
+        const d = t - nextAttemptAt[prev];
+        if (d < 0 || (d === 0 && p > priority[prev])) vals[x] = i;
+        continue;
       }
-    } else {
-      vals[m++] = i;
-      if (s === RETRY) due++;
+      slotGen[ct] = g;
+      slot[ct] = w;
     }
-    if (s === RETRY) {
-      if (next < dMin) dMin = next;
-      if (next > dMax) dMax = next;
-      const p = priority[i];
-      if (p < pMin) pMin = p;
-      if (p > pMax) pMax = p;
-    } else {
-      const t = createdAt[i];
-      if (t < nMin) nMin = t;
-      if (t > nMax) nMax = t;
-      const d = dialCount[i];
-      if (d < cMin) cMin = d;
-      if (d > cMax) cMax = d;
-    }
+    vals[w++] = i;
   }
-  cnt[0] = rFinal; cnt[1] = rProg; cnt[2] = rSupp; cnt[3] = rCap; cnt[4] = rDue; cnt[5] = rOwn; cnt[6] = rWin;
-  cnt[7] = rBusy; cnt[8] = rSib; cnt[C_BAD_STATE] = badState; cnt[C_BAD_ZONE] = badZone; cnt[C_BAD_CONTACT] = badContact;
+  const due = w;
+  for (let j = 0; j < mn; j++) {
+    const i = valsN[j];
+    const t = createdAt[i], dc = dialCount[i];
+    if (t < nMin) nMin = t;
+    if (t > nMax) nMax = t;
+    if (dc < cMin) cMin = dc;
+    if (dc > cMax) cMax = dc;
+    const ct = contact[i];
+    if (ct >= 0) {
+      if (slotGen[ct] === g) {
+        sib++;
+        const x = slot[ct];
+        if (x < due) continue;
+        const prev = vals[x];
+        const d = t - createdAt[prev];
+        if (d < 0 || (d === 0 && dc < dialCount[prev])) vals[x] = i;
+        continue;
+      }
+      slotGen[ct] = g;
+      slot[ct] = w;
+    }
+    vals[w++] = i;
+  }
+  cnt[8] = sib;
   rng[R_DUE] = due; rng[R_DMIN] = dMin; rng[R_DMAX] = dMax; rng[R_NMIN] = nMin; rng[R_NMAX] = nMax;
   rng[R_PMIN] = pMin; rng[R_PMAX] = pMax; rng[R_CMIN] = cMin; rng[R_CMAX] = cMax;
-  return m;
+  return w;
 }
 
 /** Key layout shared by both builders: [dPMax, dScale, dSecMul, nPMax, nScale, nSecMul]. */
@@ -461,24 +648,22 @@ function keyLayout(m: number, due: number): number {
   return Math.max(dSec, nSec);
 }
 
-/** 32-bit sort key per candidate into `sKeys` (two-array path, see {@link keyLayout}). Returns the secondary width. */
-function buildKeys(
-  state: Uint8Array, nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array,
-  m: number, due: number,
-): number {
+/**
+ * 32-bit sort key per candidate into `sKeys` (two-array path, see {@link keyLayout}); candidates `[0, due)` are the
+ * RETRY group. Returns the secondary width.
+ */
+function buildKeys(nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array, m: number, due: number): number {
   const sec = keyLayout(m, due);
   const dMin = rng[R_DMIN], nMin = rng[R_NMIN], pMax = rng[R_PMAX], cMin = rng[R_CMIN];
   const dPMax = kp[0], dScale = kp[1], dSecMul = kp[2], nPMax = kp[3], nScale = kp[4], nSecMul = kp[5];
   const keys = sKeys, vals = sVals;
-  for (let j = 0; j < m; j++) {
+  for (let j = 0; j < due; j++) {
     const i = vals[j];
-    if (state[i] === RETRY) {
-      const q = Math.min(dPMax, Math.floor((nextAttemptAt[i] - dMin) * dScale));
-      keys[j] = q * dSecMul + (pMax - priority[i]);
-    } else {
-      const q = Math.min(nPMax, Math.floor((createdAt[i] - nMin) * nScale));
-      keys[j] = 0x80000000 + q * nSecMul + (dialCount[i] - cMin);
-    }
+    keys[j] = Math.min(dPMax, Math.floor((nextAttemptAt[i] - dMin) * dScale)) * dSecMul + (pMax - priority[i]);
+  }
+  for (let j = due; j < m; j++) {
+    const i = vals[j];
+    keys[j] = 0x80000000 + Math.min(nPMax, Math.floor((createdAt[i] - nMin) * nScale)) * nSecMul + (dialCount[i] - cMin);
   }
   return sec;
 }
@@ -487,33 +672,33 @@ function buildKeys(
  * Packed path: the same keys as {@link buildKeys}, written into `sPackA` with the candidate index as payload, the
  * exact primary into `sPrim`, and the three digit histograms into `hist3` in the same pass.
  */
-function buildPacked(
-  state: Uint8Array, nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array,
-  m: number, due: number,
-): number {
+function buildPacked(nextAttemptAt: Float64Array, createdAt: Float64Array, priority: Int16Array, dialCount: Uint16Array, m: number, due: number): number {
   const sec = keyLayout(m, due);
-  const dMin = rng[R_DMIN], nMin = rng[R_NMIN], pMax = rng[R_PMAX], cMin = rng[R_CMIN];
-  const dPMax = kp[0], dScale = kp[1], dSecMul = kp[2], nPMax = kp[3], nScale = kp[4], nSecMul = kp[5];
+  hist3.fill(0);
+  packGroup(nextAttemptAt, priority, 0, due, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], -1, 0);
+  packGroup(createdAt, dialCount, due, m, rng[R_NMIN], kp[3], kp[4], kp[5], -rng[R_CMIN], 1, 0x80000000);
+  return sec;
+}
+
+/**
+ * Packed keys of the candidates `[from, to)` of one group:
+ * `base + min(pMax, floor((prim - pMin) * scale)) * secMul + secBase + secSign * sec`.
+ */
+function packGroup(
+  primCol: Float64Array, secCol: Int16Array | Uint16Array, from: number, to: number, pMin: number, pMax: number,
+  scale: number, secMul: number, secBase: number, secSign: number, base: number,
+): void {
   const vals = sVals, pack = sPackA, prim = sPrim, h = hist3;
-  h.fill(0);
-  for (let j = 0; j < m; j++) {
+  for (let j = from; j < to; j++) {
     const i = vals[j];
-    let key: number;
-    if (state[i] === RETRY) {
-      const t = nextAttemptAt[i];
-      prim[j] = t;
-      key = Math.min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - priority[i]);
-    } else {
-      const t = createdAt[i];
-      prim[j] = t;
-      key = 0x80000000 + Math.min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (dialCount[i] - cMin);
-    }
-    pack[j] = TWO52 + j * TWO32 + key;
+    const t = primCol[i];
+    prim[j] = t;
+    const key = base + Math.min(pMax, Math.floor((t - pMin) * scale)) * secMul + secBase + secSign * secCol[i];
+    pack[j] = TWO52 + i * TWO32 + key;
     h[key & 2047]++;
     h[2048 + ((key >>> 11) & 2047)]++;
     h[4096 + (key >>> 22)]++;
   }
-  return sec;
 }
 
 /**
@@ -522,7 +707,7 @@ function buildPacked(
  */
 function selectTopPacked(m: number, k: number, secBits: number): number {
   let keep = m;
-  const p = sPackA, u = sPackAU, h = hist3;
+  const p = sPackA, u = sPackAU, prim = sPrim, h = hist3;
   // Digit 2 (bits 22-31) is already counted; a cut at bit `shift` never splits a run of equal scaled primary
   // because it is only made when the secondary field fits below `shift`.
   let limit = TWO32, base = 0, below = 0;
@@ -546,7 +731,10 @@ function selectTopPacked(m: number, k: number, secBits: number): number {
     limit = base + (cut + 1) * unit;
     let w = 0;
     for (let x = 0; x < keep; x++) {
-      if (u[2 * x] < limit) p[w++] = p[x];
+      if (u[2 * x] < limit) {
+        prim[w] = prim[x];
+        p[w++] = p[x];
+      }
     }
     keep = w;
     below = cum;
@@ -565,13 +753,15 @@ function selectTopPacked(m: number, k: number, secBits: number): number {
 }
 
 /**
- * Stable LSD radix sort of the packed elements `sPackA[0..m)` on their 32-bit keys: 11-bit digits, histograms from
- * `hist3`, constant digits skipped. Returns the array holding the result (`sPackA` or `sPackB`).
+ * Stable LSD radix sort of the packed elements `sPackA[0..m)` (and their exact primaries `sPrim`) on their 32-bit
+ * keys: 11-bit digits, histograms from `hist3`, constant digits skipped. Returns true when the result is in
+ * `sPackB`/`sPrimB` rather than `sPackA`/`sPrim`.
  */
-function radixPacked(m: number): Float64Array {
-  let src = sPackA, srcU = sPackAU, dst = sPackB, dstU = sPackBU;
+function radixPacked(m: number): boolean {
+  let src = sPackA, srcU = sPackAU, dst = sPackB, dstU = sPackBU, sp = sPrim, dp = sPrimB;
   const h = hist3;
-  if (m === 0) return src;
+  let inB = false;
+  if (m === 0) return inB;
   for (let d = 0; d < 3; d++) {
     const shift = 11 * d, off = 2048 * d;
     if (h[off + ((srcU[0] >>> shift) & 2047)] === m) continue;
@@ -581,21 +771,26 @@ function radixPacked(m: number): Float64Array {
       h[x] = sum;
       sum += c;
     }
-    for (let x = 0; x < m; x++) dst[h[off + ((srcU[2 * x] >>> shift) & 2047)]++] = src[x];
+    for (let x = 0; x < m; x++) {
+      const pos = h[off + ((srcU[2 * x] >>> shift) & 2047)]++;
+      dst[pos] = src[x];
+      dp[pos] = sp[x];
+    }
     const t = src; src = dst; dst = t;
     const tu = srcU; srcU = dstU; dstU = tu;
+    const tp = sp; sp = dp; dp = tp;
+    inB = !inB;
   }
-  return src;
+  return inB;
 }
 
 /**
  * Packed path of {@link fixUp}: runs with the same scaled primary whose exact primaries differ, or whose equal keys
- * are out of row order (a contact's slot may hold a later row), are re-sorted by (exact primary, key, row) read from
- * the compact `sPrim`/`sVals` (the key's low bits order the secondary field exactly).
+ * are out of row order (a contact's slot may hold a later row), are re-sorted by (exact primary, key, row); the
+ * exact primaries travel with the elements, so this reads memory in order.
  */
-function fixUpPacked(p: Float64Array, m: number, dSec: number, nSec: number): void {
-  const u = p === sPackA ? sPackAU : sPackBU;
-  const prim = sPrim, vals = sVals;
+function fixUpPacked(inB: boolean, m: number, dSec: number, nSec: number): void {
+  const p = inB ? sPackB : sPackA, u = inB ? sPackBU : sPackAU, prim = inB ? sPrimB : sPrim;
   let j = 0;
   while (j < m) {
     const key = u[2 * j];
@@ -605,62 +800,60 @@ function fixUpPacked(p: Float64Array, m: number, dSec: number, nSec: number): vo
     while (e < m && u[2 * e] >>> sh === qm) e++;
     if (e - j > 1) {
       let mixed = false;
-      let prevC = u[2 * j + 1] & 0xfffff;
-      const t0 = prim[prevC];
+      const t0 = prim[j];
       for (let x = j + 1; x < e; x++) {
-        const c = u[2 * x + 1] & 0xfffff;
-        if (prim[c] !== t0 || (u[2 * x] === u[2 * x - 2] && vals[c] < vals[prevC])) { mixed = true; break; }
-        prevC = c;
+        if (prim[x] !== t0 || (u[2 * x] === u[2 * x - 2] && u[2 * x + 1] < u[2 * x - 1])) { mixed = true; break; }
       }
       if (mixed && e - j <= 32) {
         for (let x = j + 1; x < e; x++) {
-          const v = p[x];
-          const c = u[2 * x + 1] & 0xfffff, kv = u[2 * x], tv = prim[c], rv = vals[c];
+          const v = p[x], tv = prim[x];
+          const kv = u[2 * x], rv = u[2 * x + 1];
           let y = x - 1;
           while (y >= j) {
-            const cy = u[2 * y + 1] & 0xfffff, ty = prim[cy];
-            if (ty < tv || (ty === tv && (u[2 * y] < kv || (u[2 * y] === kv && vals[cy] < rv)))) break;
+            const ty = prim[y];
+            if (ty < tv || (ty === tv && (u[2 * y] < kv || (u[2 * y] === kv && u[2 * y + 1] < rv)))) break;
             p[y + 1] = p[y];
+            prim[y + 1] = ty;
             y--;
           }
           p[y + 1] = v;
+          prim[y + 1] = tv;
         }
       } else if (mixed) {
-        const run = Array.from(p.subarray(j, e));
-        run.sort((a, b) => {
-          const ka = a % TWO32, kb = b % TWO32;
-          const ca = Math.floor((a - TWO52) / TWO32), cb = Math.floor((b - TWO52) / TWO32);
-          return prim[ca] - prim[cb] || ka - kb || vals[ca] - vals[cb];
-        });
-        for (let x = 0; x < run.length; x++) p[j + x] = run[x];
+        const order = Array.from({ length: e - j }, (_, x) => j + x);
+        order.sort((a, b) => prim[a] - prim[b] || u[2 * a] - u[2 * b] || u[2 * a + 1] - u[2 * b + 1]);
+        const vs = order.map((x) => p[x]), ts = order.map((x) => prim[x]);
+        for (let x = 0; x < vs.length; x++) {
+          p[j + x] = vs[x];
+          prim[j + x] = ts[x];
+        }
       }
     }
     j = e;
   }
 }
 
-/** Rows of the sorted packed elements `p[0..count)` into `out`. */
-function extractRows(p: Float64Array, count: number, out: Int32Array): void {
-  const u = p === sPackA ? sPackAU : sPackBU;
-  const vals = sVals;
-  for (let x = 0; x < count; x++) out[x] = vals[u[2 * x + 1] & 0xfffff];
+/** Rows of the sorted packed elements `[0, count)` into `out`. */
+function extractRows(inB: boolean, count: number, out: Int32Array): void {
+  const u = inB ? sPackBU : sPackAU;
+  for (let x = 0; x < count; x++) out[x] = u[2 * x + 1] & 0xfffff;
 }
 
 /**
  * Sort the candidates `sVals[0..m)` into dial order and write the first `count` rows (count = min(k, m)) into `out`.
- * Uses the packed radix path when the candidate indexes fit its payload, else the two-array path.
+ * Uses the packed radix path when the rows fit its payload, else the two-array path.
  */
 function sortCandidates(c: NumberColumns, m: number, due: number, k: number, out: Int32Array): void {
-  const { state, nextAttemptAt, createdAt, priority, dialCount } = c;
-  if (m < PACK_LIMIT) {
-    const secBits = buildPacked(state, nextAttemptAt, createdAt, priority, dialCount, m, due);
+  const { nextAttemptAt, createdAt, priority, dialCount } = c;
+  if (c.state.length <= PACK_LIMIT) {
+    const secBits = buildPacked(nextAttemptAt, createdAt, priority, dialCount, m, due);
     const cand = k < m ? selectTopPacked(m, k, secBits) : m;
-    const p = radixPacked(cand);
-    fixUpPacked(p, cand, rng[R_DSEC], rng[R_NSEC]);
-    extractRows(p, Math.min(k, cand), out);
+    const inB = radixPacked(cand);
+    fixUpPacked(inB, cand, rng[R_DSEC], rng[R_NSEC]);
+    extractRows(inB, Math.min(k, cand), out);
     return;
   }
-  const secBits = buildKeys(state, nextAttemptAt, createdAt, priority, dialCount, m, due);
+  const secBits = buildKeys(nextAttemptAt, createdAt, priority, dialCount, m, due);
   const cand = k < m ? selectTop(m, k, secBits) : m;
   radixSort(cand);
   fixUp(c, cand, rng[R_DSEC], rng[R_NSEC]);
@@ -738,28 +931,33 @@ export function buildOrderIndex(columns: NumberColumns, shared = true): OrderInd
   const contacts = maxOf(c.contact, n) + 1;
   ensure(n, contacts);
   const { state, nextAttemptAt, createdAt, priority, dialCount } = c;
-  const vals = sVals;
-  let m = 0, due = 0;
-  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
-  let pMin = 32767, pMax = -32768, cMin = 65535, cMax = 0;
+  // RETRY rows then SCHEDULED rows, each in row order (the layout sortCandidates expects)
+  const vals = sVals, valsN = sTmpVals;
+  let due = 0, mn = 0;
   for (let i = 0; i < n; i++) {
     const s = state[i];
-    if (s === RETRY) {
-      vals[m++] = i;
-      due++;
-      const t = nextAttemptAt[i];
-      if (t < dMin) dMin = t;
-      if (t > dMax) dMax = t;
-      if (priority[i] < pMin) pMin = priority[i];
-      if (priority[i] > pMax) pMax = priority[i];
-    } else if (s === SCHEDULED) {
-      vals[m++] = i;
-      const t = createdAt[i];
-      if (t < nMin) nMin = t;
-      if (t > nMax) nMax = t;
-      if (dialCount[i] < cMin) cMin = dialCount[i];
-      if (dialCount[i] > cMax) cMax = dialCount[i];
-    }
+    vals[due] = i;
+    valsN[mn] = i;
+    due += +(s === RETRY);
+    mn += +(s === SCHEDULED);
+  }
+  vals.set(valsN.subarray(0, mn), due);
+  const m = due + mn;
+  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
+  let pMin = 32767, pMax = -32768, cMin = 65535, cMax = 0;
+  for (let j = 0; j < due; j++) {
+    const t = nextAttemptAt[vals[j]], p = priority[vals[j]];
+    if (t < dMin) dMin = t;
+    if (t > dMax) dMax = t;
+    if (p < pMin) pMin = p;
+    if (p > pMax) pMax = p;
+  }
+  for (let j = due; j < m; j++) {
+    const t = createdAt[vals[j]], d = dialCount[vals[j]];
+    if (t < nMin) nMin = t;
+    if (t > nMax) nMax = t;
+    if (d < cMin) cMin = d;
+    if (d > cMax) cMax = d;
   }
   rng[R_DUE] = due; rng[R_DMIN] = dMin; rng[R_DMAX] = dMax; rng[R_NMIN] = nMin; rng[R_NMAX] = nMax;
   rng[R_PMIN] = pMin; rng[R_PMAX] = pMax; rng[R_CMIN] = cMin; rng[R_CMAX] = cMax;

@@ -67,10 +67,14 @@ describe('orderNumbers: properties', () => {
         fc.constantFrom(0, 3),
         (rows, k, agent, window, cap) => {
           const columns = columnsOf(rows);
-          const res = orderNumbers({ columns, zones: ZONES, now: NOW, k, forAgent: agent < 0 ? undefined : agent, window, maxAttempts: cap });
+          const input = { columns, zones: ZONES, now: NOW, k, forAgent: agent < 0 ? undefined : agent, window, maxAttempts: cap };
+          const res = orderNumbers({ ...input, engine: 'js' });
           const got = Array.from(res.rows);
           const want = reference(rows, NOW, k, agent, window, cap);
           expect(got).toEqual(want);
+          // the WebAssembly kernel returns exactly the same, counts included
+          const wasm = orderNumbers({ ...input, engine: 'wasm' });
+          expect({ ...wasm, rows: Array.from(wasm.rows) }).toEqual({ ...res, rows: got });
           // explicit filter invariants on what was returned
           const contacts = new Set<number>();
           for (const i of got) {
@@ -110,8 +114,11 @@ describe('orderNumbers: properties', () => {
     fc.assert(
       fc.property(fc.array(dense, { minLength: 1500, maxLength: 5000 }), fc.integer({ min: 1, max: 100 }), (rows, k) => {
         const window = { startMinute: 0, endMinute: 0 };
-        const res = orderNumbers({ columns: columnsOf(rows), zones: ZONES, now: NOW, k, window });
-        expect(Array.from(res.rows)).toEqual(reference(rows, NOW, k, -1, window, 0));
+        const want = reference(rows, NOW, k, -1, window, 0);
+        for (const engine of ['js', 'wasm'] as const) {
+          const res = orderNumbers({ columns: columnsOf(rows), zones: ZONES, now: NOW, k, window, engine });
+          expect(Array.from(res.rows)).toEqual(want);
+        }
       }),
       { numRuns: 40, seed: 5 },
     );

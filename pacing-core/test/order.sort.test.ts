@@ -58,10 +58,12 @@ describe('orderNumbers: packed radix sort on edge keys', () => {
   it.each(cases)('$name', ({ rows }) => {
     const columns = columnsOf(rows);
     const want = referenceOrder(columns);
-    expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, window: ALWAYS }).rows)).toEqual(want);
-    // top-k selection on the same keys
-    for (const k of [1, 7, 100]) {
-      expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, window: ALWAYS, k }).rows)).toEqual(want.slice(0, k));
+    for (const engine of ['js', 'wasm'] as const) {
+      expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, window: ALWAYS, engine }).rows)).toEqual(want);
+      // top-k selection on the same keys
+      for (const k of [1, 7, 100]) {
+        expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, window: ALWAYS, k, engine }).rows)).toEqual(want.slice(0, k));
+      }
     }
     // and the refill index (all SCHEDULED/RETRY rows, same order)
     expect(Array.from(buildOrderIndex(columns).rows)).toEqual(want);
@@ -76,14 +78,28 @@ describe('orderNumbers: packed radix sort on edge keys', () => {
       { createdAt: 1, contact: 2 },
       { createdAt: 1 },
     ];
-    const res = orderNumbers({ columns: columnsOf(rows), zones: UTC, now: NOON });
-    expect(Array.from(res.rows)).toEqual([1, 2, 3, 4]);
-    expect(res.removed.otherNumberOfContact).toBe(1);
+    for (const engine of ['js', 'wasm'] as const) {
+      const res = orderNumbers({ columns: columnsOf(rows), zones: UTC, now: NOON, engine });
+      expect(Array.from(res.rows)).toEqual([1, 2, 3, 4]);
+      expect(res.removed.otherNumberOfContact).toBe(1);
+    }
+  });
+
+  it('re-sorts a long run of keys that scaling merged (an outlier stretches the range)', () => {
+    // One number created 50 years earlier makes the scaled key too coarse to tell the other 5,000 apart.
+    const r = lcg(11);
+    const rows: Row[] = Array.from({ length: 5000 }, () => ({ createdAt: 1.7e12 + r(60_000), dialCount: r(3) }));
+    rows.push({ createdAt: 1.7e12 - 50 * 365 * 86_400_000 });
+    const columns = columnsOf(rows);
+    const want = referenceOrder(columns);
+    for (const engine of ['js', 'wasm'] as const) {
+      expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, window: ALWAYS, engine }).rows)).toEqual(want);
+    }
   });
 });
 
-describe('orderNumbers: more than 2^20 eligible rows (two-array sort path)', () => {
-  it('returns every row once, in dial order, and the same prefix for a top-k', () => {
+describe('orderNumbers: more than 2^20 eligible rows (two-array sort path; the kernel has no row limit)', () => {
+  it.each(['js', 'wasm'] as const)('returns every row once, in dial order, and the same prefix for a top-k (%s)', (engine) => {
     const n = 2 ** 20 + 1000;
     const c = allocateColumns(n);
     const r = lcg(3);
@@ -98,7 +114,7 @@ describe('orderNumbers: more than 2^20 eligible rows (two-array sort path)', () 
         c.dialCount[i] = r(6);
       }
     }
-    const res = orderNumbers({ columns: c, zones: UTC, now: NOON, window: ALWAYS });
+    const res = orderNumbers({ columns: c, zones: UTC, now: NOON, window: ALWAYS, engine });
     expect(res.rows.length).toBe(n);
     const seen = new Uint8Array(n);
     for (let x = 0; x < n; x++) {
@@ -106,7 +122,7 @@ describe('orderNumbers: more than 2^20 eligible rows (two-array sort path)', () 
       if (x > 0 && compare(c, res.rows[x - 1], res.rows[x]) >= 0) throw new Error(`rows out of order at ${x}`);
     }
     expect(seen.every((v) => v === 1)).toBe(true);
-    const top = orderNumbers({ columns: c, zones: UTC, now: NOON, window: ALWAYS, k: 1000 });
+    const top = orderNumbers({ columns: c, zones: UTC, now: NOON, window: ALWAYS, k: 1000, engine });
     expect(Array.from(top.rows)).toEqual(Array.from(res.rows.subarray(0, 1000)));
   });
 });

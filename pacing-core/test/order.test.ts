@@ -5,8 +5,11 @@ import { columnsOf, NOON, UTC, type Row } from './helpers.js';
 const { SCHEDULED: NEW, RETRY, IN_PROGRESS, FINAL } = NumberState;
 const MIN = 60_000;
 
+/** Order with the TypeScript engine, checking that the WebAssembly kernel returns exactly the same. */
 function order(rows: Row[], extra: Partial<OrderInput> = {}): { rows: number[]; res: ReturnType<typeof orderNumbers> } {
-  const res = orderNumbers({ columns: columnsOf(rows), zones: UTC, now: NOON, ...extra });
+  const res = orderNumbers({ columns: columnsOf(rows), zones: UTC, now: NOON, ...extra, engine: 'js' });
+  const wasm = orderNumbers({ columns: columnsOf(rows), zones: UTC, now: NOON, ...extra, engine: 'wasm' });
+  expect({ ...wasm, rows: Array.from(wasm.rows) }).toEqual({ ...res, rows: Array.from(res.rows) });
   return { rows: Array.from(res.rows), res };
 }
 
@@ -225,9 +228,10 @@ describe('orderNumbers: option checks (BAD_ORDER_INPUT)', () => {
     { name: 'zone index outside the table', mutate: (i) => { i.columns.zone[0] = 3; }, message: /columns.zone\[0\] = 3 is outside the zones table/ },
     { name: 'state code unknown', mutate: (i) => { i.columns.state[1] = 9; }, message: /columns.state\[1\] = 9 is not a NumberState code/ },
     { name: 'out too short', mutate: (i) => { i.out = new Int32Array(1); }, message: /out has length 1, needs at least 2/ },
+    { name: 'engine unknown', mutate: (i) => { (i as { engine: unknown }).engine = 'fast'; }, message: /engine must be 'auto', 'js' or 'wasm', got fast/ },
   ];
-  it.each(cases)('$name', ({ mutate, message }) => {
-    const input = good();
+  it.each(cases.flatMap((c) => (['js', 'wasm'] as const).map((engine) => ({ ...c, engine }))))('$name ($engine)', ({ mutate, message, engine }) => {
+    const input = { ...good(), engine };
     mutate(input);
     let err: unknown;
     try {
@@ -238,5 +242,15 @@ describe('orderNumbers: option checks (BAD_ORDER_INPUT)', () => {
     expect(err).toBeInstanceOf(PacingCoreError);
     expect((err as PacingCoreError).code).toBe('BAD_ORDER_INPUT');
     expect((err as Error).message).toMatch(message);
+  });
+
+  it('an invalid row found by the WebAssembly kernel leaves a later valid call unaffected', () => {
+    const rows: Row[] = Array.from({ length: 3000 }, (_, i) => ({ createdAt: 3000 - i, contact: i % 700 }));
+    const columns = columnsOf(rows);
+    const want = Array.from(orderNumbers({ columns, zones: UTC, now: NOON, engine: 'js' }).rows);
+    columns.zone[2500] = 7;
+    expect(() => orderNumbers({ columns, zones: UTC, now: NOON, engine: 'wasm' })).toThrow(/columns.zone\[2500\] = 7 is outside the zones table/);
+    columns.zone[2500] = 0;
+    expect(Array.from(orderNumbers({ columns, zones: UTC, now: NOON, engine: 'wasm' }).rows)).toEqual(want);
   });
 });

@@ -35,6 +35,7 @@ export class Hopper {
   private agentIndex = new Map<string, number>();
   private columns: NumberColumns = allocateColumns(0);
   private zones: string[] = [];
+  private contactCount = 0;
   private loadedAt = 0;
   private owned = 0;
   /** Filter counts and depth of the last ordering, for the wallboard. */
@@ -98,6 +99,7 @@ export class Hopper {
     });
     this.columns = cols;
     this.zones = [...zoneIndex.keys()];
+    this.contactCount = contactIndex.size;
     this.loadedAt = nowMs;
   }
 
@@ -114,6 +116,7 @@ export class Hopper {
       k,
       forAgent: forAgent ? this.agent(forAgent) : undefined,
       window: { startMinute: window.startMinute, endMinute: window.endMinute },
+      contactCount: this.contactCount,
     });
     this.last = { eligible: r.eligible, eligibleDue: r.eligibleDue, removed: r.removed };
     return Array.from(r.rows, (row) => this.ids[row]!);

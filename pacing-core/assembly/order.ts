@@ -1,0 +1,351 @@
+// The ordering kernel of orderNumbers, compiled to WebAssembly by AssemblyScript (`npm run build:wasm`).
+// It is the same algorithm as the TypeScript path in src/order.ts (which stays the reference and handles invalid
+// input): filter masks, one number per contact, packed 64-bit keys, LSD radix sort, exact tie fix-up.
+// The caller (src/order-wasm.ts) copies the columns into this module's memory and passes the layout once.
+// Packed element: (key << 32) | row, so the row is the payload and the key orders the element.
+
+// Column and scratch addresses (set by layout()).
+let aState: usize = 0, aNext: usize = 0, aCreated: usize = 0, aPrio: usize = 0, aDial: usize = 0, aAtt: usize = 0;
+let aCap: usize = 0, aOwn: usize = 0, aContact: usize = 0, aZone: usize = 0, aSupp: usize = 0;
+let aBusy: usize = 0, aSlot: usize = 0, aSlotGen: usize = 0, aValsR: usize = 0, aValsN: usize = 0;
+let aPackA: usize = 0, aPackB: usize = 0, aPrimA: usize = 0, aPrimB: usize = 0, aOut: usize = 0;
+let aHist: usize = 0, aHist3: usize = 0, aStateBits: usize = 0, aZoneBits: usize = 0, aRes: usize = 0;
+
+/** Set every address (bytes) of the layout chosen by the caller. */
+export function layout(
+  state: usize, next: usize, created: usize, prio: usize, dial: usize, att: usize, cap: usize, own: usize,
+  contact: usize, zone: usize, supp: usize, busy: usize, slot: usize, slotGen: usize, valsR: usize, valsN: usize,
+  packA: usize, packB: usize, primA: usize, primB: usize, out: usize, hist: usize, hist3: usize, stateBits: usize,
+  zoneBits: usize, res: usize,
+): void {
+  aState = state; aNext = next; aCreated = created; aPrio = prio; aDial = dial; aAtt = att; aCap = cap; aOwn = own;
+  aContact = contact; aZone = zone; aSupp = supp; aBusy = busy; aSlot = slot; aSlotGen = slotGen; aValsR = valsR;
+  aValsN = valsN; aPackA = packA; aPackB = packB; aPrimA = primA; aPrimB = primB; aOut = out; aHist = hist;
+  aHist3 = hist3; aStateBits = stateBits; aZoneBits = zoneBits; aRes = res;
+}
+
+// Result slots (f64) at aRes.
+const R_MR = 0, R_MN = 1, R_DUE = 2, R_DMIN = 3, R_DMAX = 4, R_NMIN = 5, R_NMAX = 6, R_PMIN = 7, R_PMAX = 8,
+  R_CMIN = 9, R_CMAX = 10, R_SIB = 11;
+
+@inline function res(i: i32, v: f64): void {
+  store<f64>(aRes + (<usize>i << 3), v);
+}
+
+/** Mark contacts with a number in progress (state 2); returns the first row whose contact is >= contacts, or -1. */
+export function markBusy(n: i32, contacts: i32, g: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    if (load<u8>(aState + <usize>i) == 2) {
+      const ct = load<i32>(aContact + (<usize>i << 2));
+      if (ct >= contacts) return i;
+      if (ct >= 0) store<i32>(aBusy + (<usize>(ct + 1) << 2), g);
+    }
+  }
+  return -1;
+}
+
+/**
+ * Filter masks (bits as in src/order.ts), counted into the mask histogram; rows with an empty mask are appended
+ * to the RETRY list or the SCHEDULED list, without branching on the row.
+ */
+export function filter(n: i32, hasCap: i32, now: f64, capEff: i32, forAgent: i32, contacts: i32, g: i32): void {
+  memory.fill(aHist, 0, 2048 << 2);
+  let mr = 0, mn = 0;
+  for (let i = 0; i < n; i++) {
+    const ui = <usize>i;
+    const s = <i32>load<u8>(aState + ui);
+    const ct = load<i32>(aContact + (ui << 2));
+    const ci = (ct + 1) & ~(ct >> 31);
+    const badC = <i32>(ci > contacts);
+    const rc = hasCap ? <i32>load<u16>(aCap + (ui << 1)) : 0;
+    const cap = rc | (capEff & ((rc - 1) >> 31));
+    const own = load<i32>(aOwn + (ui << 2));
+    const mask = <i32>load<u16>(aStateBits + (<usize>s << 1))
+      | (<i32>(load<u8>(aSupp + ui) != 0) << 3)
+      | (<i32>(<i32>load<u16>(aAtt + (ui << 1)) >= cap) << 4)
+      | (<i32>(load<f64>(aNext + (ui << 3)) > now) << 5)
+      | ((<i32>(own >= 0) & <i32>(own != forAgent)) << 6)
+      | <i32>load<u16>(aZoneBits + (<usize>load<u16>(aZone + (ui << 1)) << 1))
+      | (badC << 9)
+      | (<i32>(load<i32>(aBusy + (<usize>(ci & (badC - 1)) << 2)) == g) << 10);
+    const hp = aHist + (<usize>mask << 2);
+    store<u32>(hp, load<u32>(hp) + 1);
+    const ok = <i32>(mask == 0);
+    const r = s & 1;
+    store<i32>(aValsR + (<usize>mr << 2), i);
+    store<i32>(aValsN + (<usize>mn << 2), i);
+    mr += ok & r;
+    mn += ok & (r ^ 1);
+  }
+  res(R_MR, <f64>mr);
+  res(R_MN, <f64>mn);
+}
+
+/**
+ * One number per contact: RETRY candidates compacted in place (aValsR), then SCHEDULED ones appended from aValsN,
+ * so aValsR holds the due group first; per-group key ranges into the result slots. Returns the candidate count.
+ */
+export function dedup(mr: i32, mn: i32, g: i32): i32 {
+  let w = 0, sib = 0;
+  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
+  let pMin: i32 = 32767, pMax: i32 = -32768, cMin: i32 = 65535, cMax: i32 = 0;
+  for (let j = 0; j < mr; j++) {
+    const i = load<i32>(aValsR + (<usize>j << 2));
+    const t = load<f64>(aNext + (<usize>i << 3));
+    const p = <i32>load<i16>(aPrio + (<usize>i << 1));
+    dMin = min(dMin, t); dMax = max(dMax, t);
+    pMin = min(pMin, p); pMax = max(pMax, p);
+    const ct = load<i32>(aContact + (<usize>i << 2));
+    if (ct >= 0) {
+      const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
+      if (load<i32>(sg) == g) {
+        sib++;
+        const xa = aValsR + (<usize>load<i32>(sl) << 2);
+        const prev = load<i32>(xa);
+        const d = t - load<f64>(aNext + (<usize>prev << 3));
+        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (<usize>prev << 1)))) store<i32>(xa, i);
+        continue;
+      }
+      store<i32>(sg, g);
+      store<i32>(sl, w);
+    }
+    store<i32>(aValsR + (<usize>w << 2), i);
+    w++;
+  }
+  const due = w;
+  for (let j = 0; j < mn; j++) {
+    const i = load<i32>(aValsN + (<usize>j << 2));
+    const t = load<f64>(aCreated + (<usize>i << 3));
+    const dc = <i32>load<u16>(aDial + (<usize>i << 1));
+    nMin = min(nMin, t); nMax = max(nMax, t);
+    cMin = min(cMin, dc); cMax = max(cMax, dc);
+    const ct = load<i32>(aContact + (<usize>i << 2));
+    if (ct >= 0) {
+      const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
+      if (load<i32>(sg) == g) {
+        sib++;
+        const x = load<i32>(sl);
+        if (x < due) continue;
+        const xa = aValsR + (<usize>x << 2);
+        const prev = load<i32>(xa);
+        const d = t - load<f64>(aCreated + (<usize>prev << 3));
+        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (<usize>prev << 1)))) store<i32>(xa, i);
+        continue;
+      }
+      store<i32>(sg, g);
+      store<i32>(sl, w);
+    }
+    store<i32>(aValsR + (<usize>w << 2), i);
+    w++;
+  }
+  res(R_DUE, <f64>due); res(R_SIB, <f64>sib);
+  res(R_DMIN, dMin); res(R_DMAX, dMax); res(R_NMIN, nMin); res(R_NMAX, nMax);
+  res(R_PMIN, <f64>pMin); res(R_PMAX, <f64>pMax); res(R_CMIN, <f64>cMin); res(R_CMAX, <f64>cMax);
+  return w;
+}
+
+@inline function packOne(j: i32, i: i32, t: f64, key: u32): void {
+  store<f64>(aPrimA + (<usize>j << 3), t);
+  store<u64>(aPackA + (<usize>j << 3), (<u64>key << 32) | <u64><u32>i);
+  const h0 = aHist3 + (<usize>(key & 2047) << 2);
+  store<u32>(h0, load<u32>(h0) + 1);
+  const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
+  store<u32>(h1, load<u32>(h1) + 1);
+  const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
+  store<u32>(h2, load<u32>(h2) + 1);
+}
+
+/** Packed keys (layout of src/order.ts keyLayout) and the three digit histograms. */
+export function pack(
+  m: i32, due: i32, dMin: f64, dPMax: f64, dScale: f64, dSecMul: f64, pMax: f64,
+  nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
+): void {
+  memory.fill(aHist3, 0, 3 * 2048 << 2);
+  for (let j = 0; j < due; j++) {
+    const i = load<i32>(aValsR + (<usize>j << 2));
+    const t = load<f64>(aNext + (<usize>i << 3));
+    const key = min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>load<i16>(aPrio + (<usize>i << 1)));
+    packOne(j, i, t, <u32>key);
+  }
+  for (let j = due; j < m; j++) {
+    const i = load<i32>(aValsR + (<usize>j << 2));
+    const t = load<f64>(aCreated + (<usize>i << 3));
+    const key = 2147483648.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>load<u16>(aDial + (<usize>i << 1)) - cMin);
+    packOne(j, i, t, <u32>key);
+  }
+}
+
+@inline function keyAt(a: usize, x: i32): u32 {
+  return <u32>(load<u64>(a + (<usize>x << 3)) >>> 32);
+}
+
+/**
+ * Keep only the elements that can be in the top `k` (whole buckets of the top key digits at or before the bucket
+ * of the k-th smallest key), compacting pack/prim A in place and recounting the histograms. Returns the count kept.
+ */
+export function selectTop(m: i32, k: i32, secBits: i32): i32 {
+  let keep = m;
+  let limit: u64 = 0x100000000, base: u64 = 0, below: u32 = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const shift: i32 = pass == 0 ? 22 : 11;
+    if (keep <= 4 * k + 256 || secBits > shift) break;
+    const hOff: usize = shift == 22 ? 4096 : 2048;
+    if (shift == 11) {
+      memory.fill(aHist3 + (2048 << 2), 0, 2048 << 2);
+      for (let x = 0; x < keep; x++) {
+        const key = keyAt(aPackA, x);
+        if (<u64>key >= base) {
+          const hp = aHist3 + ((2048 + <usize>((key >>> 11) & 2047)) << 2);
+          store<u32>(hp, load<u32>(hp) + 1);
+        }
+      }
+    }
+    let cum = below, cut: u32 = 2047;
+    for (let d: u32 = 0; d < 2048; d++) {
+      const c = load<u32>(aHist3 + ((hOff + <usize>d) << 2));
+      if (cum + c >= <u32>k) { cut = d; break; }
+      cum += c;
+    }
+    const unit: u64 = <u64>1 << shift;
+    limit = base + (<u64>cut + 1) * unit;
+    let w = 0;
+    for (let x = 0; x < keep; x++) {
+      if (<u64>keyAt(aPackA, x) < limit) {
+        store<f64>(aPrimA + (<usize>w << 3), load<f64>(aPrimA + (<usize>x << 3)));
+        store<u64>(aPackA + (<usize>w << 3), load<u64>(aPackA + (<usize>x << 3)));
+        w++;
+      }
+    }
+    keep = w;
+    below = cum;
+    base = base + <u64>cut * unit;
+  }
+  if (keep < m) {
+    memory.fill(aHist3, 0, 3 * 2048 << 2);
+    for (let x = 0; x < keep; x++) {
+      const key = keyAt(aPackA, x);
+      const h0 = aHist3 + (<usize>(key & 2047) << 2);
+      store<u32>(h0, load<u32>(h0) + 1);
+      const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
+      store<u32>(h1, load<u32>(h1) + 1);
+      const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
+      store<u32>(h2, load<u32>(h2) + 1);
+    }
+  }
+  return keep;
+}
+
+/** Stable LSD radix sort of pack/prim A[0..m) on the keys (11-bit digits); returns 1 when the result is in B. */
+export function radix(m: i32): i32 {
+  let src = aPackA, dst = aPackB, sp = aPrimA, dp = aPrimB;
+  let inB = 0;
+  if (m == 0) return 0;
+  for (let d = 0; d < 3; d++) {
+    const shift = <u32>(11 * d);
+    const off = aHist3 + (<usize>(2048 * d) << 2);
+    const first = (keyAt(src, 0) >>> shift) & 2047;
+    if (load<u32>(off + (<usize>first << 2)) == <u32>m) continue;
+    let sum: u32 = 0;
+    for (let x = 0; x < 2048; x++) {
+      const a = off + (<usize>x << 2);
+      const c = load<u32>(a);
+      store<u32>(a, sum);
+      sum += c;
+    }
+    for (let x = 0; x < m; x++) {
+      const el = load<u64>(src + (<usize>x << 3));
+      const ha = off + (<usize>((<u32>(el >>> 32) >>> shift) & 2047) << 2);
+      const pos = load<u32>(ha);
+      store<u32>(ha, pos + 1);
+      store<u64>(dst + (<usize>pos << 3), el);
+      store<f64>(dp + (<usize>pos << 3), load<f64>(sp + (<usize>x << 3)));
+    }
+    const t = src; src = dst; dst = t;
+    const tp = sp; sp = dp; dp = tp;
+    inB ^= 1;
+  }
+  return inB;
+}
+
+/** True when element (t1, e1) dials before (t2, e2): exact primary, then key (secondary), then row. */
+@inline function before(t1: f64, e1: u64, t2: f64, e2: u64): bool {
+  return t1 < t2 || (t1 == t2 && e1 < e2);
+}
+
+/**
+ * Runs with the same scaled primary whose exact primaries differ, or whose equal keys are out of row order, are
+ * re-sorted by (exact primary, key, row): insertion sort for short runs, merge sort (through the other buffers)
+ * for long ones.
+ */
+export function fixUp(inB: i32, m: i32, dSec: i32, nSec: i32): void {
+  const p = inB ? aPackB : aPackA, prim = inB ? aPrimB : aPrimA;
+  const q = inB ? aPackA : aPackB, qprim = inB ? aPrimA : aPrimB;
+  let j = 0;
+  while (j < m) {
+    const key = keyAt(p, j);
+    const sh = (key >>> 31) == 0 ? <u32>dSec : <u32>nSec;
+    const qm = key >>> sh;
+    let e = j + 1;
+    while (e < m && (keyAt(p, e) >>> sh) == qm) e++;
+    if (e - j > 1) {
+      let mixed = false;
+      for (let x = j + 1; x < e; x++) {
+        if (!before(load<f64>(prim + (<usize>(x - 1) << 3)), load<u64>(p + (<usize>(x - 1) << 3)),
+          load<f64>(prim + (<usize>x << 3)), load<u64>(p + (<usize>x << 3)))) { mixed = true; break; }
+      }
+      if (mixed && e - j <= 32) {
+        for (let x = j + 1; x < e; x++) {
+          const v = load<u64>(p + (<usize>x << 3)), tv = load<f64>(prim + (<usize>x << 3));
+          let y = x - 1;
+          while (y >= j) {
+            const ty = load<f64>(prim + (<usize>y << 3)), vy = load<u64>(p + (<usize>y << 3));
+            if (before(ty, vy, tv, v)) break;
+            store<u64>(p + (<usize>(y + 1) << 3), vy);
+            store<f64>(prim + (<usize>(y + 1) << 3), ty);
+            y--;
+          }
+          store<u64>(p + (<usize>(y + 1) << 3), v);
+          store<f64>(prim + (<usize>(y + 1) << 3), tv);
+        }
+      } else if (mixed) {
+        mergeSort(p, prim, q, qprim, j, e);
+      }
+    }
+    j = e;
+  }
+}
+
+/** Bottom-up merge sort of [from, to) of (p, prim) by `before`, using (q, qprim) as scratch; result in (p, prim). */
+function mergeSort(p: usize, prim: usize, q: usize, qprim: usize, from: i32, to: i32): void {
+  let a = p, ap = prim, b = q, bp = qprim;
+  for (let width = 1; width < to - from; width *= 2) {
+    for (let lo = from; lo < to; lo += 2 * width) {
+      const mid = min(lo + width, to), hi = min(lo + 2 * width, to);
+      let x = lo, y = mid, w = lo;
+      while (x < mid && y < hi) {
+        const tx = load<f64>(ap + (<usize>x << 3)), ex = load<u64>(a + (<usize>x << 3));
+        const ty = load<f64>(ap + (<usize>y << 3)), ey = load<u64>(a + (<usize>y << 3));
+        if (!before(ty, ey, tx, ex)) {
+          store<u64>(b + (<usize>w << 3), ex); store<f64>(bp + (<usize>w << 3), tx); x++;
+        } else {
+          store<u64>(b + (<usize>w << 3), ey); store<f64>(bp + (<usize>w << 3), ty); y++;
+        }
+        w++;
+      }
+      while (x < mid) { store<u64>(b + (<usize>w << 3), load<u64>(a + (<usize>x << 3))); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>x << 3))); x++; w++; }
+      while (y < hi) { store<u64>(b + (<usize>w << 3), load<u64>(a + (<usize>y << 3))); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>y << 3))); y++; w++; }
+    }
+    const t = a; a = b; b = t;
+    const tp = ap; ap = bp; bp = tp;
+  }
+  if (a != p) {
+    memory.copy(p + (<usize>from << 3), a + (<usize>from << 3), <usize>(to - from) << 3);
+    memory.copy(prim + (<usize>from << 3), ap + (<usize>from << 3), <usize>(to - from) << 3);
+  }
+}
+
+/** Rows of the first `count` sorted elements into the output area. */
+export function extract(inB: i32, count: i32): void {
+  const p = inB ? aPackB : aPackA;
+  for (let x = 0; x < count; x++) store<i32>(aOut + (<usize>x << 2), <i32>load<u32>(p + (<usize>x << 3)));
+}
