@@ -112,24 +112,15 @@ export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
   if (mode < 0) throw badPacingInput(`mode must be one of ${MODES.join(', ')}, got ${String(c.mode)}`);
   if (!Number.isInteger(c.readyAgents) || c.readyAgents < 0) throw badPacingInput(`campaign ${i}: readyAgents must be a non-negative integer, got ${c.readyAgents}`);
   const b = batch.campaigns, o = i * CAMPAIGN_FIELDS;
-  const put = (arr: ArrayLike<number> | undefined, name: string): [number, number] => {
-    const len = arr?.length ?? 0;
-    const off = batch.elapsedUsed;
-    if (off + len > batch.elapsed.length) throw badPacingInput(`batch elapsed capacity ${batch.elapsed.length} exceeded`);
-    for (let j = 0; j < len; j++) {
-      const v = arr![j];
-      if (!(v >= 0) || v === Infinity) throw badPacingInput(`campaign ${i}: ${name}[${j}] must be a finite number >= 0, got ${v}`);
-      batch.elapsed[off + j] = v;
-    }
-    batch.elapsedUsed += len;
-    return [off, len];
-  };
-  const [to, tl] = put(c.talkingElapsedSec, 'talkingElapsedSec'), [wo, wl] = put(c.wrapElapsedSec, 'wrapElapsedSec');
-  const [ro, rl] = put(c.ringingElapsedSec, 'ringingElapsedSec');
-  const h = c.handleTime ?? { talkMeanSec: 120, talkCv: 1, wrapMeanSec: 15 };
+  // allocation-free: this runs for every campaign every tick
+  b[o + F_TALK_OFF] = batch.elapsedUsed;
+  b[o + F_TALK_LEN] = putElapsed(batch, i, c.talkingElapsedSec, 'talkingElapsedSec');
+  b[o + F_WRAP_OFF] = batch.elapsedUsed;
+  b[o + F_WRAP_LEN] = putElapsed(batch, i, c.wrapElapsedSec, 'wrapElapsedSec');
+  b[o + F_RING_OFF] = batch.elapsedUsed;
+  b[o + F_RING_LEN] = putElapsed(batch, i, c.ringingElapsedSec, 'ringingElapsedSec');
+  const h = c.handleTime ?? DEFAULT_HANDLE_TIME;
   b[o + F_MODE] = mode; b[o + F_READY] = c.readyAgents;
-  b[o + F_TALK_OFF] = to; b[o + F_TALK_LEN] = tl; b[o + F_WRAP_OFF] = wo; b[o + F_WRAP_LEN] = wl;
-  b[o + F_RING_OFF] = ro; b[o + F_RING_LEN] = rl;
   b[o + F_TALK_MEAN] = h.talkMeanSec; b[o + F_TALK_CV] = h.talkCv; b[o + F_WRAP_MEAN] = h.wrapMeanSec;
   b[o + F_RESOLVED] = c.observed?.resolved ?? 0; b[o + F_LIVE] = c.observed?.live ?? 0;
   b[o + F_LIVE_SEC] = c.observed?.liveAnswerSecSum ?? 0; b[o + F_ABANDONS] = c.observed?.abandons ?? 0;
@@ -141,6 +132,22 @@ export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
   b[o + F_TRUNK] = trunk; b[o + F_CONFIG] = cfg;
   batch.count = i + 1;
   return i;
+}
+
+const DEFAULT_HANDLE_TIME = { talkMeanSec: 120, talkCv: 1, wrapMeanSec: 15 };
+
+/** Append elapsed seconds of campaign `i` at `batch.elapsedUsed` (validated); returns how many were appended. */
+function putElapsed(batch: PacingBatch, i: number, arr: ArrayLike<number> | undefined, name: string): number {
+  const len = arr?.length ?? 0;
+  const off = batch.elapsedUsed, el = batch.elapsed;
+  if (off + len > el.length) throw badPacingInput(`batch elapsed capacity ${el.length} exceeded`);
+  for (let j = 0; j < len; j++) {
+    const v = arr![j];
+    if (!(v >= 0) || v === Infinity) throw badPacingInput(`campaign ${i}: ${name}[${j}] must be a finite number >= 0, got ${v}`);
+    el[off + j] = v;
+  }
+  batch.elapsedUsed = off + len;
+  return len;
 }
 
 /** Summary returned by {@link paceMany}; the per-campaign results are in `batch.out` (shared memory). */

@@ -1,5 +1,5 @@
 import { badPacingInput } from './errors.js';
-import { ERL_STEP, PHI_LO, PHI_STEP, erlangCdf as erlangExact, erlangTableFor, lognormalParams, phiTableFor } from './stats.js';
+import { ERL_STEP, PHI_LO, PHI_STEP, erlangCdf as erlangExact, erlangTableFor, lnFast, phiTableFor } from './stats.js';
 
 /** How a campaign dials. */
 export type DialMode = 'PROGRESSIVE' | 'AGENT_FIRST_FLOW' | 'PREDICTIVE' | 'PREVIEW';
@@ -159,6 +159,62 @@ function erlangAt(erl: Float64Array, top: number, zs: number, x: number, k: numb
   if (fz >= top) return erlangExact(x, k, mean);
   const i0 = fz | 0;
   return erl[i0] + (fz - i0) * (erl[i0 + 1] - erl[i0]);
+}
+
+/**
+ * Adds to `A[j]` the chance that each agent on a call (elapsed `talk[off..off+len)` seconds, lognormal(mu, sigma)
+ * talk time) has finished by `c1 + j * step` seconds from now: (F(e + c) - F(e)) / (1 - F(e)).
+ */
+function talkForecast(talk: ArrayLike<number>, off: number, len: number, mu: number, sigma: number, c1: number, step: number, A: Float64Array): void {
+  const phi = phiTableFor();
+  const inv = 1 / (sigma * PHI_STEP), base = (mu / sigma + PHI_LO) / PHI_STEP;
+  const top = phi.length - 1;
+  // grid points with c <= 0 add nothing (the call cannot have ended before now)
+  let j0 = 0;
+  while (j0 < GRID && c1 + j0 * step <= 0) j0++;
+  for (let i = 0; i < len; i++) {
+    const e = talk[off + i];
+    let f0 = 0;
+    if (e > 0) {
+      const fz = lnFast(e) * inv - base;
+      f0 = fz <= 0 ? 0 : fz >= top ? 1 : phi[fz | 0] + (fz - (fz | 0)) * (phi[(fz | 0) + 1] - phi[fz | 0]);
+    }
+    const s0 = 1 - f0;
+    if (s0 <= 1e-9) continue;
+    const r = 1 / s0;
+    for (let j = j0; j < GRID; j++) {
+      const fz = lnFast(e + c1 + j * step) * inv - base;
+      const fu = fz <= 0 ? 0 : fz >= top ? 1 : phi[fz | 0] + (fz - (fz | 0)) * (phi[(fz | 0) + 1] - phi[fz | 0]);
+      A[j] += (fu - f0) * r;
+    }
+  }
+}
+
+/**
+ * Adds to `D[j]` the expected live answers by `(j + 1) * T / GRID` seconds from now from the calls ringing for
+ * `ring[off..off+len)` seconds: P(live | unanswered at c) * (F(c + t) - F(c)) / (1 - F(c)), F the Erlang answer time.
+ */
+function ringForecast(
+  ring: ArrayLike<number>, off: number, len: number, T: number, p: number, erl: Float64Array, zs: number, k: number,
+  answerMean: number, D: Float64Array,
+): void {
+  const eTop = erl.length - 1;
+  const stepZ = (T / GRID) * zs;
+  for (let i = 0; i < len; i++) {
+    const c = ring[off + i];
+    if (c >= T) continue;
+    const fc = erlangAt(erl, eTop, zs, c, k, answerMean);
+    const sl = p * (1 - fc);
+    if (sl <= 1e-12) continue;
+    const sn = (1 - p) * Math.max(0.02, 1 - c / T);
+    const w = sl / (sl + sn) / (1 - fc); // P(live | still ringing at c) / P(not yet answered | live)
+    const fz0 = c * zs;
+    for (let j = 0; j < GRID; j++) {
+      const fz = fz0 + (j + 1) * stepZ;
+      const fu = fz >= eTop ? erlangExact(c + ((j + 1) * T) / GRID, k, answerMean) : erl[fz | 0] + (fz - (fz | 0)) * (erl[(fz | 0) + 1] - erl[fz | 0]);
+      D[j] += w * (fu - fc);
+    }
+  }
 }
 
 /** Fresh controller state for a campaign. */
@@ -332,44 +388,17 @@ export function decideCore(x: CoreInput, cfg: Cfg, st: Float64Array, so: number,
     const rem = W - x.wrap[x.wrapOff + i] - g;
     for (let j = 0; j < GRID; j++) if (rem <= (T * (j + 1)) / GRID) A[j]++;
   }
-  // Table lookups inlined: this loop runs for every agent and ringing call of every campaign each tick.
+  // These two loops run for every agent on a call and every ringing call of every campaign each tick.
   if (T + g > W && x.talkLen > 0) {
-    const { mu, sigma } = lognormalParams(Math.max(1, x.talkMean), Math.max(0.05, x.talkCv));
-    const phi = phiTableFor();
-    const inv = 1 / (sigma * PHI_STEP), off = (mu / sigma + PHI_LO) / PHI_STEP;
-    const top = phi.length - 1;
-    for (let i = 0; i < x.talkLen; i++) {
-      const e = x.talk[x.talkOff + i];
-      let f0 = 0;
-      if (e > 0) {
-        const fz = Math.log(e) * inv - off;
-        f0 = fz <= 0 ? 0 : fz >= top ? 1 : phi[fz | 0] + (fz - (fz | 0)) * (phi[(fz | 0) + 1] - phi[fz | 0]);
-      }
-      const s0 = 1 - f0;
-      if (s0 <= 1e-9) continue;
-      for (let j = 0; j < GRID; j++) {
-        const u = e + (T * (j + 1)) / GRID + g - W;
-        if (u <= e) continue;
-        const fz = Math.log(u) * inv - off;
-        const fu = fz <= 0 ? 0 : fz >= top ? 1 : phi[fz | 0] + (fz - (fz | 0)) * (phi[(fz | 0) + 1] - phi[fz | 0]);
-        A[j] += (fu - f0) / s0;
-      }
-    }
+    // lognormal parameters of the talk time (inline: no object per campaign per tick)
+    const cv = Math.max(0.05, x.talkCv), s2 = Math.log(1 + cv * cv);
+    talkForecast(x.talk, x.talkOff, x.talkLen, Math.log(Math.max(1, x.talkMean)) - s2 / 2, Math.sqrt(s2), T / GRID + g - W, T / GRID, A);
   }
   const erl = erlangTableFor(k);
   const zs = k / answerMean / ERL_STEP;
   const eTop = erl.length - 1;
   for (let j = 0; j < GRID; j++) gridF[j] = erlangAt(erl, eTop, zs, (T * (j + 1)) / GRID, k, answerMean);
-  for (let i = 0; i < x.ringLen; i++) {
-    const c = x.ring[x.ringOff + i];
-    if (c >= T) continue;
-    const fc = erlangAt(erl, eTop, zs, c, k, answerMean);
-    const sl = p * (1 - fc);
-    if (sl <= 1e-12) continue;
-    const sn = (1 - p) * Math.max(0.02, 1 - c / T);
-    const w = sl / (sl + sn) / (1 - fc); // P(live | still ringing at c) / P(not yet answered | live)
-    for (let j = 0; j < GRID; j++) Dd[j] += w * (erlangAt(erl, eTop, zs, c + (T * (j + 1)) / GRID, k, answerMean) - fc);
-  }
+  ringForecast(x.ring, x.ringOff, x.ringLen, T, p, erl, zs, k, answerMean, Dd);
   let n = Infinity;
   for (let j = 0; j < GRID; j++) {
     const f = p * gridF[j];
