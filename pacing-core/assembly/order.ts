@@ -26,7 +26,7 @@ export function layout(
 
 // Result slots (f64) at aRes.
 const R_MR = 0, R_MN = 1, R_DUE = 2, R_DMIN = 3, R_DMAX = 4, R_NMIN = 5, R_NMAX = 6, R_PMIN = 7, R_PMAX = 8,
-  R_CMIN = 9, R_CMAX = 10, R_SIB = 11;
+  R_CMIN = 9, R_CMAX = 10, R_SIB = 11, R_BUSY = 12;
 
 @inline function res(i: i32, v: f64): void {
   store<f64>(aRes + (<usize>i << 3), v);
@@ -44,19 +44,98 @@ export function markBusy(n: i32, contacts: i32, g: i32): i32 {
   return -1;
 }
 
+@inline function count(bit: i32, rows: i32): void {
+  const hp = aHist + (<usize>(1 << bit) << 2);
+  store<u32>(hp, load<u32>(hp) + <u32>popcnt(rows));
+}
+
 /**
- * Filter masks (bits as in src/order.ts), counted into the mask histogram; rows with an empty mask are appended
- * to the RETRY list or the SCHEDULED list, without branching on the row.
+ * Filter masks (bits as in src/order.ts, except the contact-busy rule, which `dedup` applies to the candidates),
+ * counted into the mask histogram; rows with an empty mask are appended to the RETRY list or the SCHEDULED list.
+ * With at most 16 zones, blocks of 16 rows are filtered with SIMD: one bitmask per rule, removals counted by
+ * popcount in rule order; other rows (the tail, or every row with more zones) take the scalar path.
+ * `campaignCap` is the campaign's attempt cap (0 = none; 65536 or more is never reached).
  */
-export function filter(n: i32, hasCap: i32, now: f64, capEff: i32, forAgent: i32, contacts: i32, g: i32): void {
+export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent: i32, contacts: i32, zn: i32): void {
   memory.fill(aHist, 0, 2048 << 2);
   let mr = 0, mn = 0;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  if (zn <= 16) {
+    // per zone below 16: 0 open, 1 closed, 2 outside the call's zone table (from the scalar path's zone bits)
+    const t = aRes + 112;
+    for (let z = 0; z < 16; z++) {
+      const v = load<u16>(aZoneBits + (<usize>z << 1));
+      store<u8>(t + <usize>z, v == 0 ? 0 : v == 256 ? 1 : 2);
+    }
+    const zoneTable = v128.load(t);
+    const zero = i8x16.splat(0);
+    const two8 = i8x16.splat(2), three8 = i8x16.splat(3), one8 = i8x16.splat(1);
+    const cap16 = i16x8.splat(campaignCap >= 65536 ? 0 : <i16>campaignCap), max16 = i16x8.splat(15);
+    const nowV = f64x2.splat(now), faV = i32x4.splat(forAgent), ctsV = i32x4.splat(contacts);
+    const end = n & ~15;
+    for (; i < end; i += 16) {
+      const ui = <usize>i;
+      const st = v128.load(aState + ui);
+      const mFinal = i8x16.bitmask(i8x16.eq(st, three8));
+      const mProg = i8x16.bitmask(i8x16.eq(st, two8));
+      const mBadS = i8x16.bitmask(i8x16.gt_u(st, three8));
+      const mRetry = i8x16.bitmask(i8x16.eq(st, one8));
+      const mSupp = i8x16.bitmask(i8x16.ne(v128.load(aSupp + ui), zero));
+      // attempt cap: the row's own cap, else the campaign's (0 = none)
+      let mCap = 0;
+      for (let h = 0; h < 2; h++) {
+        const off = (ui << 1) + (<usize>h << 4);
+        const rc = hasCap ? v128.load(aCap + off) : zero;
+        const cap = v128.or(rc, v128.and(i16x8.eq(rc, zero), cap16));
+        const fail = v128.andnot(i16x8.ge_u(v128.load(aAtt + off), cap), i16x8.eq(cap, zero));
+        mCap |= i16x8.bitmask(fail) << (h << 3);
+      }
+      let mDue = 0;
+      for (let q = 0; q < 8; q++) mDue |= i64x2.bitmask(f64x2.gt(v128.load(aNext + (ui << 3) + (<usize>q << 4)), nowV)) << (q << 1);
+      let mOwn = 0, mBadC = 0;
+      for (let q = 0; q < 4; q++) {
+        const off = (ui << 2) + (<usize>q << 4);
+        const own = v128.load(aOwn + off);
+        mOwn |= i32x4.bitmask(v128.and(i32x4.ge_s(own, zero), i32x4.ne(own, faV))) << (q << 2);
+        mBadC |= i32x4.bitmask(i32x4.ge_s(v128.load(aContact + off), ctsV)) << (q << 2);
+      }
+      const z0 = v128.load(aZone + (ui << 1)), z1 = v128.load(aZone + (ui << 1) + 16);
+      const zb = i8x16.swizzle(zoneTable, i8x16.narrow_i16x8_u(z0, z1));
+      const mBigZ = i16x8.bitmask(i16x8.gt_u(z0, max16)) | (i16x8.bitmask(i16x8.gt_u(z1, max16)) << 8);
+      const mBadZ = mBigZ | i8x16.bitmask(i8x16.eq(zb, two8));
+      const mWin = i8x16.bitmask(i8x16.eq(zb, one8));
+      // first failing rule, in order
+      let rem = 0xffff;
+      count(0, mFinal & rem); rem &= ~mFinal;
+      count(1, mProg & rem); rem &= ~mProg;
+      count(2, mBadS & rem); rem &= ~mBadS;
+      count(3, mSupp & rem); rem &= ~mSupp;
+      count(4, mCap & rem); rem &= ~mCap;
+      count(5, mDue & rem); rem &= ~mDue;
+      count(6, mOwn & rem); rem &= ~mOwn;
+      count(7, mBadZ & rem); rem &= ~mBadZ;
+      count(8, mWin & rem); rem &= ~mWin;
+      count(9, mBadC & rem); rem &= ~mBadC;
+      let r = rem & mRetry;
+      while (r != 0) {
+        store<i32>(aValsR + (<usize>mr << 2), i + ctz(r));
+        mr++;
+        r &= r - 1;
+      }
+      r = rem & ~mRetry;
+      while (r != 0) {
+        store<i32>(aValsN + (<usize>mn << 2), i + ctz(r));
+        mn++;
+        r &= r - 1;
+      }
+    }
+  }
+  const capEff = campaignCap == 0 ? 65536 : campaignCap;
+  // scalar path: the same rules as one mask per row
+  for (; i < n; i++) {
     const ui = <usize>i;
     const s = <i32>load<u8>(aState + ui);
     const ct = load<i32>(aContact + (ui << 2));
-    const ci = (ct + 1) & ~(ct >> 31);
-    const badC = <i32>(ci > contacts);
     const rc = hasCap ? <i32>load<u16>(aCap + (ui << 1)) : 0;
     const cap = rc | (capEff & ((rc - 1) >> 31));
     const own = load<i32>(aOwn + (ui << 2));
@@ -66,8 +145,7 @@ export function filter(n: i32, hasCap: i32, now: f64, capEff: i32, forAgent: i32
       | (<i32>(load<f64>(aNext + (ui << 3)) > now) << 5)
       | ((<i32>(own >= 0) & <i32>(own != forAgent)) << 6)
       | <i32>load<u16>(aZoneBits + (<usize>load<u16>(aZone + (ui << 1)) << 1))
-      | (badC << 9)
-      | (<i32>(load<i32>(aBusy + (<usize>(ci & (badC - 1)) << 2)) == g) << 10);
+      | (<i32>(ct >= contacts) << 9);
     const hp = aHist + (<usize>mask << 2);
     store<u32>(hp, load<u32>(hp) + 1);
     const ok = <i32>(mask == 0);
@@ -82,20 +160,22 @@ export function filter(n: i32, hasCap: i32, now: f64, capEff: i32, forAgent: i32
 }
 
 /**
- * One number per contact: RETRY candidates compacted in place (aValsR), then SCHEDULED ones appended from aValsN,
+ * Contact busy (a number of the contact is in progress: removed and counted), then one number per contact:
+ * RETRY candidates compacted in place (aValsR), then SCHEDULED ones appended from aValsN,
  * so aValsR holds the due group first; per-group key ranges into the result slots. Returns the candidate count.
  */
 export function dedup(mr: i32, mn: i32, g: i32): i32 {
-  let w = 0, sib = 0;
+  let w = 0, sib = 0, busy = 0;
   let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
   let pMin: i32 = 32767, pMax: i32 = -32768, cMin: i32 = 65535, cMax: i32 = 0;
   for (let j = 0; j < mr; j++) {
     const i = load<i32>(aValsR + (<usize>j << 2));
+    const ct = load<i32>(aContact + (<usize>i << 2));
+    if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aNext + (<usize>i << 3));
     const p = <i32>load<i16>(aPrio + (<usize>i << 1));
     dMin = min(dMin, t); dMax = max(dMax, t);
     pMin = min(pMin, p); pMax = max(pMax, p);
-    const ct = load<i32>(aContact + (<usize>i << 2));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
@@ -115,11 +195,12 @@ export function dedup(mr: i32, mn: i32, g: i32): i32 {
   const due = w;
   for (let j = 0; j < mn; j++) {
     const i = load<i32>(aValsN + (<usize>j << 2));
+    const ct = load<i32>(aContact + (<usize>i << 2));
+    if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aCreated + (<usize>i << 3));
     const dc = <i32>load<u16>(aDial + (<usize>i << 1));
     nMin = min(nMin, t); nMax = max(nMax, t);
     cMin = min(cMin, dc); cMax = max(cMax, dc);
-    const ct = load<i32>(aContact + (<usize>i << 2));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
@@ -138,7 +219,7 @@ export function dedup(mr: i32, mn: i32, g: i32): i32 {
     store<i32>(aValsR + (<usize>w << 2), i);
     w++;
   }
-  res(R_DUE, <f64>due); res(R_SIB, <f64>sib);
+  res(R_DUE, <f64>due); res(R_SIB, <f64>sib); res(R_BUSY, <f64>busy);
   res(R_DMIN, dMin); res(R_DMAX, dMax); res(R_NMIN, nMin); res(R_NMAX, nMax);
   res(R_PMIN, <f64>pMin); res(R_PMAX, <f64>pMax); res(R_CMIN, <f64>cMin); res(R_CMAX, <f64>cMax);
   return w;

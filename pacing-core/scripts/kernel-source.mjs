@@ -2,8 +2,8 @@
 import asc from 'assemblyscript/asc';
 import { fileURLToPath } from 'node:url';
 
-/** Compiler flags of the kernel: no runtime or allocator, imported memory, no assertions, optimised. */
-export const KERNEL_FLAGS = ['--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--initialMemory', '1', '-O3'];
+/** Compiler flags of the kernel: SIMD, no runtime or allocator, imported memory, no assertions, optimised. */
+export const KERNEL_FLAGS = ['--enable', 'simd', '--runtime', 'stub', '--noAssert', '--importMemory', '--noExportMemory', '--initialMemory', '1', '-O3'];
 
 export async function kernelSource() {
   const entry = fileURLToPath(new URL('../assembly/order.ts', import.meta.url));

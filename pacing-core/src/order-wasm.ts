@@ -17,7 +17,7 @@ interface WasmApi {
 interface KernelExports {
   layout(...addresses: number[]): void;
   markBusy(n: number, contacts: number, g: number): number;
-  filter(n: number, hasCap: number, now: number, capEff: number, forAgent: number, contacts: number, g: number): void;
+  filter(n: number, hasCap: number, now: number, campaignCap: number, forAgent: number, contacts: number, zn: number): void;
   dedup(mr: number, mn: number, g: number): number;
   pack(m: number, due: number, dMin: number, dPMax: number, dScale: number, dSecMul: number, pMax: number,
     nMin: number, nPMax: number, nScale: number, nSecMul: number, cMin: number): void;
@@ -33,7 +33,7 @@ const BASE = PAGE;
 
 /** Result slots written by the kernel (f64), in the order of `assembly/order.ts`. */
 export const K_MR = 0, K_MN = 1, K_DUE = 2, K_DMIN = 3, K_DMAX = 4, K_NMIN = 5, K_NMAX = 6, K_PMIN = 7, K_PMAX = 8,
-  K_CMIN = 9, K_CMAX = 10, K_SIB = 11;
+  K_CMIN = 9, K_CMAX = 10, K_SIB = 11, K_BUSY = 12;
 
 /** A kernel instance with room for `rows` rows and `contacts` contacts, grown on demand. */
 export class OrderKernel {

@@ -1,6 +1,6 @@
 import { NumberState, REQUIRED_COLUMNS, type NumberColumns } from './columns.js';
 import { badOrderInput } from './errors.js';
-import { K_CMAX, K_CMIN, K_DMAX, K_DMIN, K_DUE, K_MN, K_MR, K_NMAX, K_NMIN, K_PMAX, K_PMIN, K_SIB, OrderKernel } from './order-wasm.js';
+import { K_BUSY, K_CMAX, K_CMIN, K_DMAX, K_DMIN, K_DUE, K_MN, K_MR, K_NMAX, K_NMIN, K_PMAX, K_PMIN, K_SIB, OrderKernel } from './order-wasm.js';
 import { DEFAULT_WINDOW, zonesOpen, type CallingWindow } from './timezone.js';
 
 /** Input of {@link orderNumbers}. Plain data plus typed arrays: safe to pass to the worker. */
@@ -375,8 +375,8 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   const zb = kernel.zoneBits;
   for (let z = 0; z < open.length; z++) zb[z] = open[z] === 1 ? 0 : B_WIN;
   try {
-    fn.filter(n, c.maxAttempts !== undefined ? 1 : 0, input.now, campaignCap === 0 ? 65536 : Math.min(campaignCap, 65536),
-      input.forAgent ?? -1, contacts, g);
+    fn.filter(n, c.maxAttempts !== undefined ? 1 : 0, input.now, Math.min(campaignCap, 65536), input.forAgent ?? -1, contacts,
+      open.length);
   } finally {
     zb.fill(B_ZONE, 0, open.length);
   }
@@ -390,7 +390,7 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   rng[R_PMIN] = kr[K_PMIN]; rng[R_PMAX] = kr[K_PMAX]; rng[R_CMIN] = kr[K_CMIN]; rng[R_CMAX] = kr[K_CMAX];
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
-    ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: cnt[7], otherNumberOfContact: kr[K_SIB],
+    ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: kr[K_BUSY], otherNumberOfContact: kr[K_SIB],
   };
   const secBits = keyLayout(m, due);
   fn.pack(m, due, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
