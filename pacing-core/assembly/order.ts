@@ -34,7 +34,19 @@ const R_MR = 0, R_MN = 1, R_DUE = 2, R_DMIN = 3, R_DMAX = 4, R_NMIN = 5, R_NMAX 
 
 /** Mark contacts with a number in progress (state 2); returns the first row whose contact is >= contacts, or -1. */
 export function markBusy(n: i32, contacts: i32, g: i32): i32 {
-  for (let i = 0; i < n; i++) {
+  const two8 = i8x16.splat(2);
+  const end = n & ~15;
+  for (let b = 0; b < end; b += 16) {
+    let r = i8x16.bitmask(i8x16.eq(v128.load(aState + <usize>b), two8));
+    while (r != 0) {
+      const i = b + ctz(r);
+      r &= r - 1;
+      const ct = load<i32>(aContact + (<usize>i << 2));
+      if (ct >= contacts) return i;
+      if (ct >= 0) store<i32>(aBusy + (<usize>(ct + 1) << 2), g);
+    }
+  }
+  for (let i = end; i < n; i++) {
     if (load<u8>(aState + <usize>i) == 2) {
       const ct = load<i32>(aContact + (<usize>i << 2));
       if (ct >= contacts) return i;
@@ -59,6 +71,9 @@ export function markBusy(n: i32, contacts: i32, g: i32): i32 {
 export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent: i32, contacts: i32, zn: i32): void {
   memory.fill(aHist, 0, 2048 << 2);
   let mr = 0, mn = 0;
+  // key ranges of the candidates of each group (RETRY: due time, priority; SCHEDULED: created, dial count)
+  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
+  let pMin: i32 = 32767, pMax: i32 = -32768, cMin: i32 = 65535, cMax: i32 = 0;
   let i = 0;
   if (zn <= 16) {
     // per zone below 16: 0 open, 1 closed, 2 outside the call's zone table (from the scalar path's zone bits)
@@ -118,15 +133,21 @@ export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent
       count(9, mBadC & rem); rem &= ~mBadC;
       let r = rem & mRetry;
       while (r != 0) {
-        store<i32>(aValsR + (<usize>mr << 2), i + ctz(r));
+        const row = i + ctz(r);
+        store<i32>(aValsR + (<usize>mr << 2), row);
         mr++;
         r &= r - 1;
+        const t = load<f64>(aNext + (<usize>row << 3)), p = <i32>load<i16>(aPrio + (<usize>row << 1));
+        dMin = min(dMin, t); dMax = max(dMax, t); pMin = min(pMin, p); pMax = max(pMax, p);
       }
       r = rem & ~mRetry;
       while (r != 0) {
-        store<i32>(aValsN + (<usize>mn << 2), i + ctz(r));
+        const row = i + ctz(r);
+        store<i32>(aValsN + (<usize>mn << 2), row);
         mn++;
         r &= r - 1;
+        const t = load<f64>(aCreated + (<usize>row << 3)), c = <i32>load<u16>(aDial + (<usize>row << 1));
+        nMin = min(nMin, t); nMax = max(nMax, t); cMin = min(cMin, c); cMax = max(cMax, c);
       }
     }
   }
@@ -139,10 +160,11 @@ export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent
     const rc = hasCap ? <i32>load<u16>(aCap + (ui << 1)) : 0;
     const cap = rc | (capEff & ((rc - 1) >> 31));
     const own = load<i32>(aOwn + (ui << 2));
+    const next = load<f64>(aNext + (ui << 3));
     const mask = <i32>load<u16>(aStateBits + (<usize>s << 1))
       | (<i32>(load<u8>(aSupp + ui) != 0) << 3)
       | (<i32>(<i32>load<u16>(aAtt + (ui << 1)) >= cap) << 4)
-      | (<i32>(load<f64>(aNext + (ui << 3)) > now) << 5)
+      | (<i32>(next > now) << 5)
       | ((<i32>(own >= 0) & <i32>(own != forAgent)) << 6)
       | <i32>load<u16>(aZoneBits + (<usize>load<u16>(aZone + (ui << 1)) << 1))
       | (<i32>(ct >= contacts) << 9);
@@ -154,42 +176,73 @@ export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent
     store<i32>(aValsN + (<usize>mn << 2), i);
     mr += ok & r;
     mn += ok & (r ^ 1);
+    const okR = (ok & r) != 0, okN = (ok & (r ^ 1)) != 0;
+    const p = <i32>load<i16>(aPrio + (ui << 1)), t = load<f64>(aCreated + (ui << 3)), c = <i32>load<u16>(aDial + (ui << 1));
+    dMin = select(min(dMin, next), dMin, okR); dMax = select(max(dMax, next), dMax, okR);
+    pMin = select(min(pMin, p), pMin, okR); pMax = select(max(pMax, p), pMax, okR);
+    nMin = select(min(nMin, t), nMin, okN); nMax = select(max(nMax, t), nMax, okN);
+    cMin = select(min(cMin, c), cMin, okN); cMax = select(max(cMax, c), cMax, okN);
   }
   res(R_MR, <f64>mr);
   res(R_MN, <f64>mn);
+  res(R_DMIN, dMin); res(R_DMAX, dMax); res(R_NMIN, nMin); res(R_NMAX, nMax);
+  res(R_PMIN, <f64>pMin); res(R_PMAX, <f64>pMax); res(R_CMIN, <f64>cMin); res(R_CMAX, <f64>cMax);
+}
+
+@inline function histAdd(key: u32, d: u32): void {
+  const h0 = aHist3 + (<usize>(key & 2047) << 2);
+  store<u32>(h0, load<u32>(h0) + d);
+  const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
+  store<u32>(h1, load<u32>(h1) + d);
+  const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
+  store<u32>(h2, load<u32>(h2) + d);
+}
+
+/** Write packed element `x` (key, row, exact primary) and count its key digits. */
+@inline function put(x: i32, key: u32, row: i32, t: f64): void {
+  store<u64>(aPackA + (<usize>x << 3), (<u64>key << 32) | <u64><u32>row);
+  store<f64>(aPrimA + (<usize>x << 3), t);
+  histAdd(key, 1);
 }
 
 /**
- * Contact busy (a number of the contact is in progress: removed and counted), then one number per contact:
- * RETRY candidates compacted in place (aValsR), then SCHEDULED ones appended from aValsN,
- * so aValsR holds the due group first; per-group key ranges into the result slots. Returns the candidate count.
+ * Contact busy (a number of the contact is in progress: removed and counted), then one number per contact, and the
+ * packed sort elements with their digit histograms (key layout of src/order.ts keyLayout, from the ranges the
+ * filter found): RETRY candidates first, then SCHEDULED ones. A contact's slot keeps its best-ranked number (a RETRY
+ * beats a SCHEDULED one; on a full tie the earlier row stays). Returns the element count; the RETRY count and the
+ * sibling and busy counts go to the result slots.
  */
-export function dedup(mr: i32, mn: i32, g: i32): i32 {
+export function dedupPack(
+  mr: i32, mn: i32, g: i32, dMin: f64, dPMax: f64, dScale: f64, dSecMul: f64, pMax: f64,
+  nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
+): i32 {
+  memory.fill(aHist3, 0, 3 * 2048 << 2);
   let w = 0, sib = 0, busy = 0;
-  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
-  let pMin: i32 = 32767, pMax: i32 = -32768, cMin: i32 = 65535, cMax: i32 = 0;
   for (let j = 0; j < mr; j++) {
     const i = load<i32>(aValsR + (<usize>j << 2));
     const ct = load<i32>(aContact + (<usize>i << 2));
     if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aNext + (<usize>i << 3));
     const p = <i32>load<i16>(aPrio + (<usize>i << 1));
-    dMin = min(dMin, t); dMax = max(dMax, t);
-    pMin = min(pMin, p); pMax = max(pMax, p);
+    const key = <u32>(min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>p));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
         sib++;
-        const xa = aValsR + (<usize>load<i32>(sl) << 2);
-        const prev = load<i32>(xa);
-        const d = t - load<f64>(aNext + (<usize>prev << 3));
-        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (<usize>prev << 1)))) store<i32>(xa, i);
+        const x = load<i32>(sl);
+        const prevT = load<f64>(aPrimA + (<usize>x << 3));
+        const prevEl = load<u64>(aPackA + (<usize>x << 3));
+        const d = t - prevT;
+        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (<usize><u32>prevEl << 1)))) {
+          histAdd(<u32>(prevEl >>> 32), 0xffffffff);
+          put(x, key, i, t);
+        }
         continue;
       }
       store<i32>(sg, g);
       store<i32>(sl, w);
     }
-    store<i32>(aValsR + (<usize>w << 2), i);
+    put(w, key, i, t);
     w++;
   }
   const due = w;
@@ -199,61 +252,30 @@ export function dedup(mr: i32, mn: i32, g: i32): i32 {
     if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aCreated + (<usize>i << 3));
     const dc = <i32>load<u16>(aDial + (<usize>i << 1));
-    nMin = min(nMin, t); nMax = max(nMax, t);
-    cMin = min(cMin, dc); cMax = max(cMax, dc);
+    const key = <u32>(2147483648.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>dc - cMin));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
         sib++;
         const x = load<i32>(sl);
         if (x < due) continue;
-        const xa = aValsR + (<usize>x << 2);
-        const prev = load<i32>(xa);
-        const d = t - load<f64>(aCreated + (<usize>prev << 3));
-        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (<usize>prev << 1)))) store<i32>(xa, i);
+        const prevT = load<f64>(aPrimA + (<usize>x << 3));
+        const prevEl = load<u64>(aPackA + (<usize>x << 3));
+        const d = t - prevT;
+        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (<usize><u32>prevEl << 1)))) {
+          histAdd(<u32>(prevEl >>> 32), 0xffffffff);
+          put(x, key, i, t);
+        }
         continue;
       }
       store<i32>(sg, g);
       store<i32>(sl, w);
     }
-    store<i32>(aValsR + (<usize>w << 2), i);
+    put(w, key, i, t);
     w++;
   }
   res(R_DUE, <f64>due); res(R_SIB, <f64>sib); res(R_BUSY, <f64>busy);
-  res(R_DMIN, dMin); res(R_DMAX, dMax); res(R_NMIN, nMin); res(R_NMAX, nMax);
-  res(R_PMIN, <f64>pMin); res(R_PMAX, <f64>pMax); res(R_CMIN, <f64>cMin); res(R_CMAX, <f64>cMax);
   return w;
-}
-
-@inline function packOne(j: i32, i: i32, t: f64, key: u32): void {
-  store<f64>(aPrimA + (<usize>j << 3), t);
-  store<u64>(aPackA + (<usize>j << 3), (<u64>key << 32) | <u64><u32>i);
-  const h0 = aHist3 + (<usize>(key & 2047) << 2);
-  store<u32>(h0, load<u32>(h0) + 1);
-  const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
-  store<u32>(h1, load<u32>(h1) + 1);
-  const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
-  store<u32>(h2, load<u32>(h2) + 1);
-}
-
-/** Packed keys (layout of src/order.ts keyLayout) and the three digit histograms. */
-export function pack(
-  m: i32, due: i32, dMin: f64, dPMax: f64, dScale: f64, dSecMul: f64, pMax: f64,
-  nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
-): void {
-  memory.fill(aHist3, 0, 3 * 2048 << 2);
-  for (let j = 0; j < due; j++) {
-    const i = load<i32>(aValsR + (<usize>j << 2));
-    const t = load<f64>(aNext + (<usize>i << 3));
-    const key = min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>load<i16>(aPrio + (<usize>i << 1)));
-    packOne(j, i, t, <u32>key);
-  }
-  for (let j = due; j < m; j++) {
-    const i = load<i32>(aValsR + (<usize>j << 2));
-    const t = load<f64>(aCreated + (<usize>i << 3));
-    const key = 2147483648.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>load<u16>(aDial + (<usize>i << 1)) - cMin);
-    packOne(j, i, t, <u32>key);
-  }
 }
 
 @inline function keyAt(a: usize, x: i32): u32 {
@@ -356,13 +378,13 @@ export function radix(m: i32): i32 {
 /**
  * Runs with the same scaled primary whose exact primaries differ, or whose equal keys are out of row order, are
  * re-sorted by (exact primary, key, row): insertion sort for short runs, merge sort (through the other buffers)
- * for long ones.
+ * for long ones. The rows of the first `count` elements are written to the output area as their runs are done.
  */
-export function fixUp(inB: i32, m: i32, dSec: i32, nSec: i32): void {
+export function fixUp(inB: i32, m: i32, dSec: i32, nSec: i32, count: i32): void {
   const p = inB ? aPackB : aPackA, prim = inB ? aPrimB : aPrimA;
   const q = inB ? aPackA : aPackB, qprim = inB ? aPrimA : aPrimB;
   let j = 0;
-  while (j < m) {
+  while (j < count) {
     const key = keyAt(p, j);
     const sh = (key >>> 31) == 0 ? <u32>dSec : <u32>nSec;
     const qm = key >>> sh;
@@ -392,6 +414,8 @@ export function fixUp(inB: i32, m: i32, dSec: i32, nSec: i32): void {
         mergeSort(p, prim, q, qprim, j, e);
       }
     }
+    const stop = min(e, count);
+    for (let x = j; x < stop; x++) store<i32>(aOut + (<usize>x << 2), <i32>load<u32>(p + (<usize>x << 3)));
     j = e;
   }
 }
@@ -423,10 +447,4 @@ function mergeSort(p: usize, prim: usize, q: usize, qprim: usize, from: i32, to:
     memory.copy(p + (<usize>from << 3), a + (<usize>from << 3), <usize>(to - from) << 3);
     memory.copy(prim + (<usize>from << 3), ap + (<usize>from << 3), <usize>(to - from) << 3);
   }
-}
-
-/** Rows of the first `count` sorted elements into the output area. */
-export function extract(inB: i32, count: i32): void {
-  const p = inB ? aPackB : aPackA;
-  for (let x = 0; x < count; x++) store<i32>(aOut + (<usize>x << 2), <i32>load<u32>(p + (<usize>x << 3)));
 }

@@ -18,13 +18,11 @@ interface KernelExports {
   layout(...addresses: number[]): void;
   markBusy(n: number, contacts: number, g: number): number;
   filter(n: number, hasCap: number, now: number, campaignCap: number, forAgent: number, contacts: number, zn: number): void;
-  dedup(mr: number, mn: number, g: number): number;
-  pack(m: number, due: number, dMin: number, dPMax: number, dScale: number, dSecMul: number, pMax: number,
-    nMin: number, nPMax: number, nScale: number, nSecMul: number, cMin: number): void;
+  dedupPack(mr: number, mn: number, g: number, dMin: number, dPMax: number, dScale: number, dSecMul: number, pMax: number,
+    nMin: number, nPMax: number, nScale: number, nSecMul: number, cMin: number): number;
   selectTop(m: number, k: number, secBits: number): number;
   radix(m: number): number;
-  fixUp(inB: number, m: number, dSec: number, nSec: number): void;
-  extract(inB: number, count: number): void;
+  fixUp(inB: number, m: number, dSec: number, nSec: number, count: number): void;
 }
 
 const PAGE = 65536;

@@ -384,21 +384,22 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   countMasks();
   if (cnt[C_BAD_STATE] === -2 || cnt[C_BAD_ZONE] === -2 || cnt[C_BAD_CONTACT] === -2) return null;
   const kr = kernel.res;
-  const m = fn.dedup(kr[K_MR], kr[K_MN], g);
-  const due = kr[K_DUE];
-  rng[R_DUE] = due; rng[R_DMIN] = kr[K_DMIN]; rng[R_DMAX] = kr[K_DMAX]; rng[R_NMIN] = kr[K_NMIN]; rng[R_NMAX] = kr[K_NMAX];
+  const mr = kr[K_MR], mn = kr[K_MN];
+  rng[R_DMIN] = kr[K_DMIN]; rng[R_DMAX] = kr[K_DMAX]; rng[R_NMIN] = kr[K_NMIN]; rng[R_NMAX] = kr[K_NMAX];
   rng[R_PMIN] = kr[K_PMIN]; rng[R_PMAX] = kr[K_PMAX]; rng[R_CMIN] = kr[K_CMIN]; rng[R_CMAX] = kr[K_CMAX];
+  // key layout from the filter's candidate ranges, then busy contacts, one number per contact and the keys in one pass
+  const secBits = keyLayout(mr + mn, mr);
+  const m = fn.dedupPack(mr, mn, g, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
+  const due = kr[K_DUE];
+  rng[R_DUE] = due;
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
     ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: kr[K_BUSY], otherNumberOfContact: kr[K_SIB],
   };
-  const secBits = keyLayout(m, due);
-  fn.pack(m, due, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
   const cand = k < m ? fn.selectTop(m, k, secBits) : m;
   const inB = fn.radix(cand);
-  fn.fixUp(inB, cand, rng[R_DSEC], rng[R_NSEC]);
   const count = Math.min(k, cand);
-  fn.extract(inB, count);
+  fn.fixUp(inB, cand, rng[R_DSEC], rng[R_NSEC], count);
   const rows = input.out !== undefined ? input.out.subarray(0, count) : new Int32Array(count);
   rows.set(kernel.out.subarray(0, count));
   return { rows, eligible: m, eligibleDue: due, removed };
