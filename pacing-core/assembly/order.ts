@@ -2,7 +2,7 @@
 // It is the same algorithm as the TypeScript path in src/order.ts (which stays the reference and handles invalid
 // input): filter masks, one number per contact, packed 64-bit keys, LSD radix sort, exact tie fix-up.
 // The caller (src/order-wasm.ts) copies the columns into this module's memory and passes the layout once.
-// Packed element: (key << 32) | row, so the row is the payload and the key orders the element.
+// Packed element: (key << 24) | row, a 40-bit key above a 24-bit row: comparing elements compares keys, then rows.
 
 // Column and scratch addresses (set by layout()).
 let aState: usize = 0, aNext: usize = 0, aCreated: usize = 0, aPrio: usize = 0, aDial: usize = 0, aAtt: usize = 0;
@@ -189,25 +189,41 @@ export function filter(n: i32, hasCap: i32, now: f64, campaignCap: i32, forAgent
   res(R_PMIN, <f64>pMin); res(R_PMAX, <f64>pMax); res(R_CMIN, <f64>cMin); res(R_CMAX, <f64>cMax);
 }
 
-@inline function histAdd(key: u32, d: u32): void {
-  const h0 = aHist3 + (<usize>(key & 2047) << 2);
-  store<u32>(h0, load<u32>(h0) + d);
-  const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
-  store<u32>(h1, load<u32>(h1) + d);
-  const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
-  store<u32>(h2, load<u32>(h2) + d);
+/** Key bits above the row in a packed element. */
+const ROW_BITS: u64 = 24;
+const ROW_MASK: u64 = 0xffffff;
+
+@inline function keyOf(el: u64): u64 {
+  return el >>> ROW_BITS;
 }
 
-/** Write packed element `x` (key, row, exact primary) and count its key digits. */
-@inline function put(x: i32, key: u32, row: i32, t: f64): void {
-  store<u64>(aPackA + (<usize>x << 3), (<u64>key << 32) | <u64><u32>row);
-  store<f64>(aPrimA + (<usize>x << 3), t);
+@inline function rowOf(el: u64): i32 {
+  return <i32>(el & ROW_MASK);
+}
+
+/** Add `d` (1, or 0xffffffff to subtract one) to the four 10-bit digit histograms of `key`. */
+@inline function histAdd(key: u64, d: u32): void {
+  for (let q: u64 = 0; q < 4; q++) {
+    const h = aHist3 + (<usize>((q << 10) + ((key >>> (q * 10)) & 1023)) << 2);
+    store<u32>(h, load<u32>(h) + d);
+  }
+}
+
+/** Write packed element `x` and count its key digits. */
+@inline function put(x: i32, key: u64, row: i32): void {
+  store<u64>(aPackA + (<usize>x << 3), (key << ROW_BITS) | <u64><u32>row);
   histAdd(key, 1);
+}
+
+/** Exact primary of a packed element: due time (RETRY group) or creation time, read from the columns. */
+@inline function primOf(el: u64): f64 {
+  const row = <usize>rowOf(el);
+  return (el >>> 63) != 0 ? load<f64>(aCreated + (row << 3)) : load<f64>(aNext + (row << 3));
 }
 
 /**
  * Contact busy (a number of the contact is in progress: removed and counted), then one number per contact, and the
- * packed sort elements with their digit histograms (key layout of src/order.ts keyLayout, from the ranges the
+ * packed sort elements with their digit histograms (40-bit key layout of src/order.ts keyLayout, from the ranges the
  * filter found): RETRY candidates first, then SCHEDULED ones. A contact's slot keeps its best-ranked number (a RETRY
  * beats a SCHEDULED one; on a full tie the earlier row stays). Returns the element count; the RETRY count and the
  * sibling and busy counts go to the result slots.
@@ -216,7 +232,7 @@ export function dedupPack(
   mr: i32, mn: i32, g: i32, dMin: f64, dPMax: f64, dScale: f64, dSecMul: f64, pMax: f64,
   nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
 ): i32 {
-  memory.fill(aHist3, 0, 3 * 2048 << 2);
+  memory.fill(aHist3, 0, 4 * 1024 << 2);
   let w = 0, sib = 0, busy = 0;
   for (let j = 0; j < mr; j++) {
     const i = load<i32>(aValsR + (<usize>j << 2));
@@ -224,25 +240,25 @@ export function dedupPack(
     if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aNext + (<usize>i << 3));
     const p = <i32>load<i16>(aPrio + (<usize>i << 1));
-    const key = <u32>(min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>p));
+    const key = <u64>(min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>p));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
         sib++;
         const x = load<i32>(sl);
-        const prevT = load<f64>(aPrimA + (<usize>x << 3));
         const prevEl = load<u64>(aPackA + (<usize>x << 3));
-        const d = t - prevT;
-        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (<usize><u32>prevEl << 1)))) {
-          histAdd(<u32>(prevEl >>> 32), 0xffffffff);
-          put(x, key, i, t);
+        const prev = <usize>rowOf(prevEl);
+        const d = t - load<f64>(aNext + (prev << 3));
+        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (prev << 1)))) {
+          histAdd(keyOf(prevEl), 0xffffffff);
+          put(x, key, i);
         }
         continue;
       }
       store<i32>(sg, g);
       store<i32>(sl, w);
     }
-    put(w, key, i, t);
+    put(w, key, i);
     w++;
   }
   const due = w;
@@ -252,119 +268,110 @@ export function dedupPack(
     if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
     const t = load<f64>(aCreated + (<usize>i << 3));
     const dc = <i32>load<u16>(aDial + (<usize>i << 1));
-    const key = <u32>(2147483648.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>dc - cMin));
+    const key = <u64>(549755813888.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>dc - cMin));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
         sib++;
         const x = load<i32>(sl);
         if (x < due) continue;
-        const prevT = load<f64>(aPrimA + (<usize>x << 3));
         const prevEl = load<u64>(aPackA + (<usize>x << 3));
-        const d = t - prevT;
-        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (<usize><u32>prevEl << 1)))) {
-          histAdd(<u32>(prevEl >>> 32), 0xffffffff);
-          put(x, key, i, t);
+        const prev = <usize>rowOf(prevEl);
+        const d = t - load<f64>(aCreated + (prev << 3));
+        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (prev << 1)))) {
+          histAdd(keyOf(prevEl), 0xffffffff);
+          put(x, key, i);
         }
         continue;
       }
       store<i32>(sg, g);
       store<i32>(sl, w);
     }
-    put(w, key, i, t);
+    put(w, key, i);
     w++;
   }
   res(R_DUE, <f64>due); res(R_SIB, <f64>sib); res(R_BUSY, <f64>busy);
   return w;
 }
 
-@inline function keyAt(a: usize, x: i32): u32 {
-  return <u32>(load<u64>(a + (<usize>x << 3)) >>> 32);
+@inline function elAt(a: usize, x: i32): u64 {
+  return load<u64>(a + (<usize>x << 3));
 }
 
 /**
  * Keep only the elements that can be in the top `k` (whole buckets of the top key digits at or before the bucket
- * of the k-th smallest key), compacting pack/prim A in place and recounting the histograms. Returns the count kept.
+ * of the k-th smallest key), compacting pack A in place and recounting the histograms. Returns the count kept.
  */
 export function selectTop(m: i32, k: i32, secBits: i32): i32 {
   let keep = m;
-  let limit: u64 = 0x100000000, base: u64 = 0, below: u32 = 0;
+  let base: u64 = 0, below: u32 = 0;
   for (let pass = 0; pass < 2; pass++) {
-    const shift: i32 = pass == 0 ? 22 : 11;
-    if (keep <= 4 * k + 256 || secBits > shift) break;
-    const hOff: usize = shift == 22 ? 4096 : 2048;
-    if (shift == 11) {
-      memory.fill(aHist3 + (2048 << 2), 0, 2048 << 2);
+    const shift: u64 = pass == 0 ? 30 : 20;
+    // a cut at bit `shift` never splits a run of equal scaled primary when the secondary fits below it
+    if (keep <= 4 * k + 256 || <u64>secBits > shift) break;
+    const hOff: usize = pass == 0 ? 3072 : 2048;
+    if (pass == 1) {
+      memory.fill(aHist3 + (2048 << 2), 0, 1024 << 2);
       for (let x = 0; x < keep; x++) {
-        const key = keyAt(aPackA, x);
-        if (<u64>key >= base) {
-          const hp = aHist3 + ((2048 + <usize>((key >>> 11) & 2047)) << 2);
+        const key = keyOf(elAt(aPackA, x));
+        if (key >= base) {
+          const hp = aHist3 + ((2048 + <usize>((key >>> 20) & 1023)) << 2);
           store<u32>(hp, load<u32>(hp) + 1);
         }
       }
     }
-    let cum = below, cut: u32 = 2047;
-    for (let d: u32 = 0; d < 2048; d++) {
+    let cum = below, cut: u64 = 1023;
+    for (let d: u64 = 0; d < 1024; d++) {
       const c = load<u32>(aHist3 + ((hOff + <usize>d) << 2));
       if (cum + c >= <u32>k) { cut = d; break; }
       cum += c;
     }
     const unit: u64 = <u64>1 << shift;
-    limit = base + (<u64>cut + 1) * unit;
+    const limit = base + (cut + 1) * unit;
     let w = 0;
     for (let x = 0; x < keep; x++) {
-      if (<u64>keyAt(aPackA, x) < limit) {
-        store<f64>(aPrimA + (<usize>w << 3), load<f64>(aPrimA + (<usize>x << 3)));
-        store<u64>(aPackA + (<usize>w << 3), load<u64>(aPackA + (<usize>x << 3)));
+      const el = elAt(aPackA, x);
+      if (keyOf(el) < limit) {
+        store<u64>(aPackA + (<usize>w << 3), el);
         w++;
       }
     }
     keep = w;
     below = cum;
-    base = base + <u64>cut * unit;
+    base = base + cut * unit;
   }
   if (keep < m) {
-    memory.fill(aHist3, 0, 3 * 2048 << 2);
-    for (let x = 0; x < keep; x++) {
-      const key = keyAt(aPackA, x);
-      const h0 = aHist3 + (<usize>(key & 2047) << 2);
-      store<u32>(h0, load<u32>(h0) + 1);
-      const h1 = aHist3 + (<usize>(2048 + ((key >>> 11) & 2047)) << 2);
-      store<u32>(h1, load<u32>(h1) + 1);
-      const h2 = aHist3 + (<usize>(4096 + (key >>> 22)) << 2);
-      store<u32>(h2, load<u32>(h2) + 1);
-    }
+    memory.fill(aHist3, 0, 4 * 1024 << 2);
+    for (let x = 0; x < keep; x++) histAdd(keyOf(elAt(aPackA, x)), 1);
   }
   return keep;
 }
 
-/** Stable LSD radix sort of pack/prim A[0..m) on the keys (11-bit digits); returns 1 when the result is in B. */
+/** Stable LSD radix sort of pack A[0..m) on the 40-bit keys (10-bit digits); returns 1 when the result is in B. */
 export function radix(m: i32): i32 {
-  let src = aPackA, dst = aPackB, sp = aPrimA, dp = aPrimB;
+  let src = aPackA, dst = aPackB;
   let inB = 0;
   if (m == 0) return 0;
-  for (let d = 0; d < 3; d++) {
-    const shift = <u32>(11 * d);
-    const off = aHist3 + (<usize>(2048 * d) << 2);
-    const first = (keyAt(src, 0) >>> shift) & 2047;
+  for (let d = 0; d < 4; d++) {
+    const shift = <u64>(ROW_BITS + 10 * d);
+    const off = aHist3 + (<usize>(1024 * d) << 2);
+    const first = (elAt(src, 0) >>> shift) & 1023;
     if (load<u32>(off + (<usize>first << 2)) == <u32>m) continue;
     let sum: u32 = 0;
-    for (let x = 0; x < 2048; x++) {
+    for (let x = 0; x < 1024; x++) {
       const a = off + (<usize>x << 2);
       const c = load<u32>(a);
       store<u32>(a, sum);
       sum += c;
     }
     for (let x = 0; x < m; x++) {
-      const el = load<u64>(src + (<usize>x << 3));
-      const ha = off + (<usize>((<u32>(el >>> 32) >>> shift) & 2047) << 2);
+      const el = elAt(src, x);
+      const ha = off + (<usize>((el >>> shift) & 1023) << 2);
       const pos = load<u32>(ha);
       store<u32>(ha, pos + 1);
       store<u64>(dst + (<usize>pos << 3), el);
-      store<f64>(dp + (<usize>pos << 3), load<f64>(sp + (<usize>x << 3)));
     }
     const t = src; src = dst; dst = t;
-    const tp = sp; sp = dp; dp = tp;
     inB ^= 1;
   }
   return inB;
@@ -378,58 +385,62 @@ export function radix(m: i32): i32 {
 /**
  * Runs with the same scaled primary whose exact primaries differ, or whose equal keys are out of row order, are
  * re-sorted by (exact primary, key, row): insertion sort for short runs, merge sort (through the other buffers)
- * for long ones. The rows of the first `count` elements are written to the output area as their runs are done.
+ * for long ones; the exact primaries of a run are read from the columns into scratch. The rows of the first `count`
+ * elements are written to the output area as their runs are done.
  */
 export function fixUp(inB: i32, m: i32, dSec: i32, nSec: i32, count: i32): void {
-  const p = inB ? aPackB : aPackA, prim = inB ? aPrimB : aPrimA;
-  const q = inB ? aPackA : aPackB, qprim = inB ? aPrimA : aPrimB;
+  const p = inB ? aPackB : aPackA, q = inB ? aPackA : aPackB;
+  const prim = aPrimA, qprim = aPrimB;
   let j = 0;
   while (j < count) {
-    const key = keyAt(p, j);
-    const sh = (key >>> 31) == 0 ? <u32>dSec : <u32>nSec;
+    const key = keyOf(elAt(p, j));
+    const sh = (key >>> 39) == 0 ? <u64>dSec : <u64>nSec;
     const qm = key >>> sh;
     let e = j + 1;
-    while (e < m && (keyAt(p, e) >>> sh) == qm) e++;
-    if (e - j > 1) {
+    while (e < m && (keyOf(elAt(p, e)) >>> sh) == qm) e++;
+    const len = e - j;
+    if (len > 1) {
+      const pj = p + (<usize>j << 3);
       let mixed = false;
-      for (let x = j + 1; x < e; x++) {
-        if (!before(load<f64>(prim + (<usize>(x - 1) << 3)), load<u64>(p + (<usize>(x - 1) << 3)),
-          load<f64>(prim + (<usize>x << 3)), load<u64>(p + (<usize>x << 3)))) { mixed = true; break; }
+      for (let x = 0; x < len; x++) {
+        const t = primOf(elAt(pj, x));
+        store<f64>(prim + (<usize>x << 3), t);
+        if (x > 0 && !before(load<f64>(prim + (<usize>(x - 1) << 3)), elAt(pj, x - 1), t, elAt(pj, x))) mixed = true;
       }
-      if (mixed && e - j <= 32) {
-        for (let x = j + 1; x < e; x++) {
-          const v = load<u64>(p + (<usize>x << 3)), tv = load<f64>(prim + (<usize>x << 3));
+      if (mixed && len <= 32) {
+        for (let x = 1; x < len; x++) {
+          const v = elAt(pj, x), tv = load<f64>(prim + (<usize>x << 3));
           let y = x - 1;
-          while (y >= j) {
-            const ty = load<f64>(prim + (<usize>y << 3)), vy = load<u64>(p + (<usize>y << 3));
+          while (y >= 0) {
+            const ty = load<f64>(prim + (<usize>y << 3)), vy = elAt(pj, y);
             if (before(ty, vy, tv, v)) break;
-            store<u64>(p + (<usize>(y + 1) << 3), vy);
+            store<u64>(pj + (<usize>(y + 1) << 3), vy);
             store<f64>(prim + (<usize>(y + 1) << 3), ty);
             y--;
           }
-          store<u64>(p + (<usize>(y + 1) << 3), v);
+          store<u64>(pj + (<usize>(y + 1) << 3), v);
           store<f64>(prim + (<usize>(y + 1) << 3), tv);
         }
       } else if (mixed) {
-        mergeSort(p, prim, q, qprim, j, e);
+        mergeSort(pj, prim, q + (<usize>j << 3), qprim, len);
       }
     }
     const stop = min(e, count);
-    for (let x = j; x < stop; x++) store<i32>(aOut + (<usize>x << 2), <i32>load<u32>(p + (<usize>x << 3)));
+    for (let x = j; x < stop; x++) store<i32>(aOut + (<usize>x << 2), rowOf(elAt(p, x)));
     j = e;
   }
 }
 
-/** Bottom-up merge sort of [from, to) of (p, prim) by `before`, using (q, qprim) as scratch; result in (p, prim). */
-function mergeSort(p: usize, prim: usize, q: usize, qprim: usize, from: i32, to: i32): void {
+/** Bottom-up merge sort of (p, prim)[0..len) by `before`, using (q, qprim) as scratch; the result ends in (p, prim). */
+function mergeSort(p: usize, prim: usize, q: usize, qprim: usize, len: i32): void {
   let a = p, ap = prim, b = q, bp = qprim;
-  for (let width = 1; width < to - from; width *= 2) {
-    for (let lo = from; lo < to; lo += 2 * width) {
-      const mid = min(lo + width, to), hi = min(lo + 2 * width, to);
+  for (let width = 1; width < len; width *= 2) {
+    for (let lo = 0; lo < len; lo += 2 * width) {
+      const mid = min(lo + width, len), hi = min(lo + 2 * width, len);
       let x = lo, y = mid, w = lo;
       while (x < mid && y < hi) {
-        const tx = load<f64>(ap + (<usize>x << 3)), ex = load<u64>(a + (<usize>x << 3));
-        const ty = load<f64>(ap + (<usize>y << 3)), ey = load<u64>(a + (<usize>y << 3));
+        const tx = load<f64>(ap + (<usize>x << 3)), ex = elAt(a, x);
+        const ty = load<f64>(ap + (<usize>y << 3)), ey = elAt(a, y);
         if (!before(ty, ey, tx, ex)) {
           store<u64>(b + (<usize>w << 3), ex); store<f64>(bp + (<usize>w << 3), tx); x++;
         } else {
@@ -437,14 +448,14 @@ function mergeSort(p: usize, prim: usize, q: usize, qprim: usize, from: i32, to:
         }
         w++;
       }
-      while (x < mid) { store<u64>(b + (<usize>w << 3), load<u64>(a + (<usize>x << 3))); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>x << 3))); x++; w++; }
-      while (y < hi) { store<u64>(b + (<usize>w << 3), load<u64>(a + (<usize>y << 3))); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>y << 3))); y++; w++; }
+      while (x < mid) { store<u64>(b + (<usize>w << 3), elAt(a, x)); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>x << 3))); x++; w++; }
+      while (y < hi) { store<u64>(b + (<usize>w << 3), elAt(a, y)); store<f64>(bp + (<usize>w << 3), load<f64>(ap + (<usize>y << 3))); y++; w++; }
     }
     const t = a; a = b; b = t;
     const tp = ap; ap = bp; bp = tp;
   }
   if (a != p) {
-    memory.copy(p + (<usize>from << 3), a + (<usize>from << 3), <usize>(to - from) << 3);
-    memory.copy(prim + (<usize>from << 3), ap + (<usize>from << 3), <usize>(to - from) << 3);
+    memory.copy(p, a, <usize>len << 3);
+    memory.copy(prim, ap, <usize>len << 3);
   }
 }

@@ -24,7 +24,8 @@ export interface OrderInput {
   /** Optional output buffer (e.g. on a SharedArrayBuffer) receiving the rows; needs length >= k. */
   out?: Int32Array;
   /**
-   * Implementation: the WebAssembly kernel, or the TypeScript one (the reference; also used for invalid input).
+   * Implementation: the WebAssembly kernel, or the TypeScript one (the reference; also used for invalid input and
+   * for more than 2^24 rows).
    * Both return identical results. `auto` uses WebAssembly from {@link WASM_MIN_ROWS} rows when it is available.
    * @default 'auto'
    */
@@ -36,6 +37,10 @@ export type OrderEngine = 'auto' | 'js' | 'wasm';
 
 /** Below this many rows, `engine: 'auto'` uses the TypeScript path (copying into the kernel would not pay). */
 export const WASM_MIN_ROWS = 2048;
+/** The kernel packs a 40-bit key above a 24-bit row: it serves up to 2^24 rows (larger inputs take the TypeScript path). */
+const KERNEL_MAX_ROWS = 2 ** 24;
+/** Value bits of the kernel's keys below the group bit. */
+const KERNEL_VALUE_BITS = 39;
 
 /** How many rows each filter removed. Each row is counted once, under the first rule it fails, in this order. */
 export interface RemovedCounts {
@@ -318,7 +323,7 @@ export function orderNumbers(input: OrderInput): OrderResult {
   let contacts = input.contactCount ?? -1;
   if (contacts < 0) contacts = maxOf(c.contact, n) + 1;
   const engine = input.engine ?? 'auto';
-  if (engine === 'wasm' || (engine === 'auto' && n >= WASM_MIN_ROWS)) {
+  if (n < KERNEL_MAX_ROWS && (engine === 'wasm' || (engine === 'auto' && n >= WASM_MIN_ROWS))) {
     const kernel = orderKernel();
     if (kernel === null && engine === 'wasm') throw badOrderInput("engine 'wasm' needs WebAssembly, which this runtime lacks");
     // null: invalid input, which the TypeScript path below reports precisely
@@ -388,7 +393,7 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   rng[R_DMIN] = kr[K_DMIN]; rng[R_DMAX] = kr[K_DMAX]; rng[R_NMIN] = kr[K_NMIN]; rng[R_NMAX] = kr[K_NMAX];
   rng[R_PMIN] = kr[K_PMIN]; rng[R_PMAX] = kr[K_PMAX]; rng[R_CMIN] = kr[K_CMIN]; rng[R_CMAX] = kr[K_CMAX];
   // key layout from the filter's candidate ranges, then busy contacts, one number per contact and the keys in one pass
-  const secBits = keyLayout(mr + mn, mr);
+  const secBits = keyLayout(mr + mn, mr, KERNEL_VALUE_BITS);
   const m = fn.dedupPack(mr, mn, g, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
   const due = kr[K_DUE];
   rng[R_DUE] = due;
@@ -629,15 +634,16 @@ function onePerContact(c: NumberColumns, mr: number, mn: number, g: number): num
 const kp = new Float64Array(6);
 
 /**
- * Key layout of the current candidates: bit 31 = group (0 due, 1 new); below it the primary time scaled into the
- * bits the secondary field leaves free, then the secondary (inverted priority, or dial count). Sets `kp` and
- * `rng[R_DSEC]`/`rng[R_NSEC]`; returns the secondary width.
+ * Key layout of the current candidates: bit `valueBits` = group (0 due, 1 new); below it the primary time scaled
+ * into the bits the secondary field leaves free, then the secondary (inverted priority, or dial count). Sets `kp`
+ * and `rng[R_DSEC]`/`rng[R_NSEC]`; returns the secondary width. The TypeScript path uses 32-bit keys, the
+ * WebAssembly kernel 40-bit ones ({@link KERNEL_VALUE_BITS}).
  */
-function keyLayout(m: number, due: number): number {
+function keyLayout(m: number, due: number, valueBits = 31): number {
   const dMin = rng[R_DMIN], dMax = rng[R_DMAX], nMin = rng[R_NMIN], nMax = rng[R_NMAX];
   const dSec = due > 0 ? bitsFor(rng[R_PMAX] - rng[R_PMIN]) : 0;
   const nSec = m - due > 0 ? bitsFor(rng[R_CMAX] - rng[R_CMIN]) : 0;
-  const dP = 31 - dSec, nP = 31 - nSec;
+  const dP = valueBits - dSec, nP = valueBits - nSec;
   kp[0] = 2 ** dP - 1;
   kp[1] = dMax > dMin ? (2 ** dP - 1) / (dMax - dMin) : 0;
   kp[2] = 2 ** dSec;
