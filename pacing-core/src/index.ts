@@ -20,6 +20,7 @@ export {
 } from './batch.js';
 export { DEFAULT_WINDOW, inWindow, localMinuteOfDay, zoneOffsetMinutes, zonesOpen, type CallingWindow } from './timezone.js';
 export { Rng } from './rng.js';
+export { handleTimeOf, initialTalkTime, observeTalk, type TalkTimeEstimate } from './handle-time.js';
 export {
   simulate, validateScenario, type AgentShift, type HourFigures, type RateStep, type Scenario, type SimPolicy, type SimResult,
 } from './simulator.js';

@@ -1,4 +1,7 @@
-import { inWindow, initialControllerState, localMinuteOfDay, type ControllerState, type PacingDecision } from '@dialer/pacing-core';
+import {
+  handleTimeOf, initialControllerState, initialTalkTime, inWindow, localMinuteOfDay, observeTalk, type ControllerState,
+  type PacingDecision, type TalkTimeEstimate,
+} from '@dialer/pacing-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Clock, Timer } from '../clock.js';
@@ -50,6 +53,8 @@ interface Session {
   leaving?: boolean;
   /** The agent asked for a pause (applies when next free). */
   pauseRequested?: boolean;
+  /** When the current wrap-up began (epoch ms). */
+  wrapSince?: number;
 }
 
 interface Leg {
@@ -96,6 +101,8 @@ export class CampaignRunner {
   private queue: Promise<void> = Promise.resolve();
   private campaign: CampaignRow | undefined;
   private controller: ControllerState = initialControllerState();
+  /** This campaign's talk time, learnt from its own conversations (predictive pacing forecasts agents freeing up from it). */
+  private talk: TalkTimeEstimate = initialTalkTime();
   private decision: PacingDecision | undefined;
   /** What happened since the last pacing decision (pacing-core's estimators learn from it). */
   private observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
@@ -282,9 +289,9 @@ export class CampaignRunner {
           const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
           return l?.answeredAt ? (nowMs - l.answeredAt.getTime()) / 1000 : 0;
         }),
-        wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map(() => c.wrap_up_seconds / 2),
+        wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map((s) => Math.max(0, nowMs - (s.wrapSince ?? nowMs)) / 1000),
         ringingElapsedSec: ringing.map((l) => (nowMs - l.placedAt) / 1000),
-        handleTime: { talkMeanSec: 120, talkCv: 1, wrapMeanSec: c.wrap_up_seconds },
+        handleTime: handleTimeOf(this.talk, c.wrap_up_seconds),
         observed: obs,
         window24h,
         window30d,
@@ -530,6 +537,7 @@ export class CampaignRunner {
         await this.endLeg(leg, e);
         const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
         const talked = answered && !leg.machine && !leg.abandoned;
+        if (talked && s) this.talk = observeTalk(this.talk, secondsBetween(leg.answeredAt!, e.at));
         const event: NumberEvent = {
           type: 'ATTEMPT_FINISHED',
           agent: c.dial_mode === 'AGENT_FIRST_FLOW' ? leg.agentOutcome ?? 'ANSWERED' : undefined,
@@ -623,6 +631,7 @@ export class CampaignRunner {
   private async wrapUp(s: Session): Promise<void> {
     const c = this.campaign!;
     s.phase = 'WRAP_UP';
+    s.wrapSince = this.d.clock.now().getTime();
     await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.WRAP_UP, now));
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(() => this.endWrap(s.agentId)), c.wrap_up_seconds * 1000);
   }
