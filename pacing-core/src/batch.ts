@@ -1,6 +1,6 @@
 import { badPacingInput } from './errors.js';
 import {
-  BOUND_BY, MODES, STATE_FIELDS, decideCore, formatReason, initialControllerState, newCoreOutput, resolveConfig,
+  BOUND_BY, DEFAULT_HANDLE_TIME, MODES, STATE_FIELDS, decideCore, formatReason, initialControllerState, newCoreOutput, resolveConfig,
   writeState, type BoundBy, type CoreInput, type DialMode, type PacingConfig, type PacingInput,
 } from './pacing.js';
 
@@ -133,8 +133,6 @@ export function addCampaign(batch: PacingBatch, c: BatchCampaignInput): number {
   batch.count = i + 1;
   return i;
 }
-
-const DEFAULT_HANDLE_TIME = { talkMeanSec: 120, talkCv: 1, wrapMeanSec: 15 };
 
 /** Append elapsed seconds of campaign `i` at `batch.elapsedUsed` (validated); returns how many were appended. */
 function putElapsed(batch: PacingBatch, i: number, arr: ArrayLike<number> | undefined, name: string): number {

@@ -2,11 +2,13 @@
  * A campaign's talk-time estimate from the calls it has actually had, for {@link PacingInput.handleTime}. Pure:
  * the caller keeps the state (plain, JSON-safe) and feeds it each finished conversation.
  *
- * The mean and mean square are moving averages that start from a prior (120 s, CV 1, worth 20 calls) and weigh
+ * The mean and mean square are moving averages that start from a prior ({@link DEFAULT_HANDLE_TIME}, worth 20
+ * calls) and weigh
  * each new call 1/w, w growing with every call up to `window`: early on the prior dominates, later the last few
  * hundred calls do.
  */
 import { badPacingInput } from './errors.js';
+import { DEFAULT_HANDLE_TIME, type HandleTime } from './pacing.js';
 
 /** State of a {@link observeTalk} estimate. */
 export interface TalkTimeEstimate {
@@ -18,8 +20,8 @@ export interface TalkTimeEstimate {
   meanSq: number;
 }
 
-/** Prior of a new campaign: 120 s, CV 1, worth 20 calls. */
-export function initialTalkTime(meanSec = 120, cv = 1, weight = 20): TalkTimeEstimate {
+/** Prior of a new campaign: {@link DEFAULT_HANDLE_TIME}'s talk (120 s, CV 1), worth 20 calls. */
+export function initialTalkTime(meanSec = DEFAULT_HANDLE_TIME.talkMeanSec, cv = DEFAULT_HANDLE_TIME.talkCv, weight = 20): TalkTimeEstimate {
   if (!(meanSec > 0) || !(cv >= 0) || !(weight >= 1)) throw badPacingInput('initialTalkTime: meanSec > 0, cv >= 0 and weight >= 1 are required');
   return { weight, mean: meanSec, meanSq: meanSec * meanSec * (1 + cv * cv) };
 }
@@ -39,7 +41,7 @@ export function observeTalk(est: TalkTimeEstimate, seconds: number, window = 300
 }
 
 /** `handleTime` for {@link PacingInput}: the estimate's mean and CV (kept within [0.1, 5]), and the wrap-up time. */
-export function handleTimeOf(est: TalkTimeEstimate, wrapMeanSec: number): { talkMeanSec: number; talkCv: number; wrapMeanSec: number } {
+export function handleTimeOf(est: TalkTimeEstimate, wrapMeanSec: number): HandleTime {
   const mean = Math.max(0.1, est.mean);
   const cv = Math.sqrt(Math.max(0, est.meanSq / (mean * mean) - 1));
   return { talkMeanSec: mean, talkCv: Math.min(5, Math.max(0.1, cv)), wrapMeanSec };

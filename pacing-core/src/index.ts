@@ -10,8 +10,8 @@ export {
   type OrderInput, type OrderResult, type RemovedCounts,
 } from './order.js';
 export {
-  BOUND_BY, MODES, STATE_FIELDS, decidePacing, formatReason, initialControllerState, readState, writeState,
-  type AbandonWindow, type BoundBy, type ControllerState, type DialMode, type PacingConfig, type PacingDecision,
+  BOUND_BY, DEFAULT_HANDLE_TIME, MODES, STATE_FIELDS, decidePacing, formatReason, initialControllerState, readState, writeState,
+  type AbandonWindow, type BoundBy, type HandleTime, type ControllerState, type DialMode, type PacingConfig, type PacingDecision,
   type PacingInput, type PacingObservations,
 } from './pacing.js';
 export {
