@@ -233,23 +233,44 @@ export function dedupPack(
   nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
 ): i32 {
   memory.fill(aHist3, 0, 4 * 1024 << 2);
-  let w = 0, sib = 0, busy = 0;
-  for (let j = 0; j < mr; j++) {
-    const i = load<i32>(aValsR + (<usize>j << 2));
+  packSib = 0;
+  packBusy = 0;
+  // due callbacks: key secondary pMax - priority; new numbers: dial count - cMin, above the group bit
+  const due = packGroup(aValsR, mr, 0, g, aNext, aPrio, true, 0, dMin, dPMax, dScale, dSecMul, pMax, -1, 0);
+  const w = packGroup(aValsN, mn, due, g, aCreated, aDial, false, 549755813888.0, nMin, nPMax, nScale, nSecMul, -cMin, 1, due);
+  res(R_DUE, <f64>due); res(R_SIB, <f64>packSib); res(R_BUSY, <f64>packBusy);
+  return w;
+}
+
+let packSib = 0, packBusy = 0;
+
+/**
+ * One group of {@link dedupPack}: candidates `vals[0..count)` packed from element `w` on, returning the next free
+ * element. Key: `base + min(qMax, floor((t - tMin) * scale)) * secMul + secBase + secSign * secondary`, so the key's
+ * low bits order the secondary exactly and decide ties between a contact's numbers. Slots below `keepBelow` belong to
+ * the due group, which a new number never replaces.
+ */
+@inline function packGroup(
+  vals: usize, count: i32, w: i32, g: i32, primCol: usize, secCol: usize, secSigned: bool, base: f64, tMin: f64,
+  qMax: f64, scale: f64, secMul: f64, secBase: f64, secSign: f64, keepBelow: i32,
+): i32 {
+  const secMask = <u64>secMul - 1;
+  for (let j = 0; j < count; j++) {
+    const i = load<i32>(vals + (<usize>j << 2));
     const ct = load<i32>(aContact + (<usize>i << 2));
-    if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
-    const t = load<f64>(aNext + (<usize>i << 3));
-    const p = <i32>load<i16>(aPrio + (<usize>i << 1));
-    const key = <u64>(min(dPMax, Math.floor((t - dMin) * dScale)) * dSecMul + (pMax - <f64>p));
+    if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { packBusy++; continue; }
+    const t = load<f64>(primCol + (<usize>i << 3));
+    const sec = secSigned ? <f64>load<i16>(secCol + (<usize>i << 1)) : <f64>load<u16>(secCol + (<usize>i << 1));
+    const key = <u64>(base + min(qMax, Math.floor((t - tMin) * scale)) * secMul + (secBase + secSign * sec));
     if (ct >= 0) {
       const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
       if (load<i32>(sg) == g) {
-        sib++;
+        packSib++;
         const x = load<i32>(sl);
+        if (x < keepBelow) continue;
         const prevEl = load<u64>(aPackA + (<usize>x << 3));
-        const prev = <usize>rowOf(prevEl);
-        const d = t - load<f64>(aNext + (prev << 3));
-        if (d < 0 || (d == 0 && p > <i32>load<i16>(aPrio + (prev << 1)))) {
+        const d = t - load<f64>(primCol + (<usize>rowOf(prevEl) << 3));
+        if (d < 0 || (d == 0 && (key & secMask) < (keyOf(prevEl) & secMask))) {
           histAdd(keyOf(prevEl), 0xffffffff);
           put(x, key, i);
         }
@@ -261,36 +282,6 @@ export function dedupPack(
     put(w, key, i);
     w++;
   }
-  const due = w;
-  for (let j = 0; j < mn; j++) {
-    const i = load<i32>(aValsN + (<usize>j << 2));
-    const ct = load<i32>(aContact + (<usize>i << 2));
-    if (ct >= 0 && load<i32>(aBusy + (<usize>(ct + 1) << 2)) == g) { busy++; continue; }
-    const t = load<f64>(aCreated + (<usize>i << 3));
-    const dc = <i32>load<u16>(aDial + (<usize>i << 1));
-    const key = <u64>(549755813888.0 + min(nPMax, Math.floor((t - nMin) * nScale)) * nSecMul + (<f64>dc - cMin));
-    if (ct >= 0) {
-      const sg = aSlotGen + (<usize>ct << 2), sl = aSlot + (<usize>ct << 2);
-      if (load<i32>(sg) == g) {
-        sib++;
-        const x = load<i32>(sl);
-        if (x < due) continue;
-        const prevEl = load<u64>(aPackA + (<usize>x << 3));
-        const prev = <usize>rowOf(prevEl);
-        const d = t - load<f64>(aCreated + (prev << 3));
-        if (d < 0 || (d == 0 && dc < <i32>load<u16>(aDial + (prev << 1)))) {
-          histAdd(keyOf(prevEl), 0xffffffff);
-          put(x, key, i);
-        }
-        continue;
-      }
-      store<i32>(sg, g);
-      store<i32>(sl, w);
-    }
-    put(w, key, i);
-    w++;
-  }
-  res(R_DUE, <f64>due); res(R_SIB, <f64>sib); res(R_BUSY, <f64>busy);
   return w;
 }
 
