@@ -574,49 +574,41 @@ function badRowError(c: NumberColumns, f: FilterArgs, zoneCount: number): Error 
  * key ranges into `rng`. Returns the candidate count; `rng[R_DUE]` is the RETRY count.
  */
 function onePerContact(c: NumberColumns, mr: number, mn: number, g: number): number {
-  const { nextAttemptAt, createdAt, priority, dialCount, contact } = c;
-  const slot = sBest, slotGen = sBestGen, vals = sVals, valsN = sTmpVals;
-  let w = 0, sib = 0;
-  let dMin = Infinity, dMax = -Infinity, nMin = Infinity, nMax = -Infinity;
-  let pMin = 32767, pMax = -32768, cMin = 65535, cMax = 0;
-  for (let j = 0; j < mr; j++) {
-    const i = vals[j];
-    const t = nextAttemptAt[i], p = priority[i];
-    if (t < dMin) dMin = t;
-    if (t > dMax) dMax = t;
-    if (p < pMin) pMin = p;
-    if (p > pMax) pMax = p;
-    const ct = contact[i];
-    if (ct >= 0) {
-      if (slotGen[ct] === g) {
-        sib++;
-        const x = slot[ct], prev = vals[x];
-        const d = t - nextAttemptAt[prev];
-        if (d < 0 || (d === 0 && p > priority[prev])) vals[x] = i;
-        continue;
-      }
-      slotGen[ct] = g;
-      slot[ct] = w;
-    }
-    vals[w++] = i;
-  }
-  const due = w;
-  for (let j = 0; j < mn; j++) {
-    const i = valsN[j];
-    const t = createdAt[i], dc = dialCount[i];
-    if (t < nMin) nMin = t;
-    if (t > nMax) nMax = t;
-    if (dc < cMin) cMin = dc;
-    if (dc > cMax) cMax = dc;
+  cnt[8] = 0;
+  // due callbacks rank by (nextAttemptAt, higher priority), new numbers by (createdAt, fewer dials)
+  const due = contactGroup(c, sVals, mr, 0, g, c.nextAttemptAt, c.priority, -1, 0, R_DMIN, R_PMIN);
+  rng[R_DUE] = due;
+  return contactGroup(c, sTmpVals, mn, due, g, c.createdAt, c.dialCount, 1, due, R_NMIN, R_CMIN);
+}
+
+/**
+ * One group of {@link onePerContact}: candidates `from[0..count)` appended to `sVals` from `w` on; returns the next
+ * free position. `secSign` -1 ranks a higher secondary first, +1 a lower one. Slots below `keepBelow` belong to the
+ * due group, which a new number never replaces. Min and max of the primary go to `rng[tSlot]`, `rng[tSlot + 1]`,
+ * of the secondary to `rng[sSlot]`, `rng[sSlot + 1]`.
+ */
+function contactGroup(
+  c: NumberColumns, from: Int32Array, count: number, w: number, g: number, primCol: Float64Array,
+  secCol: Int16Array | Uint16Array, secSign: number, keepBelow: number, tSlot: number, sSlot: number,
+): number {
+  const contact = c.contact, slot = sBest, slotGen = sBestGen, vals = sVals;
+  let tMin = Infinity, tMax = -Infinity, sMin = Infinity, sMax = -Infinity, sib = 0;
+  for (let j = 0; j < count; j++) {
+    const i = from[j];
+    const t = primCol[i], sec = secCol[i];
+    if (t < tMin) tMin = t;
+    if (t > tMax) tMax = t;
+    if (sec < sMin) sMin = sec;
+    if (sec > sMax) sMax = sec;
     const ct = contact[i];
     if (ct >= 0) {
       if (slotGen[ct] === g) {
         sib++;
         const x = slot[ct];
-        if (x < due) continue;
+        if (x < keepBelow) continue;
         const prev = vals[x];
-        const d = t - createdAt[prev];
-        if (d < 0 || (d === 0 && dc < dialCount[prev])) vals[x] = i;
+        const d = t - primCol[prev];
+        if (d < 0 || (d === 0 && secSign * (sec - secCol[prev]) < 0)) vals[x] = i;
         continue;
       }
       slotGen[ct] = g;
@@ -624,9 +616,8 @@ function onePerContact(c: NumberColumns, mr: number, mn: number, g: number): num
     }
     vals[w++] = i;
   }
-  cnt[8] = sib;
-  rng[R_DUE] = due; rng[R_DMIN] = dMin; rng[R_DMAX] = dMax; rng[R_NMIN] = nMin; rng[R_NMAX] = nMax;
-  rng[R_PMIN] = pMin; rng[R_PMAX] = pMax; rng[R_CMIN] = cMin; rng[R_CMAX] = cMax;
+  cnt[8] += sib;
+  rng[tSlot] = tMin; rng[tSlot + 1] = tMax; rng[sSlot] = sMin; rng[sSlot + 1] = sMax;
   return w;
 }
 
