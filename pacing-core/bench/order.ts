@@ -9,12 +9,12 @@ import {
   buildOrderIndex, NumberState, orderNumbers, Rng, runWorker, zonesOpen, type NumberColumns, type OrderInput,
 } from '../src/index.js';
 import { BENCH_NOW, BENCH_ZONES, syntheticCampaign } from './data.js';
-import { calibration, machine, percentile, r, WORKER_FILE } from './common.js';
+import { calibration, machine, percentile, r, WORKER_OPTIONS } from './common.js';
 
 const CAP = 5;
 /** Contacts of a synthetic campaign (`contact[i] = floor(i / 1.3)`); the server passes its own count the same way. */
 const contactsOf = (columns: NumberColumns): number => Math.floor((columns.state.length - 1) / 1.3) + 1;
-const pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: 1 });
+const pool = new Piscina({ ...WORKER_OPTIONS, minThreads: 1, maxThreads: 1 });
 
 async function timeWorker(columns: NumberColumns, k: number, iterations: number, warmup: number): Promise<{ p50: number; p99: number; returned: number }> {
   const out = new Int32Array(new SharedArrayBuffer(4 * Math.min(k, columns.state.length)));

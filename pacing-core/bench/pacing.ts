@@ -5,11 +5,11 @@
  */
 import { Piscina } from 'piscina';
 import { benchmarkScenarios, type Scenario, type SimPolicy, type SimResult } from '../src/index.js';
-import { machine, r, WORKER_FILE } from './common.js';
+import { machine, r, WORKER_OPTIONS } from './common.js';
 
 const SEEDS = [1, 2, 3];
 const CAP = 0.03;
-const pool = new Piscina({ filename: WORKER_FILE, maxThreads: 2 });
+const pool = new Piscina({ ...WORKER_OPTIONS, maxThreads: 2 });
 const sim = (s: Scenario): Promise<SimResult> => pool.run(s, { name: 'simulate' }) as Promise<SimResult>;
 
 function withPolicy(name: string, seed: number, policy: SimPolicy): Scenario {

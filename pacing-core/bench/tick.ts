@@ -6,7 +6,7 @@ import { Piscina } from 'piscina';
 import {
   addCampaign, createPacingBatch, paceMany, resetBatch, Rng, runWorker, type BatchCampaignInput, type DialMode,
 } from '../src/index.js';
-import { calibration, machine, percentile, r, WORKER_FILE } from './common.js';
+import { calibration, machine, percentile, r, WORKER_OPTIONS } from './common.js';
 
 const CAMPAIGNS = 1000;
 const TICKS = 2000;
@@ -44,7 +44,7 @@ function fill(): number {
   return performance.now() - t0;
 }
 
-const pool = new Piscina({ filename: WORKER_FILE, minThreads: 1, maxThreads: 1 });
+const pool = new Piscina({ ...WORKER_OPTIONS, minThreads: 1, maxThreads: 1 });
 const hand: number[] = [], fills: number[] = [];
 let launched = 0;
 for (let i = 0; i < WARMUP + TICKS; i++) {
