@@ -201,9 +201,12 @@ const ROW_MASK: u64 = 0xffffff;
   return <i32>(el & ROW_MASK);
 }
 
-/** Add `d` (1, or 0xffffffff to subtract one) to the four 10-bit digit histograms of `key`. */
-@inline function histAdd(key: u64, d: u32): void {
-  for (let q: u64 = 0; q < 4; q++) {
+/** First digit histogram that {@link dedupPack} keeps: 0 (all four), or 3 (the top one, when selectTop follows). */
+let histFrom: u64 = 0;
+
+/** Add `d` (1, or 0xffffffff to subtract one) to the 10-bit digit histograms of `key` from digit `from`. */
+@inline function histAdd(key: u64, d: u32, from: u64 = 0): void {
+  for (let q: u64 = from; q < 4; q++) {
     const h = aHist3 + (<usize>((q << 10) + ((key >>> (q * 10)) & 1023)) << 2);
     store<u32>(h, load<u32>(h) + d);
   }
@@ -212,7 +215,7 @@ const ROW_MASK: u64 = 0xffffff;
 /** Write packed element `x` and count its key digits. */
 @inline function put(x: i32, key: u64, row: i32): void {
   store<u64>(aPackA + (<usize>x << 3), (key << ROW_BITS) | <u64><u32>row);
-  histAdd(key, 1);
+  histAdd(key, 1, histFrom);
 }
 
 /** Exact primary of a packed element: due time (RETRY group) or creation time, read from the columns. */
@@ -226,13 +229,15 @@ const ROW_MASK: u64 = 0xffffff;
  * packed sort elements with their digit histograms (40-bit key layout of src/order.ts keyLayout, from the ranges the
  * filter found): RETRY candidates first, then SCHEDULED ones. A contact's slot keeps its best-ranked number (a RETRY
  * beats a SCHEDULED one; on a full tie the earlier row stays). Returns the element count; the RETRY count and the
- * sibling and busy counts go to the result slots.
+ * sibling and busy counts go to the result slots. With `topOnly`, only the top digit is counted (a top-k call:
+ * {@link selectTop} must follow, and recounts the rest over the elements it keeps).
  */
 export function dedupPack(
   mr: i32, mn: i32, g: i32, dMin: f64, dPMax: f64, dScale: f64, dSecMul: f64, pMax: f64,
-  nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64,
+  nMin: f64, nPMax: f64, nScale: f64, nSecMul: f64, cMin: f64, topOnly: i32,
 ): i32 {
   memory.fill(aHist3, 0, 4 * 1024 << 2);
+  histFrom = topOnly ? 3 : 0;
   packSib = 0;
   packBusy = 0;
   // due callbacks: key secondary pMax - priority; new numbers: dial count - cMin, above the group bit
@@ -271,7 +276,7 @@ let packSib = 0, packBusy = 0;
         const prevEl = load<u64>(aPackA + (<usize>x << 3));
         const d = t - load<f64>(primCol + (<usize>rowOf(prevEl) << 3));
         if (d < 0 || (d == 0 && (key & secMask) < (keyOf(prevEl) & secMask))) {
-          histAdd(keyOf(prevEl), 0xffffffff);
+          histAdd(keyOf(prevEl), 0xffffffff, histFrom);
           put(x, key, i);
         }
         continue;
@@ -331,7 +336,7 @@ export function selectTop(m: i32, k: i32, secBits: i32): i32 {
     below = cum;
     base = base + cut * unit;
   }
-  if (keep < m) {
+  if (keep < m || histFrom != 0) {
     memory.fill(aHist3, 0, 4 * 1024 << 2);
     for (let x = 0; x < keep; x++) histAdd(keyOf(elAt(aPackA, x)), 1);
   }

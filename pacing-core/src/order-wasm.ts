@@ -19,7 +19,7 @@ interface KernelExports {
   markBusy(n: number, contacts: number, g: number): number;
   filter(n: number, hasCap: number, now: number, campaignCap: number, forAgent: number, contacts: number, zn: number): void;
   dedupPack(mr: number, mn: number, g: number, dMin: number, dPMax: number, dScale: number, dSecMul: number, pMax: number,
-    nMin: number, nPMax: number, nScale: number, nSecMul: number, cMin: number): number;
+    nMin: number, nPMax: number, nScale: number, nSecMul: number, cMin: number, topOnly: number): number;
   selectTop(m: number, k: number, secBits: number): number;
   radix(m: number): number;
   fixUp(inB: number, m: number, dSec: number, nSec: number, count: number): void;

@@ -394,14 +394,17 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   rng[R_PMIN] = kr[K_PMIN]; rng[R_PMAX] = kr[K_PMAX]; rng[R_CMIN] = kr[K_CMIN]; rng[R_CMAX] = kr[K_CMAX];
   // key layout from the filter's candidate ranges, then busy contacts, one number per contact and the keys in one pass
   const secBits = keyLayout(mr + mn, mr, KERNEL_VALUE_BITS);
-  const m = fn.dedupPack(mr, mn, g, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN]);
+  // a top-k call counts only the top key digit while packing; selectTop then recounts over what it keeps
+  const topOnly = 4 * k + 256 < mr + mn;
+  const m = fn.dedupPack(mr, mn, g, rng[R_DMIN], kp[0], kp[1], kp[2], rng[R_PMAX], rng[R_NMIN], kp[3], kp[4], kp[5], rng[R_CMIN],
+    topOnly ? 1 : 0);
   const due = kr[K_DUE];
   rng[R_DUE] = due;
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
     ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: kr[K_BUSY], otherNumberOfContact: kr[K_SIB],
   };
-  const cand = k < m ? fn.selectTop(m, k, secBits) : m;
+  const cand = k < m || topOnly ? fn.selectTop(m, k, secBits) : m;
   const inB = fn.radix(cand);
   const count = Math.min(k, cand);
   fn.fixUp(inB, cand, rng[R_DSEC], rng[R_NSEC], count);

@@ -126,3 +126,28 @@ describe('orderNumbers: more than 2^20 eligible rows (two-array sort path; the k
     expect(Array.from(top.rows)).toEqual(Array.from(res.rows.subarray(0, 1000)));
   });
 });
+
+describe('orderNumbers: a top-k whose candidates shrink below k after one number per contact', () => {
+  it('the kernel (which counts only the top key digit for a top-k) returns what the TypeScript path returns', () => {
+    // 3,000 candidates (well above 4k + 256 for k = 100) but 40 contacts of 75 numbers each: 40 eligible numbers
+    const n = 3000;
+    const c = allocateColumns(n);
+    const r = lcg(11);
+    for (let i = 0; i < n; i++) {
+      c.state[i] = r(4) === 0 ? RETRY : NEW;
+      c.nextAttemptAt[i] = c.state[i] === RETRY ? NOON - r(3_600_000) : 0;
+      c.priority[i] = r(10);
+      c.createdAt[i] = NOON - r(30) * 86_400_000 - r(60_000);
+      c.dialCount[i] = r(6);
+      c.contact[i] = i % 40;
+    }
+    const input = { columns: c, zones: UTC, now: NOON, window: ALWAYS, k: 100, contactCount: 40 };
+    const js = orderNumbers({ ...input, engine: 'js' });
+    const wasm = orderNumbers({ ...input, engine: 'wasm' });
+    expect(js.rows.length).toBe(40);
+    expect(Array.from(wasm.rows)).toEqual(Array.from(js.rows));
+    expect(wasm.removed).toEqual(js.removed);
+    // and the same 40 as a full order
+    expect(Array.from(orderNumbers({ ...input, k: n, engine: 'wasm' }).rows)).toEqual(Array.from(js.rows));
+  });
+});
