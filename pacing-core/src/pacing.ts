@@ -154,6 +154,13 @@ const GRID = 5;
 const gridA = new Float64Array(GRID);
 const gridD = new Float64Array(GRID);
 const gridF = new Float64Array(GRID);
+/**
+ * The real-valued arguments of the two forecast loops. Optimised code boxes each double it passes to a call it does
+ * not inline into a new heap number; passed as arguments, they made the worker run a young-generation GC every ~37
+ * ticks of the 1,000-campaign bench (59 in 2,200 ticks), and through this array every ~67 (33).
+ */
+const fargs = new Float64Array(8);
+const FA_MU = 0, FA_SIGMA = 1, FA_C1 = 2, FA_STEP = 3, FA_T = 4, FA_P = 5, FA_ZS = 6, FA_MEAN = 7;
 
 /** Standard normal CDF at table position `fz` (`(z - PHI_LO) / PHI_STEP`), linear between entries. */
 function phiAt(phi: Float64Array, top: number, fz: number): number {
@@ -174,7 +181,8 @@ function erlangAt(erl: Float64Array, top: number, zs: number, x: number, k: numb
  * Adds to `A[j]` the chance that each agent on a call (elapsed `talk[off..off+len)` seconds, lognormal(mu, sigma)
  * talk time) has finished by `c1 + j * step` seconds from now: (F(e + c) - F(e)) / (1 - F(e)).
  */
-function talkForecast(talk: ArrayLike<number>, off: number, len: number, mu: number, sigma: number, c1: number, step: number, A: Float64Array): void {
+function talkForecast(talk: ArrayLike<number>, off: number, len: number, A: Float64Array): void {
+  const mu = fargs[FA_MU], sigma = fargs[FA_SIGMA], c1 = fargs[FA_C1], step = fargs[FA_STEP];
   const phi = phiTableFor();
   const inv = 1 / (sigma * PHI_STEP), base = (mu / sigma + PHI_LO) / PHI_STEP;
   const top = phi.length - 1;
@@ -197,10 +205,8 @@ function talkForecast(talk: ArrayLike<number>, off: number, len: number, mu: num
  * Adds to `D[j]` the expected live answers by `(j + 1) * T / GRID` seconds from now from the calls ringing for
  * `ring[off..off+len)` seconds: P(live | unanswered at c) * (F(c + t) - F(c)) / (1 - F(c)), F the Erlang answer time.
  */
-function ringForecast(
-  ring: ArrayLike<number>, off: number, len: number, T: number, p: number, erl: Float64Array, zs: number, k: number,
-  answerMean: number, D: Float64Array,
-): void {
+function ringForecast(ring: ArrayLike<number>, off: number, len: number, erl: Float64Array, k: number, D: Float64Array): void {
+  const T = fargs[FA_T], p = fargs[FA_P], zs = fargs[FA_ZS], answerMean = fargs[FA_MEAN];
   const eTop = erl.length - 1;
   const step = T / GRID, stepZ = step * zs, invT = 1 / T;
   for (let i = 0; i < len; i++) {
@@ -411,13 +417,18 @@ export function decideCore(x: CoreInput, cfg: Cfg, st: Float64Array, so: number,
   if (T + g > W && x.talkLen > 0) {
     // lognormal parameters of the talk time (inline: no object per campaign per tick)
     const cv = Math.max(0.05, x.talkCv), s2 = Math.log(1 + cv * cv);
-    talkForecast(x.talk, x.talkOff, x.talkLen, Math.log(Math.max(1, x.talkMean)) - s2 / 2, Math.sqrt(s2), T / GRID + g - W, T / GRID, A);
+    fargs[FA_MU] = Math.log(Math.max(1, x.talkMean)) - s2 / 2;
+    fargs[FA_SIGMA] = Math.sqrt(s2);
+    fargs[FA_C1] = T / GRID + g - W;
+    fargs[FA_STEP] = T / GRID;
+    talkForecast(x.talk, x.talkOff, x.talkLen, A);
   }
   const erl = erlangTableFor(k);
   const zs = k / answerMean / ERL_STEP;
   const eTop = erl.length - 1;
   for (let j = 0; j < GRID; j++) gridF[j] = erlangAt(erl, eTop, zs, (T * (j + 1)) / GRID, k, answerMean);
-  ringForecast(x.ring, x.ringOff, x.ringLen, T, p, erl, zs, k, answerMean, Dd);
+  fargs[FA_T] = T; fargs[FA_P] = p; fargs[FA_ZS] = zs; fargs[FA_MEAN] = answerMean;
+  ringForecast(x.ring, x.ringOff, x.ringLen, erl, k, Dd);
   let n = Infinity;
   for (let j = 0; j < GRID; j++) {
     const f = p * gridF[j];
