@@ -159,8 +159,8 @@ const gridF = new Float64Array(GRID);
  * not inline into a new heap number; passed as arguments, they made the worker run a young-generation GC every ~37
  * ticks of the 1,000-campaign bench (59 in 2,200 ticks), and through this array every ~67 (33).
  */
-const fargs = new Float64Array(8);
-const FA_MU = 0, FA_SIGMA = 1, FA_C1 = 2, FA_STEP = 3, FA_T = 4, FA_P = 5, FA_ZS = 6, FA_MEAN = 7;
+const fargs = new Float64Array(9);
+const FA_MU = 0, FA_SIGMA = 1, FA_C1 = 2, FA_STEP = 3, FA_T = 4, FA_P = 5, FA_ZS = 6, FA_MEAN = 7, FA_FT = 8;
 
 /** Standard normal CDF at table position `fz` (`(z - PHI_LO) / PHI_STEP`), linear between entries. */
 function phiAt(phi: Float64Array, top: number, fz: number): number {
@@ -207,13 +207,17 @@ function talkForecast(talk: ArrayLike<number>, off: number, len: number, A: Floa
 }
 
 /**
- * Adds to `D[j]` the expected live answers by `(j + 1) * T / GRID` seconds from now from the calls ringing for
- * `ring[off..off+len)` seconds: P(live | unanswered at c) * (F(c + t) - F(c)) / (1 - F(c)), F the Erlang answer time.
+ * Adds to `D[j]` the expected live answers by `t = (j + 1) * T / GRID` seconds from now from the calls ringing for
+ * `ring[off..off+len)` seconds: P(live | unanswered at c) * (F(min(c + t, T)) - F(c)) / (1 - F(c)), F the Erlang
+ * answer time. A call is dropped when it has rung `T` seconds, so it cannot be answered after `T - c` from now: the
+ * grid points past that add the call's whole remaining chance, F(T) - F(c) (`fargs[FA_FT]`), with no lookup.
  */
 function ringForecast(ring: ArrayLike<number>, off: number, len: number, erl: Float64Array, k: number, D: Float64Array): void {
-  const T = fargs[FA_T], p = fargs[FA_P], zs = fargs[FA_ZS], answerMean = fargs[FA_MEAN];
+  const T = fargs[FA_T], p = fargs[FA_P], zs = fargs[FA_ZS], answerMean = fargs[FA_MEAN], FT = fargs[FA_FT];
   const eTop = erl.length - 1;
-  const step = T / GRID, stepZ = step * zs, invT = 1 / T;
+  const step = T / GRID, stepZ = step * zs, invT = 1 / T, invStep = 1 / step;
+  // every lookup below is for an instant before T: no range checks when T itself is inside the table
+  const inTable = T * zs < eTop;
   for (let i = 0; i < len; i++) {
     const c = ring[off + i];
     if (c >= T) continue;
@@ -223,14 +227,18 @@ function ringForecast(ring: ArrayLike<number>, off: number, len: number, erl: Fl
     // P(live | still ringing at c) / P(not yet answered | live), one division per call instead of three
     const sn = (1 - p) * Math.max(0.02, 1 - c * invT);
     const w = sl / ((sl + sn) * (1 - fc));
-    const fz0 = c * zs;
-    if (fz0 + GRID * stepZ < eTop) {
-      // the whole grid is inside the table (the usual case): no range checks; with the single division this took
-      // the loop from 0.245 to 0.177 ms over the bench fleet's 9,947 ringing calls
-      for (let j = 0; j < GRID; j++) D[j] += w * (erlLerp(erl, fz0 + (j + 1) * stepZ) - fc);
+    // grid points j < jT are before the call's timeout (c + (j + 1) * step < T)
+    let jT = Math.ceil((T - c) * invStep) - 1;
+    if (jT > GRID) jT = GRID;
+    let j = 0;
+    if (inTable) {
+      const fz0 = c * zs;
+      for (; j < jT; j++) D[j] += w * (erlLerp(erl, fz0 + (j + 1) * stepZ) - fc);
     } else {
-      for (let j = 0; j < GRID; j++) D[j] += w * (erlangAt(erl, eTop, zs, c + (j + 1) * step, k, answerMean) - fc);
+      for (; j < jT; j++) D[j] += w * (erlangAt(erl, eTop, zs, c + (j + 1) * step, k, answerMean) - fc);
     }
+    const rest = w * (FT - fc);
+    for (; j < GRID; j++) D[j] += rest;
   }
 }
 
@@ -428,7 +436,7 @@ export function decideCore(x: CoreInput, cfg: Cfg, st: Float64Array, so: number,
   const zs = k / answerMean / ERL_STEP;
   const eTop = erl.length - 1;
   for (let j = 0; j < GRID; j++) gridF[j] = erlangAt(erl, eTop, zs, (T * (j + 1)) / GRID, k, answerMean);
-  fargs[FA_T] = T; fargs[FA_P] = p; fargs[FA_ZS] = zs; fargs[FA_MEAN] = answerMean;
+  fargs[FA_T] = T; fargs[FA_P] = p; fargs[FA_ZS] = zs; fargs[FA_MEAN] = answerMean; fargs[FA_FT] = gridF[GRID - 1];
   ringForecast(x.ring, x.ringOff, x.ringLen, erl, k, Dd);
   let n = Infinity;
   for (let j = 0; j < GRID; j++) {

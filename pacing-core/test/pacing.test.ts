@@ -39,6 +39,22 @@ describe('decidePacing: PREDICTIVE', () => {
     expect(d.launch).toBe(0);
   });
 
+  it('expects no answer from a ringing call after its ring timeout', () => {
+    // expected live answers over the horizon from one call, by how long it has rung (ring timeout 20 s)
+    const expected = (ringing: number): number => {
+      const batch = createPacingBatch(1, 1, 1, false);
+      resetBatch(batch, NOW);
+      addCampaign(batch, { mode: 'PREDICTIVE', readyAgents: 1, ringingElapsedSec: [ringing] });
+      paceMany(batch);
+      return batch.out.expectedAnswers[0];
+    };
+    // 2 s in, most of a live answer's chance is still ahead
+    expect(expected(2)).toBeGreaterThan(0.1);
+    // 19.9 s in, only the last 0.1 s before the timeout counts (counting past the timeout gave about 0.2)
+    expect(expected(19.9)).toBeGreaterThan(0);
+    expect(expected(19.9)).toBeLessThan(0.02);
+  });
+
   it('launches nothing with no agent and none expected', () => {
     const d = decidePacing(base({ readyAgents: 0, talkingElapsedSec: [1, 2] }));
     expect(d.launch).toBe(0);
