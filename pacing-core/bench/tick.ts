@@ -1,6 +1,8 @@
 /**
  * bench:tick — p50/p99 of one pacing tick over 1,000 campaigns in the Piscina worker (hand-off included), plus the
- * in-thread compute time and the time to pack the batch. Ends with one JSON line.
+ * in-thread compute time, the time to pack the batch, and the machine's hand-off floor: the same call with an empty
+ * batch (same message, no campaigns), interleaved with the ticks so that both see the same machine. Ends with one
+ * JSON line.
  */
 import { Piscina } from 'piscina';
 import {
@@ -44,8 +46,11 @@ function fill(): number {
   return performance.now() - t0;
 }
 
+// The floor: a batch of the same shape with no campaigns, so the message and the wake-ups are the tick's, the work nil.
+const empty = createPacingBatch(CAMPAIGNS, elapsedSlots, 4);
+
 const pool = new Piscina({ ...WORKER_OPTIONS, minThreads: 1, maxThreads: 1 });
-const hand: number[] = [], fills: number[] = [];
+const hand: number[] = [], fills: number[] = [], floor: number[] = [];
 let launched = 0;
 for (let i = 0; i < WARMUP + TICKS; i++) {
   const f = fill();
@@ -53,9 +58,14 @@ for (let i = 0; i < WARMUP + TICKS; i++) {
   const res = await runWorker(pool, 'paceMany', batch);
   const dt = performance.now() - t0;
   launched = res.launched;
+  resetBatch(empty, now);
+  const t1 = performance.now();
+  await runWorker(pool, 'paceMany', empty);
+  const df = performance.now() - t1;
   if (i >= WARMUP) {
     hand.push(dt);
     fills.push(f);
+    floor.push(df);
   }
 }
 await pool.destroy();
@@ -72,6 +82,7 @@ const figures = {
   campaigns: CAMPAIGNS,
   elapsedEntries: elapsedSlots,
   workerTick: { p50: r(percentile(hand, 50)), p99: r(percentile(hand, 99)) },
+  handOffFloor: { p50: r(percentile(floor, 50)), p99: r(percentile(floor, 99)) },
   inThreadCompute: { p50: r(percentile(compute, 50)), p99: r(percentile(compute, 99)) },
   packBatch: { p50: r(percentile(fills, 50)), p99: r(percentile(fills, 99)) },
   launchedLastTick: launched,
