@@ -43,12 +43,12 @@ describe('campaignReport', () => {
     expect(report.rows).toBe(6);
     expect(records).toHaveLength(6);
     expect(Object.keys(records[0]!)).toEqual([
-      'contact_name', 'number', 'time_zone', 'state', 'reason', 'agent_attempts', 'customer_attempts', 'dial_count', 'last_call_status',
+      'contact_name', 'number', 'time_zones', 'state', 'reason', 'agent_attempts', 'customer_attempts', 'dial_count', 'last_call_status',
       'last_call_at', 'last_call_duration_sec', 'disposition', 'owner_agent', 'next_attempt_at', 'note', 'order_id', 'field:state', 'zeta',
     ]);
 
     const db = await sql<Record<string, any>>(app.databaseUrl, `
-      select n.contact_name, n.e164, n.time_zone, n.state, n.reason, n.agent_attempts, n.customer_attempts, n.dial_count, n.disposition,
+      select n.contact_name, n.e164, array_to_string(n.time_zones, ' ') as time_zones, n.state, n.reason, n.agent_attempts, n.customer_attempts, n.dial_count, n.disposition,
              n.next_attempt_at, n.contact_fields, a.name as owner, l.status, l.created_at, l.duration_sec
         from campaign_number n left join agent a on a.id = n.owner_agent_id
         left join lateral (select status, created_at, duration_sec from call_leg where number_id = n.id and kind = 'CUSTOMER' order by created_at desc limit 1) l on true
@@ -59,7 +59,7 @@ describe('campaignReport', () => {
       expect(row).toBeDefined();
       expect(row).toMatchObject({
         contact_name: d.contact_name,
-        time_zone: d.time_zone,
+        time_zones: d.time_zones,
         state: d.state,
         reason: d.reason ?? '',
         agent_attempts: String(d.agent_attempts),

@@ -18,7 +18,9 @@ export {
   CAMPAIGN_FIELDS, addCampaign, batchDecision, createPacingBatch, paceMany, resetBatch,
   type BatchCampaignInput, type PaceManyResult, type PacingBatch, type PacingBatchOutput,
 } from './batch.js';
-export { DEFAULT_WINDOW, inWindow, localMinuteOfDay, zoneOffsetMinutes, zonesOpen, type CallingWindow } from './timezone.js';
+export {
+  DEFAULT_WINDOW, inWindow, localMinuteOfDay, zoneOffsetMinutes, zonesOpen, zonesOpenDetail, type CallingWindow, type ZoneEntry, type ZonesOpen,
+} from './timezone.js';
 export { Rng } from './rng.js';
 export { handleTimeOf, initialTalkTime, observeTalk, type TalkTimeEstimate } from './handle-time.js';
 export {

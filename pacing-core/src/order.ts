@@ -1,14 +1,18 @@
 import { NumberState, REQUIRED_COLUMNS, type NumberColumns } from './columns.js';
 import { badOrderInput } from './errors.js';
 import { K_BUSY, K_CMAX, K_CMIN, K_DMAX, K_DMIN, K_DUE, K_MN, K_MR, K_NMAX, K_NMIN, K_PMAX, K_PMIN, K_SIB, OrderKernel } from './order-wasm.js';
-import { DEFAULT_WINDOW, zonesOpen, type CallingWindow } from './timezone.js';
+import { DEFAULT_WINDOW, zonesOpenDetail, type CallingWindow, type ZoneEntry } from './timezone.js';
 
 /** Input of {@link orderNumbers}. Plain data plus typed arrays: safe to pass to the worker. */
 export interface OrderInput {
   /** The campaign's numbers (see {@link allocateColumns}). */
   columns: NumberColumns;
-  /** Time-zone table; `columns.zone[i]` indexes it. IANA names, e.g. `"Asia/Kolkata"`. */
-  zones: readonly string[];
+  /**
+   * Time-zone table; `columns.zone[i]` indexes it. IANA names, e.g. `"Asia/Kolkata"`, or candidate sets for numbers
+   * whose zone is uncertain, e.g. `["America/Boise", "America/Los_Angeles"]`: such a row is inside the calling window
+   * only while the window holds in every zone of its set (see {@link ZoneEntry}).
+   */
+  zones: readonly ZoneEntry[];
   /** The current instant, epoch ms. */
   now: number;
   /** How many numbers to return. @default all eligible numbers */
@@ -56,8 +60,13 @@ export interface RemovedCounts {
   notDue: number;
   /** Owned by another agent (or owned at all, when ordering for the campaign pool). */
   ownedByOther: number;
-  /** Outside the calling window in the contact's zone. */
+  /** Outside the calling window in the contact's zone (in at least one zone of its candidate set). */
   outsideWindow: number;
+  /**
+   * Of `outsideWindow`: rows whose candidate set is open in some of its zones but not all, held back by the most
+   * restrictive rule only (not a separate rule: already counted in `outsideWindow`).
+   */
+  outsideWindowUncertainZone: number;
   /** Another number of the same contact is in progress. */
   contactBusy: number;
   /** Another number of the same contact ranks higher (one number per contact at a time). */
@@ -168,7 +177,7 @@ function validate(input: OrderInput): void {
   }
   if (typeof input.now !== 'number' || !Number.isFinite(input.now)) throw badOrderInput('now must be a finite epoch-ms number');
   if (input.k !== undefined && (!Number.isInteger(input.k) || input.k < 0)) throw badOrderInput(`k must be a non-negative integer, got ${input.k}`);
-  if (!Array.isArray(input.zones) || input.zones.length === 0) throw badOrderInput('zones must be a non-empty array of IANA zone names');
+  if (!Array.isArray(input.zones) || input.zones.length === 0) throw badOrderInput('zones must be a non-empty array of IANA zone names (or candidate sets)');
   if (input.zones.length > 65536) throw badOrderInput('zones may hold at most 65536 names');
   const w = input.window;
   if (w !== undefined) {
@@ -319,7 +328,7 @@ export function orderNumbers(input: OrderInput): OrderResult {
   const n = c.state.length;
   const now = input.now;
   const k = Math.min(input.k ?? n, n);
-  const open = zonesOpen(input.zones, now, input.window ?? DEFAULT_WINDOW);
+  const { open, partlyOpen } = zonesOpenDetail(input.zones, now, input.window ?? DEFAULT_WINDOW);
   let contacts = input.contactCount ?? -1;
   if (contacts < 0) contacts = maxOf(c.contact, n) + 1;
   const engine = input.engine ?? 'auto';
@@ -328,7 +337,7 @@ export function orderNumbers(input: OrderInput): OrderResult {
     if (kernel === null && engine === 'wasm') throw badOrderInput("engine 'wasm' needs WebAssembly, which this runtime lacks");
     // null: invalid input, which the TypeScript path below reports precisely
     const res = kernel === null ? null : orderWithKernel(kernel, input, open, contacts, k);
-    if (res !== null) return res;
+    if (res !== null) return withUncertainZones(res, input, partlyOpen);
   }
   ensure(n, contacts);
   // Each pass is its own small function so that V8 optimises it once and keeps it optimised.
@@ -350,13 +359,13 @@ export function orderNumbers(input: OrderInput): OrderResult {
   const m = onePerContact(c, rng[R_MR], rng[R_MN], gen);
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
-    ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: cnt[7], otherNumberOfContact: cnt[8],
+    ownedByOther: cnt[5], outsideWindow: cnt[6], outsideWindowUncertainZone: 0, contactBusy: cnt[7], otherNumberOfContact: cnt[8],
   };
   const due = rng[R_DUE];
   const count = Math.min(k, m);
   const rows = input.out !== undefined ? input.out.subarray(0, count) : new Int32Array(count);
   sortCandidates(c, m, due, k, rows);
-  return { rows, eligible: m, eligibleDue: due, removed };
+  return withUncertainZones({ rows, eligible: m, eligibleDue: due, removed }, input, partlyOpen);
 }
 
 let kernelInstance: OrderKernel | null | undefined;
@@ -402,7 +411,7 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   rng[R_DUE] = due;
   const removed: RemovedCounts = {
     final: cnt[0], inProgress: cnt[1], suppressed: cnt[2], attemptCap: cnt[3], notDue: cnt[4],
-    ownedByOther: cnt[5], outsideWindow: cnt[6], contactBusy: kr[K_BUSY], otherNumberOfContact: kr[K_SIB],
+    ownedByOther: cnt[5], outsideWindow: cnt[6], outsideWindowUncertainZone: 0, contactBusy: kr[K_BUSY], otherNumberOfContact: kr[K_SIB],
   };
   const cand = k < m || topOnly ? fn.selectTop(m, k, secBits) : m;
   const inB = fn.radix(cand);
@@ -411,6 +420,39 @@ function orderWithKernel(kernel: OrderKernel, input: OrderInput, open: Uint8Arra
   const rows = input.out !== undefined ? input.out.subarray(0, count) : new Int32Array(count);
   rows.set(kernel.out.subarray(0, count));
   return { rows, eligible: m, eligibleDue: due, removed };
+}
+
+/**
+ * Fills `removed.outsideWindowUncertainZone`: rows that reached the window rule (no earlier rule removed them) and
+ * whose candidate set is open in some zones only. One pass over the rows, and only when such a set exists now.
+ */
+function withUncertainZones(res: OrderResult, input: OrderInput, partlyOpen: Uint8Array | null): OrderResult {
+  if (partlyOpen === null) return res;
+  const c = input.columns;
+  const n = c.state.length;
+  const { state, zone, suppressed, nextAttemptAt, ownerAgent } = c;
+  const attempts = c.attempts ?? c.dialCount;
+  const rowCap = c.maxAttempts;
+  const campaignCap = input.maxAttempts ?? 0;
+  const forAgent = input.forAgent ?? -1;
+  const now = input.now;
+  let held = 0;
+  for (let i = 0; i < n; i++) {
+    if (partlyOpen[zone[i]] !== 1) continue;
+    // the rules before the window rule, in order (see maskOf)
+    const s = state[i];
+    if (s !== SCHEDULED && s !== RETRY) continue;
+    if (suppressed[i] !== 0) continue;
+    const rc = rowCap !== undefined ? rowCap[i] : 0;
+    const cap = rc !== 0 ? rc : campaignCap;
+    if (cap !== 0 && attempts[i] >= cap) continue;
+    if (nextAttemptAt[i] > now) continue;
+    const own = ownerAgent[i];
+    if (own >= 0 && own !== forAgent) continue;
+    held++;
+  }
+  res.removed.outsideWindowUncertainZone = held;
+  return res;
 }
 
 const EMPTY_U16 = new Uint16Array(0);
@@ -1000,7 +1042,7 @@ export function orderFromIndex(input: IndexedOrderInput): IndexedOrderResult {
   if (idx.size !== n) throw badOrderInput(`index was built for ${idx.size} rows, columns have ${n}: rebuild it`);
   const now = input.now;
   const k = Math.min(input.k ?? n, n);
-  const open = zonesOpen(input.zones, now, input.window ?? DEFAULT_WINDOW);
+  const { open, partlyOpen } = zonesOpenDetail(input.zones, now, input.window ?? DEFAULT_WINDOW);
   const contacts = Math.max(idx.contactCount, input.contactCount ?? 0);
   ensure(n, contacts);
   const g = gen;
@@ -1025,7 +1067,7 @@ export function orderFromIndex(input: IndexedOrderInput): IndexedOrderResult {
 
   const removed: RemovedCounts = {
     final: 0, inProgress: 0, suppressed: 0, attemptCap: 0, notDue: 0,
-    ownedByOther: 0, outsideWindow: 0, contactBusy: 0, otherNumberOfContact: 0,
+    ownedByOther: 0, outsideWindow: 0, outsideWindowUncertainZone: 0, contactBusy: 0, otherNumberOfContact: 0,
   };
   const out = input.out !== undefined ? input.out : new Int32Array(k);
   let count = 0, examined = 0, eligibleDue = 0;
@@ -1046,7 +1088,11 @@ export function orderFromIndex(input: IndexedOrderInput): IndexedOrderResult {
     if (own >= 0 && own !== forAgent) { removed.ownedByOther++; return false; }
     const z = zone[i];
     if (z >= zn) throw badOrderInput(`columns.zone[${i}] = ${z} is outside the zones table (length ${zn})`);
-    if (open[z] === 0) { removed.outsideWindow++; return false; }
+    if (open[z] === 0) {
+      removed.outsideWindow++;
+      if (partlyOpen !== null && partlyOpen[z] === 1) removed.outsideWindowUncertainZone++;
+      return false;
+    }
     const ct = contact[i];
     if (ct >= 0) {
       if (ct >= contacts) throw badOrderInput(`columns.contact[${i}] = ${ct} is not below contactCount ${contacts}`);

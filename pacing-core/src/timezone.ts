@@ -90,11 +90,52 @@ export function inWindow(m: number, w: CallingWindow): boolean {
 }
 
 /**
- * For each zone of the table, 1 when `now` is inside the window in that zone, else 0.
- * Each distinct zone is evaluated once per call.
+ * One entry of a zones table: an IANA zone name, or the candidate zones of numbers whose zone is uncertain
+ * (a prefix that spans several zones, or only the country known). A candidate set is open only while the window
+ * holds in every one of its zones: the most restrictive rule.
  */
-export function zonesOpen(zones: readonly string[], nowMs: number, w: CallingWindow): Uint8Array {
+export type ZoneEntry = string | readonly string[];
+
+/** Which entries of a zones table are open now, and which are closed only because some of their candidates are. */
+export interface ZonesOpen {
+  /** 1 when `now` is inside the window in every zone of the entry, else 0. */
+  open: Uint8Array;
+  /** Entries that are closed although the window holds in at least one of their zones (null when there are none). */
+  partlyOpen: Uint8Array | null;
+}
+
+/**
+ * For each entry of the table, whether `now` is inside the window there (see {@link ZoneEntry}). Each distinct
+ * zone is evaluated once per call.
+ * @throws PacingCoreError `BAD_ORDER_INPUT` for an unknown zone or an empty candidate set
+ */
+export function zonesOpenDetail(zones: readonly ZoneEntry[], nowMs: number, w: CallingWindow): ZonesOpen {
   const open = new Uint8Array(zones.length);
-  for (let z = 0; z < zones.length; z++) open[z] = inWindow(localMinuteOfDay(zones[z], nowMs), w) ? 1 : 0;
-  return open;
+  let partlyOpen: Uint8Array | null = null;
+  let memo: Map<string, boolean> | undefined;
+  for (let z = 0; z < zones.length; z++) {
+    const e = zones[z];
+    if (typeof e === 'string') {
+      open[z] = inWindow(localMinuteOfDay(e, nowMs), w) ? 1 : 0;
+      continue;
+    }
+    if (!Array.isArray(e) || e.length === 0) throw badOrderInput(`zones[${z}] must be a zone name or a non-empty array of zone names`);
+    memo ??= new Map();
+    let all = true, any = false;
+    for (const name of e) {
+      if (typeof name !== 'string') throw badOrderInput(`zones[${z}] must hold zone names only`);
+      let ok = memo.get(name);
+      if (ok === undefined) memo.set(name, (ok = inWindow(localMinuteOfDay(name, nowMs), w)));
+      all &&= ok;
+      any ||= ok;
+    }
+    open[z] = all ? 1 : 0;
+    if (any && !all) (partlyOpen ??= new Uint8Array(zones.length))[z] = 1;
+  }
+  return { open, partlyOpen };
+}
+
+/** For each entry of the table, 1 when `now` is inside the window in every zone of the entry, else 0. */
+export function zonesOpen(zones: readonly ZoneEntry[], nowMs: number, w: CallingWindow): Uint8Array {
+  return zonesOpenDetail(zones, nowMs, w).open;
 }

@@ -210,6 +210,47 @@ describe('orderNumbers: calling window in the contact zone', () => {
   });
 });
 
+/**
+ * Numbers whose zone is uncertain carry a candidate set; they are dialable only while the window holds in every
+ * candidate (the most restrictive rule), and the rows held back by that rule alone are counted apart.
+ */
+describe('orderNumbers: candidate zone sets (most restrictive rule)', () => {
+  // 2026-11-24T14:26Z: New York 09:26, Chicago 08:26, Denver 07:26, Boise 07:26, Los Angeles 06:26, Honolulu 04:26
+  const NOW = Date.parse('2026-11-24T14:26:00Z');
+  const zones = [
+    'America/New_York',
+    ['America/Boise', 'America/Los_Angeles'],
+    ['America/Chicago', 'America/New_York'],
+    ['Australia/Adelaide', 'Australia/Perth'],
+    ['Pacific/Honolulu'],
+  ];
+  const window = { startMinute: 8 * 60, endMinute: 21 * 60 };
+  it('a set is open only while every zone is; rows held back only by the set are counted apart', () => {
+    // rows: NY (open), Boise/LA (both closed), Chicago/NY (Chicago 08:26 open with 08:00 start), Adelaide/Perth
+    // (01:56 / 22:26: closed), a row with a Chicago/NY set that is not due (removed earlier, not counted)
+    const rows: Row[] = [{ zone: 0 }, { zone: 1 }, { zone: 2 }, { zone: 3 }, { zone: 4 }, { zone: 2, state: RETRY, nextAttemptAt: NOW + 60 * MIN }];
+    const { rows: got, res } = order(rows, { zones, now: NOW, window });
+    expect(got.sort()).toEqual([0, 2]);
+    expect(res.removed.outsideWindow).toBe(3);
+    expect(res.removed.outsideWindowUncertainZone).toBe(0);
+    // at 08:00 start Chicago is still closed at 13:30Z (07:30) while New York is open (08:30): held back by the set
+    const early = order(rows, { zones, now: Date.parse('2026-11-24T13:30:00Z'), window });
+    expect(early.rows).toEqual([0]);
+    expect(early.res.removed.outsideWindowUncertainZone).toBe(1);
+    expect(early.res.removed.outsideWindow).toBe(4);
+  });
+  it('the count is the same through the WebAssembly kernel on many rows', () => {
+    const rows: Row[] = Array.from({ length: 5000 }, (_, i) => ({ zone: i % 5, createdAt: i }));
+    const { res } = order(rows, { zones, now: Date.parse('2026-11-24T13:30:00Z'), window });
+    expect(res.removed.outsideWindowUncertainZone).toBe(1000);
+    expect(res.eligible).toBe(1000);
+  });
+  it('an empty candidate set or a bad name in one is BAD_ORDER_INPUT', () => {
+    expect(() => orderNumbers({ columns: columnsOf([{}]), zones: [[]], now: NOW })).toThrow(/zones\[0\] must be a zone name or a non-empty array/);
+    expect(() => orderNumbers({ columns: columnsOf([{}]), zones: [['UTC', 'Mars/Olympus']], now: NOW })).toThrow(/"Mars\/Olympus" is not a valid IANA time zone/);
+  });
+});
+
 describe('orderNumbers: option checks (BAD_ORDER_INPUT)', () => {
   const good = (): OrderInput => ({ columns: columnsOf([{}, {}]), zones: UTC, now: NOON });
   const cases: { name: string; mutate: (i: OrderInput) => void; message: RegExp }[] = [

@@ -3,7 +3,7 @@ import { resolveAttemptPolicy } from '../src/domain/attempt-policy.js';
 import { CAMPAIGN_STATUSES, legalCampaignActions, nextCampaignStatus, type CampaignAction, type CampaignStatus } from '../src/domain/campaign-lifecycle.js';
 import { resolveCallingWindow, resolveCampaignSchedule } from '../src/domain/campaign-rules.js';
 import { normalisePhone } from '../src/domain/phone.js';
-import { zoneForRegion } from '../src/domain/time-zone.js';
+import { canonicalTimeZone, dialZones, zonesOfNumber } from '../src/domain/time-zone.js';
 import { parseContactCsv } from '../src/modules/contact/csv.js';
 import { DialerError } from '../src/errors.js';
 
@@ -110,10 +110,75 @@ describe('phone numbers and zones', () => {
   it.each(['abc', '+91 12', '', '+999 1234567', '9876543210'])('refuses %j', (raw) => {
     expect(code(() => normalisePhone(raw, 'p'))).toBe('BAD_USER_INPUT');
   });
-  it('derives zones incl. +05:30 and +05:45 regions', () => {
-    expect(zoneForRegion('IN')).toBe('Asia/Kolkata');
-    expect(zoneForRegion('NP')).toBe('Asia/Kathmandu');
-    expect(zoneForRegion(undefined)).toBe('UTC');
+});
+
+/**
+ * Issue 12: a number's candidate zones come from libphonenumber's time-zone map by prefix, not from its
+ * country; several candidates mean the most restrictive rule applies (checked in pacing-core and the guard).
+ */
+describe('zones by number prefix', () => {
+  it.each([
+    // [number, candidate zones, source]
+    ['+1 808 555 0123', ['Pacific/Honolulu'], 'NUMBER'], // Hawaii, not New York
+    ['+1 604 555 0123', ['America/Vancouver'], 'NUMBER'], // British Columbia, not Toronto
+    ['+1 212 555 0123', ['America/New_York'], 'NUMBER'],
+    ['+1 208 555 0123', ['America/Boise', 'America/Los_Angeles'], 'NUMBER'], // Idaho spans two zones
+    ['+61 8 9123 4567', ['Australia/Adelaide', 'Australia/Perth'], 'NUMBER'], // +61 8: SA/NT/WA
+    ['+61 2 9123 4567', ['Australia/Sydney'], 'NUMBER'],
+    ['+7 423 212 3456', ['Asia/Vladivostok'], 'NUMBER'], // Primorye, not Moscow
+    ['+7 701 234 5678', ['Asia/Almaty', 'Asia/Aqtobe'], 'NUMBER'], // Kazakhstan mobile, not UTC
+    ['+55 92 98765 4321', ['America/Manaus'], 'NUMBER'], // Amazonas, not Sao Paulo
+    ['+55 11 98765 4321', ['America/Sao_Paulo'], 'NUMBER'],
+    ['+52 664 123 4567', ['America/Tijuana'], 'NUMBER'], // Baja California, not Mexico City
+    ['+52 669 123 4567', ['America/Mazatlan'], 'NUMBER'],
+    ['+91 98123 45678', ['Asia/Kolkata'], 'NUMBER'], // the map says Asia/Calcutta: links are resolved
+    ['+44 7911 123456', ['Europe/London'], 'NUMBER'], // Guernsey, Isle of Man and London are one zone
+  ])('%s -> %j', (raw, zones, source) => {
+    const p = normalisePhone(raw, 'p');
+    expect(zonesOfNumber(p.e164, p.region)).toEqual({ zones, source });
+  });
+  it('an unassigned +1 area code gets every zone of the numbering plan (never dialable at once across 13 hours)', () => {
+    const { zones } = zonesOfNumber('+15555550123', 'US');
+    expect(zones.length).toBeGreaterThan(15);
+    expect(zones).toEqual(expect.arrayContaining(['Pacific/Honolulu', 'America/New_York', 'America/St_Johns']));
+  });
+  it("an explicit contact zone wins over the number's candidates", () => {
+    expect(dialZones('America/Denver', ['America/Boise', 'America/Los_Angeles'])).toEqual(['America/Denver']);
+    expect(dialZones(null, ['America/Boise', 'America/Los_Angeles'])).toEqual(['America/Boise', 'America/Los_Angeles']);
+  });
+});
+
+describe('canonical zone names', () => {
+  it.each([
+    ['america/boise', 'America/Boise'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['Europe/Kiev', 'Europe/Kyiv'],
+    ['US/Pacific', 'America/Los_Angeles'],
+    ['America/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+    ['  Asia/Kathmandu ', 'Asia/Kathmandu'],
+    ['UTC', 'Etc/UTC'],
+    ['etc/utc', 'Etc/UTC'],
+  ])('%j -> %s', (typed, canonical) => {
+    expect(canonicalTimeZone(typed, 'input.timeZone')).toBe(canonical);
+  });
+  it.each([
+    ['EST', /not a region time zone.*America\/Panama/],
+    ['CET', /not a region time zone/],
+    ['EST5EDT', /not a region time zone/],
+    ['Japan', /not a region time zone.*Asia\/Tokyo/],
+    ['GMT', /not a region time zone/],
+    ['Etc/GMT+5', /not a region time zone/],
+    ['Mars/Olympus', /is not an IANA time zone/],
+    ['', /is not an IANA time zone/],
+  ])('refuses %j', (typed, message) => {
+    let err: DialerError | undefined;
+    try {
+      canonicalTimeZone(typed, 'input.timeZone');
+    } catch (e) {
+      err = e as DialerError;
+    }
+    expect(err?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.timeZone' });
+    expect(err?.message).toMatch(message);
   });
 });
 

@@ -21,6 +21,8 @@ export const LIMITS = {
   maxRetryScheduleEntries: 4,
   maxAbandonRateCap: 0.03,
   maxDialRatio: 5,
+  /** A customer call rings at least this long before it counts as unanswered (Ofcom, FTC: 15 s or 4 rings). */
+  minRingTimeoutSeconds: 15,
   nameMax: 200,
   pageMax: 200,
 } as const;

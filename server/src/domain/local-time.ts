@@ -1,5 +1,5 @@
 import { badInput } from '../errors.js';
-import { assertTimeZone } from './time-zone.js';
+import { canonicalTimeZone } from './time-zone.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -31,7 +31,7 @@ export function localTimeToInstant(date: string, time: string, zone: string, pre
   }
   const t = TIME.exec(time);
   if (!t) throw badInput(`${prefix}.time: "${time}" is not a time in the form HH:MM (24 h)`, `${prefix}.time`);
-  assertTimeZone(zone, `${prefix}.timeZone`);
+  canonicalTimeZone(zone, `${prefix}.timeZone`);
   const wanted = naive + (Number(t[1]) * 60 + Number(t[2])) * 60_000;
   // The zone's offsets a day either side cover any one change; try each and keep those that give back the wall time.
   const offsets = new Set([wallClock(zone, wanted - DAY_MS) - (wanted - DAY_MS), wallClock(zone, wanted + DAY_MS) - (wanted + DAY_MS)]);

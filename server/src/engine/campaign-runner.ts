@@ -1,6 +1,5 @@
 import {
-  handleTimeOf, initialControllerState, initialTalkTime, inWindow, localMinuteOfDay, observeTalk, type ControllerState,
-  type PacingDecision, type TalkTimeEstimate,
+  handleTimeOf, initialControllerState, initialTalkTime, observeTalk, zonesOpen, type ControllerState, type PacingDecision, type TalkTimeEstimate,
 } from '@dialer/pacing-core';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
@@ -12,7 +11,7 @@ import type { LegStatus } from '../entities/call-leg.entity.js';
 import type { Logger } from '../logger.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
-import { DialerRepository, policyOf, snapshotOf, type CampaignRow } from './dialer.repository.js';
+import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
 import { Hopper } from './hopper.js';
 import type { PacingPool } from './pacing-pool.js';
 import type { WorkTracker } from './work-tracker.js';
@@ -308,16 +307,10 @@ export class CampaignRunner {
     await this.claim(ids);
   }
 
-  /** Live answers and abandons of today (UTC day) and the last 30 days, in one query. */
-  private async abandonWindows(): Promise<{ window24h: { live: number; abandons: number }; window30d: { live: number; abandons: number } }> {
-    const [r] = await this.d.orm.em.fork().execute<Record<string, string>[]>(
-      `select coalesce(sum(live_answers) filter (where day = d.today), 0) as live1, coalesce(sum(abandons) filter (where day = d.today), 0) as ab1,
-              coalesce(sum(live_answers), 0) as live30, coalesce(sum(abandons), 0) as ab30
-         from campaign_day_stat, (select (?::timestamptz at time zone 'UTC')::date as today) d
-        where campaign_id = ? and day > d.today - 30`,
-      [this.d.clock.now(), this.campaignId],
-    );
-    return { window24h: { live: Number(r!.live1), abandons: Number(r!.ab1) }, window30d: { live: Number(r!.live30), abandons: Number(r!.ab30) } };
+  /** Live answers and abandons over the rolling 24 hours and 30 days: both bound the pacer. */
+  private async abandonWindows(): Promise<{ window24h: AbandonWindow; window30d: AbandonWindow }> {
+    const { window24h, window30d } = await new DialerRepository(this.d.orm.em.fork()).callCounters(this.campaignId, this.d.clock.now(), 'Etc/UTC');
+    return { window24h, window30d };
   }
 
   /**
@@ -340,13 +333,15 @@ export class CampaignRunner {
       const updates: { id: string; t: ReturnType<typeof transition> }[] = [];
       const legs: Parameters<DialerRepository['insertLeg']>[0][] = [];
       for (const n of rows) {
-        if (!inWindow(localMinuteOfDay(n.time_zone, at.getTime()), window)) continue;
+        // the calling window must hold in every zone the number may be in (the most restrictive rule)
+        if (zonesOpen([n.time_zones], at.getTime(), window)[0] !== 1) continue;
         // agent-owned records (followups) go to their owner only, even when the hopper is behind
         if (n.owner_agent_id && n.owner_agent_id !== s?.agentId) continue;
         const refused = suppressed.has(n.id) ? 'DND' : !balanceOk ? 'BALANCE' : null;
-        const t = transition(snapshotOf(n), refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM' }, this.machine(at));
+        const t = transition(snapshotOf(n), refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM', followup: n.followup_time_zone !== null }, this.machine(at));
         updates.push({ id: n.id, t });
-        if (refused) continue;
+        // refused by a guard, or its budgets are spent (the machine failed it instead of claiming it)
+        if (t.state !== 'IN_PROGRESS' && t.state !== 'RETRYING') continue;
         const legId = randomUUID();
         const kind = agentFirst ? 'AGENT' : 'CUSTOMER';
         const to = agentFirst ? s!.phone : n.e164;

@@ -43,7 +43,8 @@ export interface NumberRow {
   organization_id: string;
   e164: string;
   client_id: string | null;
-  time_zone: string;
+  /** Zones the calling window must hold in, all of them. */
+  time_zones: string[];
   state: NumberSnapshot['state'];
   reason: NumberSnapshot['reason'];
   agent_attempts: number;
@@ -54,7 +55,23 @@ export interface NumberRow {
   reschedule_agent_call: boolean;
   reschedule_customer_call: boolean;
   followup_at: Date | null;
+  /** Set when an agent booked a followup (seed 002): the customer asked for this call. */
+  followup_time_zone: string | null;
   owner_agent_id: string | null;
+}
+
+/** Live answers and abandons over a window (the abandon rate is abandons / live). */
+export interface AbandonWindow {
+  live: number;
+  abandons: number;
+}
+
+/** See {@link DialerRepository.callCounters}. */
+export interface CallCounters {
+  window24h: AbandonWindow;
+  window30d: AbandonWindow;
+  /** The contact centre's local day so far. */
+  today: { dials: number; live: number; connects: number; abandons: number; handled: number; handleSeconds: number };
 }
 
 export type DayStatField = 'dials' | 'live_answers' | 'abandons' | 'connects' | 'machines' | 'handled' | 'handle_seconds';
@@ -112,8 +129,8 @@ export class DialerRepository {
 
   async lockNumber(id: string): Promise<NumberRow | undefined> {
     const [row] = await this.em.execute<NumberRow[]>(
-      `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
-              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, owner_agent_id
+      `select id, organization_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, followup_time_zone, owner_agent_id
          from campaign_number where id = ? for update`,
       [id],
     );
@@ -123,8 +140,8 @@ export class DialerRepository {
   /** Locks the waiting numbers among `ids` (skipping any another transaction holds). */
   lockWaitingNumbers(ids: string[]): Promise<NumberRow[]> {
     return this.em.execute(
-      `select id, organization_id, e164, client_id, time_zone, state, reason, agent_attempts, customer_attempts, dial_count,
-              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, owner_agent_id
+      `select id, organization_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
+              added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, followup_time_zone, owner_agent_id
          from campaign_number where id in ${IN_UUID} and state in ('SCHEDULED', 'RETRY') order by id for update skip locked`,
       [jsonParam(ids)],
     );
@@ -221,16 +238,66 @@ export class DialerRepository {
     if (rows[0]?.agent_id) this.touchedAgents.add(rows[0].agent_id);
   }
 
+  /**
+   * Adds to the campaign's call counters of the current UTC day (the 30-day figures) and of the
+   * current minute (rolling 24 hours, the contact centre's local day), in the caller's transaction.
+   */
   async bumpDay(organizationId: string, campaignId: string, now: Date, fields: Partial<Record<DayStatField, number>>): Promise<void> {
     const entries = Object.entries(fields).filter(([, v]) => v);
     if (!entries.length) return;
     const cols = entries.map(([k]) => k);
+    const values = entries.map(([, v]) => v);
+    const sets = cols.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ');
     await this.em.execute(
-      `insert into campaign_day_stat (campaign_id, day, organization_id, ${cols.join(', ')})
-       values (?, (?::timestamptz at time zone 'UTC')::date, ?, ${cols.map(() => '?').join(', ')})
-       on conflict (campaign_id, day) do update set ${cols.map((c) => `${c} = campaign_day_stat.${c} + excluded.${c}`).join(', ')}`,
-      [campaignId, now, organizationId, ...entries.map(([, v]) => v)],
+      `with d as (
+         insert into campaign_day_stat as t (campaign_id, day, organization_id, ${cols.join(', ')})
+         values (?, (?::timestamptz at time zone 'UTC')::date, ?, ${cols.map(() => '?').join(', ')})
+         on conflict (campaign_id, day) do update set ${sets})
+       insert into campaign_minute_stat as t (campaign_id, minute, ${cols.join(', ')})
+       values (?, date_trunc('minute', ?::timestamptz at time zone 'UTC') at time zone 'UTC', ${cols.map(() => '?').join(', ')})
+       on conflict (campaign_id, minute) do update set ${sets}`,
+      [campaignId, now, organizationId, ...values, campaignId, now, ...values],
     );
+  }
+
+  /**
+   * A campaign's call counters over the three windows the wallboard and the pacer use: the rolling
+   * 24 hours, the rolling 30 days and the contact centre's local day (from midnight in `localZone`).
+   * Minute rows give the 24 hours, the local day and the two partial days at the ends of the 30 days;
+   * day rows give the full UTC days in between, so no query sums more than about 2,900 minute rows.
+   */
+  async callCounters(campaignId: string, now: Date, localZone: string): Promise<CallCounters> {
+    const [r] = await this.em.execute<Record<string, string>[]>(
+      `with b as (select ?::timestamptz as now, ?::text as tz),
+            w as (select now, now - interval '24 hours' as h24, now - interval '30 days' as d30,
+                         date_trunc('day', now at time zone tz) at time zone tz as local_midnight,
+                         date_trunc('day', now at time zone 'UTC') at time zone 'UTC' as utc_midnight,
+                         date_trunc('day', (now - interval '30 days') at time zone 'UTC') at time zone 'UTC' + interval '1 day' as first_full_day
+                    from b),
+            m as (select s.*, s.minute > w.h24 as in24, s.minute >= w.local_midnight as today,
+                         (s.minute > w.d30 and s.minute < w.first_full_day) or s.minute >= w.utc_midnight as edge30
+                    from campaign_minute_stat s, w
+                   where s.campaign_id = ? and s.minute <= w.now
+                     and (s.minute > least(w.h24, w.local_midnight - interval '1 minute', w.utc_midnight - interval '1 minute')
+                          or (s.minute > w.d30 and s.minute < w.first_full_day))),
+            d as (select coalesce(sum(live_answers), 0) as live, coalesce(sum(abandons), 0) as abandons
+                    from campaign_day_stat, w
+                   where campaign_id = ? and day >= (w.first_full_day at time zone 'UTC')::date and day < (w.utc_midnight at time zone 'UTC')::date)
+       select coalesce(sum(live_answers) filter (where in24), 0) as live24, coalesce(sum(abandons) filter (where in24), 0) as ab24,
+              coalesce(sum(live_answers) filter (where edge30), 0) + (select live from d) as live30,
+              coalesce(sum(abandons) filter (where edge30), 0) + (select abandons from d) as ab30,
+              coalesce(sum(dials) filter (where today), 0) as dials, coalesce(sum(live_answers) filter (where today), 0) as live,
+              coalesce(sum(connects) filter (where today), 0) as connects, coalesce(sum(abandons) filter (where today), 0) as abandons,
+              coalesce(sum(handled) filter (where today), 0) as handled, coalesce(sum(handle_seconds) filter (where today), 0) as handle_seconds
+         from m`,
+      [now, localZone, campaignId, campaignId],
+    );
+    const n = (k: string) => Number(r?.[k] ?? 0);
+    return {
+      window24h: { live: n('live24'), abandons: n('ab24') },
+      window30d: { live: n('live30'), abandons: n('ab30') },
+      today: { dials: n('dials'), live: n('live'), connects: n('connects'), abandons: n('abandons'), handled: n('handled'), handleSeconds: n('handle_seconds') },
+    };
   }
 
   /** Waiting numbers of a campaign that a suppression entry now covers (number or client id). */

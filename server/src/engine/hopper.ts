@@ -1,4 +1,4 @@
-import { allocateColumns, NumberState as Code, type NumberColumns, type OrderResult, type RemovedCounts } from '@dialer/pacing-core';
+import { allocateColumns, NumberState as Code, type NumberColumns, type OrderResult, type RemovedCounts, type ZoneEntry } from '@dialer/pacing-core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NumberState } from '../domain/number-state.js';
 import type { PacingPool } from './pacing-pool.js';
@@ -13,7 +13,7 @@ interface Row {
   customer_attempts: number;
   owner_agent_id: string | null;
   contact_id: string | null;
-  time_zone: string;
+  time_zones: string[];
   suppressed: boolean;
 }
 
@@ -34,7 +34,8 @@ export class Hopper {
   private rowOf = new Map<string, number>();
   private agentIndex = new Map<string, number>();
   private columns: NumberColumns = allocateColumns(0);
-  private zones: string[] = [];
+  /** Zone table: a zone, or the candidate set of numbers whose zone is uncertain (open only where all are). */
+  private zones: ZoneEntry[] = [];
   private contactCount = 0;
   private loadedAt = 0;
   private owned = 0;
@@ -63,7 +64,7 @@ export class Hopper {
   async load(em: EntityManager, nowMs: number): Promise<void> {
     const rows: Row[] = await em.execute(
       `select n.id, n.state, n.next_attempt_at, n.created_at, n.priority, n.dial_count, n.customer_attempts,
-              n.owner_agent_id, n.contact_id, n.time_zone,
+              n.owner_agent_id, n.contact_id, n.time_zones,
               exists (select 1 from suppression s where s.organization_id = n.organization_id
                         and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id))) as suppressed
          from campaign_number n
@@ -72,6 +73,7 @@ export class Hopper {
     );
     const cols = allocateColumns(rows.length);
     const zoneIndex = new Map<string, number>();
+    const zones: ZoneEntry[] = [];
     const contactIndex = new Map<string, number>();
     this.ids = new Array(rows.length);
     this.rowOf.clear();
@@ -92,13 +94,17 @@ export class Hopper {
         if (c === undefined) contactIndex.set(r.contact_id, (c = contactIndex.size));
         cols.contact[i] = c;
       }
-      let z = zoneIndex.get(r.time_zone);
-      if (z === undefined) zoneIndex.set(r.time_zone, (z = zoneIndex.size));
+      const key = r.time_zones.join(' ');
+      let z = zoneIndex.get(key);
+      if (z === undefined) {
+        zoneIndex.set(key, (z = zones.length));
+        zones.push(r.time_zones.length === 1 ? r.time_zones[0]! : r.time_zones);
+      }
       cols.zone[i] = z;
       cols.suppressed[i] = r.suppressed ? 1 : 0;
     });
     this.columns = cols;
-    this.zones = [...zoneIndex.keys()];
+    this.zones = zones;
     this.contactCount = contactIndex.size;
     this.loadedAt = nowMs;
   }

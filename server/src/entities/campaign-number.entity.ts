@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { ArrayType, Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import type { NumberReason, NumberState } from '../domain/number-state.js';
 import { AgentEntity } from './agent.entity.js';
@@ -38,8 +38,12 @@ export class CampaignNumberEntity {
   @Property({ type: 'string', length: 20 })
   e164!: string;
 
-  @Property({ type: 'string', length: 64 })
-  timeZone!: string;
+  /**
+   * The zones the calling window must hold in, all of them (the most restrictive rule): the
+   * contact's explicit zone, else the number's candidate zones. Kept in step with the directory.
+   */
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  timeZones!: string[];
 
   /** Dial order among the contact's numbers. */
   @Property({ type: 'smallint' })

@@ -1,4 +1,4 @@
-import { Collection, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { ArrayType, Collection, Entity, ManyToMany, ManyToOne, OneToMany, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { OrganizationEntity } from './organization.entity.js';
 
@@ -18,8 +18,12 @@ export class ContactEntity {
   @Property({ type: 'string', length: 128, nullable: true })
   clientId?: string | null;
 
-  @Property({ type: 'string', length: 64 })
-  timeZone!: string;
+  /**
+   * The contact's own zone (canonical IANA), given through the API, a CSV `time_zone` column or the
+   * admin screen. It wins over what the numbers suggest; null: each number's candidate zones apply.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  timeZone?: string | null;
 
   /** Custom fields (order id, address, ...), string values only. */
   @Property({ type: 'json', columnType: 'jsonb' })
@@ -57,6 +61,14 @@ export class PhoneNumberEntity {
   /** Dial order among the contact's numbers (0 first). */
   @Property({ type: 'smallint' })
   position!: number;
+
+  /** Every zone the number may be in, from libphonenumber's map by number prefix (canonical IANA, sorted). */
+  @Property({ type: ArrayType, columnType: 'text[]' })
+  timeZones!: string[];
+
+  /** Where `timeZones` came from: the number's prefix (NUMBER) or only its country (COUNTRY). */
+  @Property({ type: 'string', length: 8 })
+  zoneSource!: 'NUMBER' | 'COUNTRY';
 }
 
 @Entity({ tableName: 'contact_list' })

@@ -13,6 +13,10 @@ export class OrganizationEntity {
   @Property({ type: 'bigint', default: 0 })
   balanceMinor: string = '0';
 
+  /** The contact centre's own zone: "today" on the wallboard is its local day. */
+  @Property({ type: 'string', length: 64, default: 'Etc/UTC' })
+  timeZone: string = 'Etc/UTC';
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
 }

@@ -24,12 +24,14 @@ export interface CampaignLivePayload {
   callsRinging: number;
   callsConnected: number;
   waitingForAgent: number;
+  localTimeZone: string;
   dialsToday: number;
   liveAnswersToday: number;
   connectsToday: number;
   answerRate: number | null;
   averageHandleTimeSec: number | null;
   abandonRateToday: number | null;
+  abandonRate24h: number | null;
   abandonRate30d: number | null;
   abandonRateCap: number;
   pacingRatio: number;

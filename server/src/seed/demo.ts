@@ -44,6 +44,7 @@ export async function seedDemo(em: EntityManager, services: Services, admin: Act
     return;
   }
 
+  await services.users.setOrganizationTimeZone(scope, 'Asia/Kolkata');
   const adminUser = await em.findOneOrFail(UserEntity, { id: admin.userId });
   if (!adminUser.passwordHash) await services.users.setPassword(scope, admin.userId, DEMO_CREDENTIALS.admin.password);
 

@@ -101,7 +101,7 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   if (!(f.abandonRateCapPercent >= 0.1 && f.abandonRateCapPercent <= 3)) e['input.abandonRateCap'] = 'Between 0.1% and 3% (the legal cap)';
   if (!(f.maxDialRatio >= 1 && f.maxDialRatio <= 5)) e['input.maxDialRatio'] = 'Between 1 and 5';
   if (!intIn(f.wrapUpSeconds, 0, 600)) e['input.wrapUpSeconds'] = 'Between 0 and 600 seconds';
-  if (!intIn(f.ringTimeoutSeconds, 10, 60)) e['input.ringTimeoutSeconds'] = 'Between 10 and 60 seconds';
+  if (!intIn(f.ringTimeoutSeconds, 15, 60)) e['input.ringTimeoutSeconds'] = 'Between 15 and 60 seconds (regulators require at least 15 s)';
   if (f.popupUrl.trim() && !/^https?:\/\/[^\s]+$/i.test(f.popupUrl.trim())) e['input.webhooks.popupUrl'] = 'Must be an http(s) URL';
   return e;
 }

@@ -4,6 +4,7 @@ import { Migration20261123120000Dialer } from './Migration20261123120000Dialer.j
 import { Migration20261123200000AgentPause } from './Migration20261123200000AgentPause.js';
 import { Migration20261124000000Auth } from './Migration20261124000000Auth.js';
 import { Migration20261124010000Wallboard } from './Migration20261124010000Wallboard.js';
+import { Migration20261129000000Compliance } from './Migration20261129000000Compliance.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261123200000AgentPause', class: Migration20261123200000AgentPause },
   { name: 'Migration20261124000000Auth', class: Migration20261124000000Auth },
   { name: 'Migration20261124010000Wallboard', class: Migration20261124010000Wallboard },
+  { name: 'Migration20261129000000Compliance', class: Migration20261129000000Compliance },
 ];

@@ -3,8 +3,8 @@ import { requireSupervisor, type Actor } from '../../auth/actor.js';
 import { AgentState } from '../../domain/agent-state.js';
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
-import { assertTimeZone, zoneForRegion } from '../../domain/time-zone.js';
-import { AgentEntity, AgentGroupEntity, UserEntity } from '../../entities/index.js';
+import { canonicalTimeZone, singleZoneOf } from '../../domain/time-zone.js';
+import { AgentEntity, AgentGroupEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
 import { badInput, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import { AgentRepository } from './agent.repository.js';
@@ -28,10 +28,13 @@ export class AgentService {
     requireSupervisor(scope.actor, 'create agents');
     const org = scope.actor.organizationId;
     const phone = normalisePhone(input.phone, 'input.phone', input.defaultRegion?.toUpperCase());
-    const timeZone = input.timeZone ? assertTimeZone(input.timeZone, 'input.timeZone') : zoneForRegion(phone.region);
     const name = input.name.trim();
     if (!name) throw badInput('name is empty', 'input.name');
     return scope.em.transactional(async (em) => {
+      // the agent's own zone: given, else the phone's when its prefix pins it down, else the contact centre's
+      const timeZone = input.timeZone
+        ? canonicalTimeZone(input.timeZone, 'input.timeZone')
+        : singleZoneOf(phone.e164, phone.region) ?? (await em.findOneOrFail(OrganizationEntity, { id: org })).timeZone;
       const repo = new AgentRepository(em);
       if (await repo.findByPhone(org, phone.e164)) throw conflict(`an agent with phone ${phone.e164} already exists`, { field: 'input.phone' });
       let user: UserEntity | null = null;

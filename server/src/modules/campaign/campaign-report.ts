@@ -16,7 +16,8 @@ export const REPORT_MAX_ROWS = 200_000;
 export interface ReportRow {
   contactName: string;
   number: string;
-  timeZone: string;
+  /** The zones the calling window must hold in, space-separated (one unless the number's zone is uncertain). */
+  timeZones: string;
   state: string;
   reason: string | null;
   agentAttempts: number;
@@ -33,7 +34,7 @@ export interface ReportRow {
 
 /** The fixed columns, in order; the contacts' custom fields follow (union of keys, sorted). */
 export const REPORT_COLUMNS = [
-  'contact_name', 'number', 'time_zone', 'state', 'reason', 'agent_attempts', 'customer_attempts', 'dial_count',
+  'contact_name', 'number', 'time_zones', 'state', 'reason', 'agent_attempts', 'customer_attempts', 'dial_count',
   'last_call_status', 'last_call_at', 'last_call_duration_sec', 'disposition', 'owner_agent', 'next_attempt_at',
 ] as const;
 
@@ -62,7 +63,7 @@ export function buildReportCsv(rows: readonly ReportRow[]): string {
   const lines = [header.map((h) => csvCell(h)).join(',')];
   for (const r of rows) {
     lines.push([
-      csvCell(r.contactName), csvCell(r.number, true), csvCell(r.timeZone), csvCell(r.state), csvCell(r.reason),
+      csvCell(r.contactName), csvCell(r.number, true), csvCell(r.timeZones), csvCell(r.state), csvCell(r.reason),
       csvCell(r.agentAttempts), csvCell(r.customerAttempts), csvCell(r.dialCount), csvCell(r.lastCallStatus), csvCell(iso(r.lastCallAt)),
       csvCell(r.lastCallDurationSec), csvCell(r.disposition), csvCell(r.ownerAgentName), csvCell(iso(r.nextAttemptAt)),
       ...keys.map((k) => csvCell(r.fields[k])),

@@ -147,8 +147,8 @@ export class CreateCampaignInput {
   @Max(600)
   wrapUpSeconds!: number;
 
-  @Field(() => Int, { defaultValue: 20, description: 'Ring time before NO_ANSWER, 10-60 s' })
-  @Min(10)
+  @Field(() => Int, { defaultValue: 20, description: `Ring time before NO_ANSWER, ${LIMITS.minRingTimeoutSeconds}-60 s (regulators require at least 15 s, about 4 rings)` })
+  @Min(LIMITS.minRingTimeoutSeconds)
   @Max(60)
   ringTimeoutSeconds!: number;
 

@@ -59,10 +59,10 @@ export class CampaignRepository {
   async snapshotList(organizationId: string, campaignId: string, listId: string, now: Date, firstAttemptAt: Date | null): Promise<number> {
     const res = await this.em.execute(
       `insert into campaign_number (id, organization_id, campaign_id, contact_id, contact_name, contact_fields, client_id,
-                                    e164, time_zone, position, state, reason, agent_attempts, customer_attempts, dial_count,
+                                    e164, time_zones, position, state, reason, agent_attempts, customer_attempts, dial_count,
                                     priority, next_attempt_at, owner_agent_id, created_at, added_at, updated_at)
        select gen_random_uuid(), c.organization_id, ?, c.id, c.name, c.fields, c.client_id,
-              p.e164, c.time_zone, p.position, ?, null, 0, 0, 0, 0, ?, null, c.created_at, ?, ?
+              p.e164, case when c.time_zone is null then p.time_zones else array[c.time_zone]::text[] end, p.position, ?, null, 0, 0, 0, 0, ?, null, c.created_at, ?, ?
          from contact_list_member m
          join contact c on c.id = m.contact_id and c.organization_id = ?
          join phone_number p on p.contact_id = c.id
@@ -94,7 +94,7 @@ export class CampaignRepository {
    */
   reportRows(campaignId: string, limit: number): Promise<ReportNumberRow[]> {
     return this.em.execute(
-      `select n.contact_name, n.e164, n.time_zone, n.state, n.reason, n.agent_attempts, n.customer_attempts, n.dial_count,
+      `select n.contact_name, n.e164, array_to_string(n.time_zones, ' ') as time_zones, n.state, n.reason, n.agent_attempts, n.customer_attempts, n.dial_count,
               n.disposition, n.next_attempt_at, n.contact_fields, a.name as owner_name,
               l.status as last_status, l.created_at as last_at, l.duration_sec as last_duration
          from campaign_number n
@@ -114,7 +114,8 @@ export class CampaignRepository {
 export interface ReportNumberRow {
   contact_name: string;
   e164: string;
-  time_zone: string;
+  /** Space-separated: the zones the calling window must hold in. */
+  time_zones: string;
   state: string;
   reason: string | null;
   agent_attempts: number;

@@ -165,7 +165,7 @@ export class CampaignService {
     const rows: ReportRow[] = found.map((r) => ({
       contactName: r.contact_name,
       number: r.e164,
-      timeZone: r.time_zone,
+      timeZones: r.time_zones,
       state: r.state,
       reason: r.reason,
       agentAttempts: r.agent_attempts,

@@ -29,7 +29,10 @@ export class CreateContactInput {
   @Length(2, 2)
   defaultRegion?: string;
 
-  @Field(() => String, { nullable: true, description: 'IANA zone; derived from the first number when omitted' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA zone of the contact (stored in canonical form; links like Asia/Calcutta resolved, abbreviations like EST refused). Omitted: each number is dialled only while the calling window holds in every zone its prefix may be in',
+  })
   @IsOptional()
   @MaxLength(64)
   timeZone?: string;
@@ -66,4 +69,35 @@ export class ImportContactsCsvInput {
   @IsOptional()
   @Length(2, 2)
   defaultRegion?: string;
+}
+
+@InputType()
+export class UpdateContactInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA zone; null clears it (each number\'s candidate zones apply again); omitted: unchanged' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
+}
+
+@InputType({ description: 'Sets the zone of many contacts: name contactIds or a listId' })
+export class SetContactsTimeZoneInput {
+  @Field(() => [ID], { nullable: true })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10_000)
+  contactIds?: string[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Every contact of this list' })
+  @IsOptional()
+  listId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA zone; null clears the contacts\' zones (numbers\' candidate zones apply)' })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string | null;
 }

@@ -55,14 +55,53 @@ export class ContactRepository {
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
 
-  newPhone(data: Pick<PhoneNumberEntity, 'e164' | 'region' | 'position'> & { organizationId: string; contact: ContactEntity }): PhoneNumberEntity {
+  newPhone(data: Pick<PhoneNumberEntity, 'e164' | 'region' | 'position' | 'timeZones' | 'zoneSource'> & { organizationId: string; contact: ContactEntity }): PhoneNumberEntity {
     return this.em.create(PhoneNumberEntity, {
       organization: data.organizationId,
       contact: data.contact,
       e164: data.e164,
       region: data.region ?? null,
       position: data.position,
+      timeZones: data.timeZones,
+      zoneSource: data.zoneSource,
     });
+  }
+
+  /** Sets (or, with null, clears) the explicit zone of these contacts; returns the ids that changed. */
+  async setTimeZone(organizationId: string, contactIds: string[], zone: string | null, now: Date): Promise<string[]> {
+    if (!contactIds.length) return [];
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update contact set time_zone = ?, updated_at = ? where organization_id = ? and id in ${IN_UUID} and time_zone is distinct from ? returning id`,
+      [zone, now, organizationId, jsonParam(contactIds), zone],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Contacts of a list (for a bulk change). */
+  async listMemberIds(organizationId: string, listId: string): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select c.id from contact_list_member m join contact c on c.id = m.contact_id and c.organization_id = ? where m.list_id = ?`,
+      [organizationId, listId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Brings the zones of these contacts' numbers in every campaign in line with the directory (the
+   * contact's explicit zone, else each number's candidates), in one statement. A zone is a fact
+   * about the person, not a list edit, so it applies to running campaigns at once.
+   */
+  async syncCampaignZones(contactIds: string[]): Promise<number> {
+    if (!contactIds.length) return 0;
+    const res = await this.em.execute(
+      `update campaign_number n set time_zones = z.zones
+         from (select c.id as contact_id, p.e164, case when c.time_zone is null then p.time_zones else array[c.time_zone]::text[] end as zones
+                 from contact c join phone_number p on p.contact_id = c.id where c.id in ${IN_UUID}) z
+        where n.contact_id = z.contact_id and n.e164 = z.e164 and n.time_zones is distinct from z.zones`,
+      [jsonParam(contactIds)],
+      'run',
+    );
+    return (res as unknown as { affectedRows: number }).affectedRows;
   }
 }
 

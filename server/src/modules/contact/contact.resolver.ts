@@ -1,8 +1,8 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from 'class-validator';
-import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { PageArgs } from '../../graphql/pagination.js';
-import { CreateContactInput, ImportContactsCsvInput } from './contact.input.js';
+import { CreateContactInput, ImportContactsCsvInput, SetContactsTimeZoneInput, UpdateContactInput } from './contact.input.js';
 import { toContact, toContactList } from './contact.mapper.js';
 import type { ContactService } from './contact.service.js';
 import { Contact, ContactList, ContactPage, CsvImportResult } from './contact.type.js';
@@ -44,6 +44,20 @@ export class ContactResolver {
   @Mutation(() => Contact)
   async createContact(@Arg('input', () => CreateContactInput) input: CreateContactInput, @Ctx() ctx: GraphQLContext): Promise<Contact> {
     return toContact(await this.contactService.create(ctx, input));
+  }
+
+  @Mutation(() => Contact, { description: "Edits a contact; a new time zone reaches its numbers in every campaign at once" })
+  async updateContact(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateContactInput) input: UpdateContactInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Contact> {
+    return toContact(await this.contactService.update(ctx, id, input));
+  }
+
+  @Mutation(() => Int, { description: 'Sets or clears the time zone of many contacts (named, or a whole list); returns how many changed' })
+  setContactsTimeZone(@Arg('input', () => SetContactsTimeZoneInput) input: SetContactsTimeZoneInput, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return this.contactService.setTimeZones(ctx, input);
   }
 
   @Mutation(() => CsvImportResult, { description: 'Imports good rows and reports every bad row with its line and reason' })

@@ -4,18 +4,19 @@ import { ContactEntity, ContactListEntity } from '../../entities/index.js';
 import { badInput, conflict, DialerError, notFound } from '../../errors.js';
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
-import { assertTimeZone, KNOWN_REGIONS, zoneForRegion } from '../../domain/time-zone.js';
+import { canonicalTimeZone, KNOWN_REGIONS, zonesOfNumber, type NumberZones } from '../../domain/time-zone.js';
 import type { Scope } from '../../graphql/context.js';
 import { parseContactCsv, type CsvRow } from './csv.js';
 import { ContactRepository } from './contact.repository.js';
 import { ContactListRepository } from './contact-list.repository.js';
-import type { CreateContactInput, ImportContactsCsvInput } from './contact.input.js';
+import type { CreateContactInput, ImportContactsCsvInput, SetContactsTimeZoneInput, UpdateContactInput } from './contact.input.js';
 import type { CsvImportResult, CsvRowError } from './contact.type.js';
 
 interface PreparedContact {
   name: string;
-  phones: { e164: string; region: string | undefined }[];
-  timeZone: string;
+  phones: { e164: string; region: string | undefined; zones: NumberZones }[];
+  /** Explicit zone (canonical), or null: each number's candidate zones apply. */
+  timeZone: string | null;
   clientId: string | null;
   fields: Record<string, string>;
 }
@@ -98,7 +99,10 @@ export class ContactService {
       const owners = await repo.ownersOf(org, [...seenPhone.keys()]);
       const contactIds: string[] = [];
       const created: ContactEntity[] = [];
+      /** Existing contacts whose zone or numbers the file changed (their campaign numbers follow). */
+      const touched = new Set<string>();
       let matched = 0;
+      let zonesUpdated = 0;
       for (const { row, prepared } of good) {
         const ownerIds = new Set(prepared.phones.map((p) => owners.get(p.e164)).filter((x): x is string => !!x));
         if (ownerIds.size > 1) {
@@ -111,7 +115,17 @@ export class ContactService {
           const have = new Set(existing!.phones.getItems().map((p) => p.e164));
           let position = existing!.phones.length;
           for (const p of prepared.phones) {
-            if (!have.has(p.e164)) repo.newPhone({ organizationId: org, contact: existing!, e164: p.e164, region: p.region ?? null, position: position++ });
+            if (!have.has(p.e164)) {
+              repo.newPhone({ organizationId: org, contact: existing!, e164: p.e164, region: p.region ?? null, position: position++, timeZones: p.zones.zones, zoneSource: p.zones.source });
+              touched.add(contactId);
+            }
+          }
+          // a time_zone cell updates the contact's zone (an empty one leaves it as it is)
+          if (prepared.timeZone && existing!.timeZone !== prepared.timeZone) {
+            existing!.timeZone = prepared.timeZone;
+            existing!.updatedAt = this.clock.now();
+            zonesUpdated++;
+            touched.add(contactId);
           }
           matched++;
           contactIds.push(contactId);
@@ -124,10 +138,11 @@ export class ContactService {
         created.push(this.newContact(em, org, prepared));
       }
       await em.flush();
+      await repo.syncCampaignZones([...touched]);
       contactIds.push(...created.map((c) => c.id));
       const addedToList = listId ? await repo.addToList(listId, contactIds) : 0;
       errors.sort((a, b) => a.line - b.line);
-      return { rows: rows.length, created: created.length, matched, addedToList, errors };
+      return { rows: rows.length, created: created.length, matched, zonesUpdated, addedToList, errors };
     });
   }
 
@@ -144,9 +159,56 @@ export class ContactService {
     });
     const repo = new ContactRepository(em);
     prepared.phones.forEach((p, position) =>
-      repo.newPhone({ organizationId, contact, e164: p.e164, region: p.region ?? null, position }),
+      repo.newPhone({ organizationId, contact, e164: p.e164, region: p.region ?? null, position, timeZones: p.zones.zones, zoneSource: p.zones.source }),
     );
     return contact;
+  }
+
+  /**
+   * Edits a contact. `timeZone` sets its explicit zone (canonical IANA; null clears it so each
+   * number's candidate zones apply again); the change reaches its numbers in every campaign at once.
+   */
+  async update(scope: Scope, id: string, input: UpdateContactInput): Promise<ContactEntity> {
+    const contact = await this.get(scope, id);
+    const name = input.name === undefined || input.name === null ? undefined : input.name.trim();
+    if (name !== undefined && !name) throw badInput('input.name: name is empty', 'input.name');
+    const zone = input.timeZone === undefined ? undefined : input.timeZone === null ? null : canonicalTimeZone(input.timeZone, 'input.timeZone');
+    await scope.em.transactional(async (em) => {
+      const repo = new ContactRepository(em);
+      const now = this.clock.now();
+      if (name !== undefined) await em.nativeUpdate(ContactEntity, { id: contact.id }, { name, updatedAt: now });
+      if (zone !== undefined && (await repo.setTimeZone(scope.actor.organizationId, [contact.id], zone, now)).length) await repo.syncCampaignZones([contact.id]);
+    });
+    scope.em.clear();
+    return this.get(scope, contact.id);
+  }
+
+  /**
+   * Sets (or clears) the zone of many contacts at once: those named, or every member of a list.
+   * Returns how many contacts changed; their campaign numbers follow in the same transaction.
+   */
+  async setTimeZones(scope: Scope, input: SetContactsTimeZoneInput): Promise<number> {
+    const org = scope.actor.organizationId;
+    const given = [input.contactIds !== undefined && input.contactIds !== null, !!input.listId].filter(Boolean).length;
+    if (given !== 1) throw badInput('name either contactIds or listId', 'input.contactIds');
+    const zone = input.timeZone === null || input.timeZone === undefined ? null : canonicalTimeZone(input.timeZone, 'input.timeZone');
+    return scope.em.transactional(async (em) => {
+      const repo = new ContactRepository(em);
+      let ids: string[];
+      if (input.listId) {
+        const listId = assertInputId(input.listId, 'input.listId');
+        if (!(await new ContactListRepository(em).findById(org, listId))) throw notFound('contact list', listId);
+        ids = await repo.listMemberIds(org, listId);
+      } else {
+        ids = [...new Set(input.contactIds!.map((id, i) => assertInputId(id, `input.contactIds.${i}`)))];
+        const existing = await new ContactListRepository(em).existingContactIds(org, ids);
+        const missing = ids.find((id) => !existing.has(id));
+        if (missing) throw notFound('contact', missing);
+      }
+      const changed = await repo.setTimeZone(org, ids, zone, this.clock.now());
+      await repo.syncCampaignZones(changed);
+      return changed.length;
+    });
   }
 
   // ---- lists ----
@@ -221,10 +283,13 @@ function prepareContact(
   if (!name) throw badInput(`${where}: name is empty`, 'input.name');
   if (name.length > 200) throw badInput(`${where}: name is longer than 200 characters`, 'input.name');
   if (!raw.phones.length) throw badInput(`${where}: no phone number`, 'input.phones');
-  const phones = raw.phones.map((p, i) => normalisePhone(p, raw.phones.length > 1 ? `${where} phone ${i + 1}` : `${where} phone`, region));
+  const phones = raw.phones.map((p, i) => {
+    const phone = normalisePhone(p, raw.phones.length > 1 ? `${where} phone ${i + 1}` : `${where} phone`, region);
+    return { ...phone, zones: zonesOfNumber(phone.e164, phone.region) };
+  });
   const dup = phones.find((p, i) => phones.findIndex((q) => q.e164 === p.e164) !== i);
   if (dup) throw badInput(`${where}: ${dup.e164} is given twice`, 'input.phones');
-  const timeZone = raw.timeZone ? assertTimeZone(raw.timeZone, `${where} time zone`) : zoneForRegion(phones[0]!.region);
+  const timeZone = raw.timeZone?.trim() ? canonicalTimeZone(raw.timeZone, where === 'input' ? 'input.timeZone' : `${where} time zone`) : null;
   return { name, phones, timeZone, clientId: raw.clientId?.trim() || null, fields: raw.fields };
 }
 

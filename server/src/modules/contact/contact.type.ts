@@ -1,4 +1,16 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export const ZoneSource = { CONTACT: 'CONTACT', NUMBER: 'NUMBER', COUNTRY: 'COUNTRY' } as const;
+export type ZoneSource = (typeof ZoneSource)[keyof typeof ZoneSource];
+registerEnumType(ZoneSource, {
+  name: 'ZoneSource',
+  description: 'Where the zones a number is dialled by come from',
+  valuesConfig: {
+    CONTACT: { description: "The contact's explicit zone" },
+    NUMBER: { description: "The number's prefix (libphonenumber's time-zone map)" },
+    COUNTRY: { description: "Only the number's country is known: all of its zones" },
+  },
+});
 
 @ObjectType({ description: 'A custom field of a contact (name, order id, ...)' })
 export class ContactField {
@@ -19,6 +31,15 @@ export class PhoneNumber {
 
   @Field(() => Int, { description: 'Dial order among the contact numbers (0 first)' })
   position!: number;
+
+  @Field(() => [String], { description: 'Zones the number may be in, from its prefix (or its country)' })
+  candidateTimeZones!: string[];
+
+  @Field(() => [String], { description: 'Zones the dialler honours: the number is dialled only while the calling window holds in every one' })
+  timeZones!: string[];
+
+  @Field(() => ZoneSource)
+  zoneSource!: ZoneSource;
 }
 
 @ObjectType()
@@ -32,8 +53,8 @@ export class Contact {
   @Field(() => String, { nullable: true, description: 'The customer id in your CRM' })
   clientId!: string | null;
 
-  @Field(() => String, { description: 'IANA time zone the calling window is evaluated in' })
-  timeZone!: string;
+  @Field(() => String, { nullable: true, description: "The contact's explicit IANA zone (canonical); null: each number's candidate zones apply" })
+  timeZone!: string | null;
 
   @Field(() => [PhoneNumber])
   phones!: PhoneNumber[];
@@ -91,6 +112,9 @@ export class CsvImportResult {
 
   @Field(() => Int, { description: 'Rows whose numbers already belonged to one contact: that contact was reused' })
   matched!: number;
+
+  @Field(() => Int, { description: 'Existing contacts whose time zone a time_zone cell changed' })
+  zonesUpdated!: number;
 
   @Field(() => Int, { description: 'Contacts added to the list (if a list was given)' })
   addedToList!: number;

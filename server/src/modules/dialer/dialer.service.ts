@@ -6,7 +6,7 @@ import { assertId } from '../../domain/ids.js';
 import { localTimeToInstant } from '../../domain/local-time.js';
 import { IllegalNumberTransition, transition } from '../../domain/number-machine.js';
 import { FINAL_STATES, NumberState } from '../../domain/number-state.js';
-import { assertTimeZone } from '../../domain/time-zone.js';
+import { canonicalTimeZone } from '../../domain/time-zone.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
 import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../errors.js';
@@ -187,10 +187,15 @@ export class DialerService {
     let campaignId = '';
     let agentId: string | null = null;
     await scope.em.transactional(async (tx) => {
-      const [n] = await tx.execute<{ id: string; campaign_id: string; state: string }[]>(
-        `select id, campaign_id, state from campaign_number where id = ? and organization_id = ? for update`, [id, actor.organizationId]);
+      const [n] = await tx.execute<{ id: string; campaign_id: string; state: string; dial_mode: string }[]>(
+        `select n.id, n.campaign_id, n.state, c.dial_mode from campaign_number n join campaign c on c.id = n.campaign_id
+          where n.id = ? and n.organization_id = ? for update of n`, [id, actor.organizationId]);
       if (!n) throw notFound('campaign number', numberId);
       campaignId = n.campaign_id;
+      // only agent-first flows dial the agent per record, so only they have agent attempts to reschedule (seed 000)
+      if (input.rescheduleAgentCall && n.dial_mode !== 'AGENT_FIRST_FLOW') {
+        throw badInput(`rescheduleAgentCall applies to AGENT_FIRST_FLOW campaigns only (this one is ${n.dial_mode}); use rescheduleCustomerCall`, 'input.rescheduleAgentCall');
+      }
       const [leg] = await tx.execute<{ agent_id: string | null; status: string; ended_at: Date | null }[]>(
         `select agent_id, status, ended_at from call_leg where number_id = ? and kind = 'CUSTOMER' order by created_at desc limit 1`, [id]);
       if (!leg) throw illegalTransition('number', n.state, 'flow variables', 'it has not been called yet');
@@ -251,7 +256,7 @@ export class DialerService {
       ownerId = leg.agent_id;
       const [owner] = await tx.execute<{ time_zone: string }[]>(`select time_zone from agent where id = ?`, [ownerId]);
 
-      const zone = canonicalZone(assertTimeZone(input.timeZone?.trim() || owner!.time_zone, 'input.timeZone'));
+      const zone = canonicalTimeZone(input.timeZone?.trim() || owner!.time_zone, 'input.timeZone');
       const at = localTimeToInstant(input.date.trim(), input.time.trim(), zone);
       const now = this.clock.now();
       if (at.getTime() <= now.getTime()) throw badInput(`input.time: ${input.date} ${input.time} in ${zone} is in the past`, 'input.time');
@@ -393,13 +398,6 @@ export class DialerService {
       })),
     };
   }
-}
-
-const ZONES = Intl.supportedValuesOf('timeZone');
-/** A valid IANA zone as the zone list spells it (e.g. "asia/kolkata" -> "Asia/Kolkata"); other valid names as given. */
-function canonicalZone(zone: string): string {
-  if (ZONES.includes(zone)) return zone;
-  return ZONES.find((z) => z.toLowerCase() === zone.toLowerCase()) ?? zone;
 }
 
 function toSuppression(r: Record<string, any>): Suppression {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { RunnerSnapshot } from '../../engine/campaign-runner.js';
+import { DialerRepository } from '../../engine/dialer.repository.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import { currentThenChanges, requireCampaignId } from './campaign-access.js';
@@ -100,8 +101,9 @@ export class LiveStatsService {
   private async compute(campaignId: string, snap: RunnerSnapshot | undefined): Promise<CampaignLivePayload | undefined> {
     const em = this.orm.em.fork();
     const now = this.clock.now();
-    const [c] = await em.execute<{ organization_id: string; group_id: string; abandon_rate_cap: number; dial_mode: string }[]>(
-      `select organization_id, group_id, abandon_rate_cap, dial_mode from campaign where id = ?`, [campaignId]);
+    const [c] = await em.execute<{ organization_id: string; group_id: string; abandon_rate_cap: number; dial_mode: string; time_zone: string }[]>(
+      `select c.organization_id, c.group_id, c.abandon_rate_cap, c.dial_mode, o.time_zone
+         from campaign c join organization o on o.id = c.organization_id where c.id = ?`, [campaignId]);
     if (!c) return undefined;
     const agentRows = await em.execute<{ state: string; n: string }[]>(
       `select case when a.active_campaign_id = ? then a.state else 'OFFLINE' end as state, count(*) as n
@@ -111,18 +113,11 @@ export class LiveStatsService {
     const [legs] = await em.execute<{ ringing: string; connected: string }[]>(
       `select count(*) filter (where status in ('QUEUED','RINGING')) as ringing, count(*) filter (where status = 'ANSWERED' and not abandoned) as connected
          from call_leg where campaign_id = ? and kind = 'CUSTOMER' and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
-    const [day] = await em.execute<Record<string, string>[]>(
-      `select coalesce(sum(dials) filter (where day = d.today), 0) as dials, coalesce(sum(live_answers) filter (where day = d.today), 0) as live,
-              coalesce(sum(connects) filter (where day = d.today), 0) as connects, coalesce(sum(abandons) filter (where day = d.today), 0) as abandons,
-              coalesce(sum(handled) filter (where day = d.today), 0) as handled, coalesce(sum(handle_seconds) filter (where day = d.today), 0) as handle_seconds,
-              coalesce(sum(live_answers), 0) as live30, coalesce(sum(abandons), 0) as abandons30
-         from campaign_day_stat, (select (?::timestamptz at time zone 'UTC')::date as today) d
-        where campaign_id = ? and day > d.today - 30`, [now, campaignId]);
+    const { today, window24h, window30d } = await new DialerRepository(em).callCounters(campaignId, now, c.time_zone);
     const [left] = await em.execute<{ remaining: string; finished: string }[]>(
       `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
               count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished
          from campaign_number where campaign_id = ?`, [now, campaignId]);
-    const n = (k: string) => Number(day?.[k] ?? 0);
     const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
     const remaining = Number(left!.remaining);
     const finished = Number(left!.finished);
@@ -133,13 +128,15 @@ export class LiveStatsService {
       callsRinging: Number(legs!.ringing),
       callsConnected: Number(legs!.connected),
       waitingForAgent: snap?.waitingForAgent ?? 0,
-      dialsToday: n('dials'),
-      liveAnswersToday: n('live'),
-      connectsToday: n('connects'),
-      answerRate: ratio(n('live'), n('dials')),
-      averageHandleTimeSec: ratio(n('handle_seconds'), n('handled')),
-      abandonRateToday: ratio(n('abandons'), n('live')),
-      abandonRate30d: ratio(n('abandons30'), n('live30')),
+      localTimeZone: c.time_zone,
+      dialsToday: today.dials,
+      liveAnswersToday: today.live,
+      connectsToday: today.connects,
+      answerRate: ratio(today.live, today.dials),
+      averageHandleTimeSec: ratio(today.handleSeconds, today.handled),
+      abandonRateToday: ratio(today.abandons, today.live),
+      abandonRate24h: ratio(window24h.abandons, window24h.live),
+      abandonRate30d: ratio(window30d.abandons, window30d.live),
       abandonRateCap: c.abandon_rate_cap,
       pacingRatio: snap?.pacingRatio ?? 0,
       pacingReason: snap?.pacingReason ?? (c.dial_mode === 'PREVIEW' ? 'preview: agents launch calls' : 'not dialling'),

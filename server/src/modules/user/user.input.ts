@@ -46,3 +46,10 @@ export class SignInArgs {
   @MaxLength(PASSWORD_MAX)
   password!: string;
 }
+
+@ArgsType()
+export class OrganizationTimeZoneArgs {
+  @Field(() => String, { description: 'IANA zone, e.g. Asia/Kolkata' })
+  @Length(1, 64)
+  timeZone!: string;
+}

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { CreateUserInput, SetPasswordArgs, SignInArgs } from './user.input.js';
+import { CreateUserInput, OrganizationTimeZoneArgs, SetPasswordArgs, SignInArgs } from './user.input.js';
 import { toSession, toUser } from './user.mapper.js';
 import type { UserService } from './user.service.js';
 import { Session, User, Viewer } from './user.type.js';
@@ -12,7 +12,7 @@ export class UserResolver {
   @Query(() => Viewer, { description: 'Who the request acts as' })
   async me(@Ctx() ctx: GraphQLContext): Promise<Viewer> {
     const v = await this.usersService.viewer(ctx);
-    return { user: toUser(v.user, v.agentId), organizationId: v.org.id, organizationName: v.org.name };
+    return { user: toUser(v.user, v.agentId), organizationId: v.org.id, organizationName: v.org.name, organizationTimeZone: v.org.timeZone };
   }
 
   @Query(() => [User])
@@ -28,6 +28,11 @@ export class UserResolver {
   @Mutation(() => Session, { description: 'Needs no token. A wrong email or password is UNAUTHENTICATED (the same message for both)' })
   async signIn(@Args(() => SignInArgs) args: SignInArgs, @Ctx() ctx: GraphQLContext): Promise<Session> {
     return toSession(await this.usersService.signIn(ctx.em, args.email, args.password));
+  }
+
+  @Mutation(() => String, { description: "Admins: sets the contact centre's time zone (canonical IANA name returned); \"today\" on the wallboard is its local day" })
+  setOrganizationTimeZone(@Args(() => OrganizationTimeZoneArgs) args: OrganizationTimeZoneArgs, @Ctx() ctx: GraphQLContext): Promise<string> {
+    return this.usersService.setOrganizationTimeZone(ctx, args.timeZone);
   }
 
   @Mutation(() => Boolean, { description: 'Sets your own password (userId omitted) or, for admins, another user\'s. Every session of that user ends: sign in again' })

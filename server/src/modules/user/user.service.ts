@@ -6,6 +6,7 @@ import type { Credentials } from '../../auth/credentials.js';
 import type { SessionTokens } from '../../auth/session-token.js';
 import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
 import { assertId, isUuid } from '../../domain/ids.js';
+import { canonicalTimeZone } from '../../domain/time-zone.js';
 import { conflict, notFound, unauthenticated } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { CreateUserInput } from './user.input.js';
@@ -39,7 +40,7 @@ export class UserService {
       await tx.execute('select pg_advisory_xact_lock(7311)');
       let [org] = await tx.find(OrganizationEntity, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
       if (!org) {
-        org = tx.create(OrganizationEntity, { name: 'Default organisation', balanceMinor: '100000000', createdAt: this.clock.now() });
+        org = tx.create(OrganizationEntity, { name: 'Default organisation', balanceMinor: '100000000', timeZone: 'Etc/UTC', createdAt: this.clock.now() });
       }
       let admin = await tx.findOne(UserEntity, { organization: org, role: Role.ADMIN }, { orderBy: { createdAt: 'asc' } });
       if (!admin) {
@@ -107,6 +108,14 @@ export class UserService {
     const org = await scope.em.findOne(OrganizationEntity, { id: scope.actor.organizationId });
     if (!user || !org) throw notFound('user', scope.actor.userId);
     return { user, org, agentId: scope.actor.agentId ?? null };
+  }
+
+  /** Sets the contact centre's zone (admins): the wallboard's "today" is its local day. Returns the canonical name. */
+  async setOrganizationTimeZone(scope: Scope, timeZone: string): Promise<string> {
+    requireAdmin(scope.actor, "set the organisation's time zone");
+    const zone = canonicalTimeZone(timeZone, 'timeZone');
+    await scope.em.nativeUpdate(OrganizationEntity, { id: scope.actor.organizationId }, { timeZone: zone });
+    return zone;
   }
 
   users(scope: Scope): Promise<UserEntity[]> {

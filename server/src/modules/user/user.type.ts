@@ -31,6 +31,9 @@ export class Viewer {
 
   @Field(() => String)
   organizationName!: string;
+
+  @Field(() => String, { description: "The contact centre's IANA zone: the wallboard's \"today\" is its local day" })
+  organizationTimeZone!: string;
 }
 
 @ObjectType({ description: 'A signed-in session: send the token as `Authorization: Bearer <token>` (graphql-ws: connection params `{ token }`)' })
