@@ -70,7 +70,34 @@ describe('seed 000 worked example (agent 3 x 10 min, customer 2 x 60 min)', () =
     const t = attempt(fresh({ rescheduleCustomerCall: true }), BOTH, c);
     expect(t).toMatchObject({ state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: min(60), rescheduleCustomerCall: false });
     const a = attempt(fresh({ rescheduleAgentCall: true }), BOTH, c);
-    expect(a).toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED', nextAttemptAt: min(10), rescheduleAgentCall: false });
+    expect(a).toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED', nextAttemptAt: min(10), rescheduleAgentCall: false, agentAttempts: 1, customerAttempts: 1 });
+  });
+
+  /**
+   * Forced reschedules at each budget edge (issue 12): a reschedule forced during the call spends
+   * from the budget it names, and the number is rescheduled only while both budgets leave a next
+   * attempt. Each row: counts before the attempt, the variable set, the outcome, what follows.
+   */
+  const forced: [string, Partial<NumberSnapshot>, Step, NumberState, string | null, number, number][] = [
+    ['agent variable, agent budget has room: AGENT_RESCHEDULED, one agent attempt spent', { rescheduleAgentCall: true }, BOTH, 'RETRY', 'AGENT_RESCHEDULED', 1, 1],
+    ['agent variable on the last agent attempt: AGENT_FAILED', { rescheduleAgentCall: true, agentAttempts: 2 }, BOTH, 'FAILED', 'AGENT_FAILED', 3, 1],
+    ['agent variable on the last customer attempt: CUSTOMER_FAILED (no customer call could follow)', { rescheduleAgentCall: true, customerAttempts: 1 }, BOTH, 'FAILED', 'CUSTOMER_FAILED', 1, 2],
+    ['customer variable, customer budget has room: CUSTOMER_RESCHEDULED', { rescheduleCustomerCall: true }, BOTH, 'RETRY', 'CUSTOMER_RESCHEDULED', 0, 1],
+    ['customer variable on the last customer attempt: CUSTOMER_FAILED', { rescheduleCustomerCall: true, customerAttempts: 1 }, BOTH, 'FAILED', 'CUSTOMER_FAILED', 0, 2],
+    ['customer variable, agent budget spent by earlier misses: still rescheduled (the agent was reached)', { rescheduleCustomerCall: true, agentAttempts: 2 }, BOTH, 'RETRY', 'CUSTOMER_RESCHEDULED', 2, 1],
+    ['agent variable and the agent missed: the miss spends the attempt once', { rescheduleAgentCall: true, agentAttempts: 1 }, AGENT_NO, 'RETRY', 'AGENT_RESCHEDULED', 2, 0],
+    ['agent variable, customer not reached: one agent attempt, the customer attempt counted', { rescheduleAgentCall: true }, CUST_NO, 'RETRY', 'CUSTOMER_RESCHEDULED', 0, 1],
+  ];
+  it.each(forced)('forced during the call: %s', (_n, before, step, state, reason, agentAttempts, customerAttempts) => {
+    const t = attempt(fresh(before), step, ctx('AGENT_FIRST_FLOW', policy));
+    expect({ state: t.state, reason: t.reason, agentAttempts: t.agentAttempts, customerAttempts: t.customerAttempts }).toEqual({ state, reason, agentAttempts, customerAttempts });
+  });
+
+  it('a claim never dials past a cap: a number whose budget is spent fails instead (a booked followup is exempt)', () => {
+    const c = ctx('AGENT_FIRST_FLOW', policy);
+    expect(transition(fresh({ state: 'RETRY', customerAttempts: 2 }), { type: 'CLAIM' }, c)).toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED', dialCount: 0 });
+    expect(transition(fresh({ state: 'RETRY', agentAttempts: 3 }), { type: 'CLAIM' }, c)).toMatchObject({ state: 'FAILED', reason: 'AGENT_FAILED' });
+    expect(transition(fresh({ state: 'RETRY', customerAttempts: 2 }), { type: 'CLAIM', followup: true }, c)).toMatchObject({ state: 'RETRYING', dialCount: 1 });
   });
 
   it('"continue on not connected" completes the record unless a reschedule variable is set', () => {
@@ -137,10 +164,14 @@ describe('flow variables set right after the call (wrap-up)', () => {
     expect(transition(fresh({ state: 'COMPLETED', customerAttempts: 2 }), { type: 'FORCE_RESCHEDULE', who: 'CUSTOMER' }, c))
       .toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED' });
   });
-  it('agent reschedule spends an agent attempt; only COMPLETED records can be forced', () => {
-    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 0 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c))
+  it('agent reschedule spends an agent attempt and needs a customer attempt left; only COMPLETED records can be forced', () => {
+    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 0, customerAttempts: 1 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c))
       .toMatchObject({ state: 'RETRY', reason: 'AGENT_RESCHEDULED', agentAttempts: 1, nextAttemptAt: min(10) });
-    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 2 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c).state).toBe('FAILED');
+    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 2, customerAttempts: 1 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c))
+      .toMatchObject({ state: 'FAILED', reason: 'AGENT_FAILED', agentAttempts: 3 });
+    // the seed-000 trap: customer budget spent, the agent variable must not buy the customer more calls
+    expect(transition(fresh({ state: 'COMPLETED', agentAttempts: 0, customerAttempts: 2 }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c))
+      .toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED' });
     expect(() => transition(fresh({ state: 'RETRY' }), { type: 'FORCE_RESCHEDULE', who: 'AGENT' }, c)).toThrow(/cannot take/);
   });
 });
@@ -158,6 +189,32 @@ describe('other events', () => {
     expect(transition(fresh({ state: 'IN_PROGRESS' }), { type: 'ATTEMPT_FINISHED', customer: 'ANSWERED' }, done).state).toBe('COMPLETED');
     expect(() => transition(fresh({ state: 'IN_PROGRESS' }), { type: 'CAMPAIGN_COMPLETED' }, c)).toThrow();
   });
+  it('a call cut off by a crash or shutdown counts against its budget; an answered customer waits as INTERRUPTED', () => {
+    const af = ctx('AGENT_FIRST_FLOW', { retries: 1, agentMaxAttempts: 2 });
+    const live = (over: Partial<NumberSnapshot> = {}) => fresh({ state: 'IN_PROGRESS', dialCount: 1, ...over });
+    const rows: [string, DialMode, Partial<NumberSnapshot>, Extract<NumberEvent, { type: 'INTERRUPTED' }>, Partial<Transition>][] = [
+      ['customer had answered -> INTERRUPTED, attempt counted', 'PROGRESSIVE', {}, { type: 'INTERRUPTED', customer: 'ANSWERED' },
+        { state: 'INTERRUPTED', reason: 'CALL_INTERRUPTED', customerAttempts: 1, nextAttemptAt: null }],
+      ['customer was ringing -> RETRY, attempt counted', 'PREDICTIVE', {}, { type: 'INTERRUPTED', customer: 'PLACED' },
+        { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', customerAttempts: 1 }],
+      ['customer was ringing on the last attempt -> CUSTOMER_FAILED', 'PREDICTIVE', { customerAttempts: 2 }, { type: 'INTERRUPTED', customer: 'PLACED' },
+        { state: 'FAILED', reason: 'CUSTOMER_FAILED', customerAttempts: 3 }],
+      ['agent-first, agent leg ringing -> agent attempt spent', 'AGENT_FIRST_FLOW', {}, { type: 'INTERRUPTED', agent: 'PLACED' },
+        { state: 'RETRY', reason: 'AGENT_RESCHEDULED', agentAttempts: 1, customerAttempts: 0 }],
+      ['agent-first, agent had answered, customer not yet dialled -> back in line, nothing spent', 'AGENT_FIRST_FLOW', {}, { type: 'INTERRUPTED', agent: 'ANSWERED' },
+        { state: 'SCHEDULED', agentAttempts: 0, customerAttempts: 0, dialCount: 0 }],
+    ];
+    for (const [name, mode, over, event, to] of rows) {
+      expect(transition(live(over), event, mode === 'AGENT_FIRST_FLOW' ? af : ctx(mode, { retries: 2 })), name).toMatchObject(to);
+    }
+    const waiting = apply(live(), transition(live(), { type: 'INTERRUPTED', customer: 'ANSWERED' }, c));
+    expect(() => transition(waiting, { type: 'CLAIM' }, c)).toThrow(/cannot take CLAIM/);
+    expect(transition(waiting, { type: 'RESOLVE_INTERRUPTED', outcome: 'COMPLETED' }, c)).toMatchObject({ state: 'COMPLETED', reason: null });
+    expect(transition(waiting, { type: 'RESOLVE_INTERRUPTED', outcome: 'RETRY' }, c)).toMatchObject({ state: 'RETRY', nextAttemptAt: T0 });
+    expect(transition({ ...waiting, customerAttempts: 3 }, { type: 'RESOLVE_INTERRUPTED', outcome: 'RETRY' }, c)).toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED' });
+    expect(transition(waiting, { type: 'SCHEDULE_FOLLOWUP', at: min(60) }, c)).toMatchObject({ state: 'RETRY', nextAttemptAt: min(60) });
+  });
+
   it('crash recovery puts a number back without spending an attempt', () => {
     expect(transition(fresh({ state: 'IN_PROGRESS', dialCount: 1 }), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'SCHEDULED', dialCount: 0, customerAttempts: 0 });
     expect(transition(fresh({ state: 'RETRYING', dialCount: 2, customerAttempts: 1 }), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'RETRY', customerAttempts: 1, nextAttemptAt: T0 });
@@ -233,7 +290,7 @@ describe('scheduled followups (seed 002): a forced customer reschedule at an exp
 
   it('the followup number is then dialled like any retry and completes', () => {
     const booked = apply(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), transition(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), follow, c));
-    const claimed = transition(booked, { type: 'CLAIM' }, ctx('PROGRESSIVE', { retries: 0 }, AT));
+    const claimed = transition(booked, { type: 'CLAIM', followup: true }, ctx('PROGRESSIVE', { retries: 0 }, AT));
     expect(claimed).toMatchObject({ state: 'RETRYING', nextAttemptAt: null, dialCount: 2 });
     expect(transition(apply(booked, claimed), { type: 'ATTEMPT_FINISHED', customer: 'ANSWERED' }, ctx('PROGRESSIVE', { retries: 0 }, AT))).toMatchObject({ state: 'COMPLETED', customerAttempts: 2 });
   });

@@ -24,8 +24,12 @@ export type LegOutcome = 'ANSWERED' | 'NO_ANSWER' | 'BUSY' | 'FAILED';
 
 /** Everything that can happen to a number. */
 export type NumberEvent =
-  /** The dialler claimed it for a call (attempt row written, call about to be placed). */
-  | { type: 'CLAIM' }
+  /**
+   * The dialler claimed it for a call (attempt row written, call about to be placed). A number whose
+   * budgets leave no attempt is not dialled: it fails instead (AGENT_FAILED / CUSTOMER_FAILED).
+   * `followup`: an agent booked this call with the customer (seed 002), so the caps do not apply.
+   */
+  | { type: 'CLAIM'; followup?: boolean }
   /**
    * An attempt finished. `agent` is the agent leg's outcome in AGENT_FIRST_FLOW (absent in modes
    * where the agent is already connected); `customer` is absent when the agent never connected.
@@ -53,8 +57,21 @@ export type NumberEvent =
   /** A crash left the number IN_PROGRESS with no call behind it: put it back without using an attempt. */
   | { type: 'RECOVERED' }
   /**
+   * The attempt was cut off by a crash or a shutdown (not by the network or either party). A leg
+   * that was placed counts against its budget. `customer`: how far the customer leg got (absent
+   * when it was never placed); `agent`: the agent leg of an AGENT_FIRST_FLOW record. A customer who
+   * had answered is never redialled blind: the number waits as INTERRUPTED for a person to follow up.
+   */
+  | { type: 'INTERRUPTED'; customer?: 'PLACED' | 'ANSWERED'; agent?: 'PLACED' | 'ANSWERED' }
+  /**
+   * A person settles an INTERRUPTED number: COMPLETED (the conversation had done its job), RETRY
+   * (dial it again, within its budgets) or FAILED.
+   */
+  | { type: 'RESOLVE_INTERRUPTED'; outcome: 'COMPLETED' | 'RETRY' | 'FAILED' }
+  /**
    * A flow variable set right after the call (in wrap-up) forces a reschedule of a record the
-   * attempt had completed. The attempt was already counted, so only the caps are checked.
+   * attempt had completed. The customer attempt was already counted; an agent reschedule spends an
+   * agent attempt (seed 000). Either needs room in both budgets, or the number fails.
    */
   | { type: 'FORCE_RESCHEDULE'; who: 'AGENT' | 'CUSTOMER' }
   /**
@@ -124,6 +141,18 @@ export function customerAttemptCap(policy: AttemptPolicy): number {
 }
 
 /**
+ * The budget that leaves no attempt for a number with these counts, or null while both have room.
+ * Agent attempts only exist in AGENT_FIRST_FLOW, where every record dials the agent first.
+ */
+export function exhaustedBudget(mode: DialMode, policy: AttemptPolicy, agentAttempts: number, customerAttempts: number): 'AGENT' | 'CUSTOMER' | null {
+  if (mode === 'AGENT_FIRST_FLOW' && agentAttempts >= policy.agentMaxAttempts) return 'AGENT';
+  if (customerAttempts >= customerAttemptCap(policy)) return 'CUSTOMER';
+  return null;
+}
+
+const FAILED_BY: Record<'AGENT' | 'CUSTOMER', NumberReason> = { AGENT: NumberReason.AGENT_FAILED, CUSTOMER: NumberReason.CUSTOMER_FAILED };
+
+/**
  * The one function through which a number changes state. Pure: the caller persists the result
  * (and its counters) in one transaction.
  */
@@ -132,11 +161,31 @@ export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineCo
   return FINAL_STATES.has(t.state) && t.followupAt ? { ...t, followupAt: null } : t;
 }
 
+/**
+ * A reschedule drawn from `who`'s budget: AGENT spends an agent attempt (AGENT_FIRST_FLOW), CUSTOMER
+ * was already counted when the customer was dialled. The number goes to RETRY only while both
+ * budgets leave a next attempt; otherwise it fails, naming the exhausted budget. A completed
+ * campaign reschedules nothing.
+ */
+function reschedule(out: Transition, who: 'AGENT' | 'CUSTOMER', n: NumberSnapshot, ctx: MachineContext): Transition {
+  const { policy, now, mode } = ctx;
+  const agentWay = who === 'AGENT' && mode === 'AGENT_FIRST_FLOW';
+  if (agentWay) out.agentAttempts = n.agentAttempts + 1;
+  const spent = exhaustedBudget(mode, policy, out.agentAttempts, out.customerAttempts);
+  if (spent) return { ...out, state: NumberState.FAILED, reason: FAILED_BY[spent], nextAttemptAt: null };
+  if (ctx.campaignCompleted) return { ...out, state: NumberState.FAILED_NO_ATTEMPT, reason: NumberReason.CAMPAIGN_COMPLETED, nextAttemptAt: null };
+  return agentWay
+    ? { ...out, state: NumberState.RETRY, reason: NumberReason.AGENT_RESCHEDULED, nextAttemptAt: new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS) }
+    : { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: nextCustomerAttemptAt(policy, n.addedAt, out.customerAttempts, now) };
+}
+
 function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Transition {
   const out = keep(n);
   switch (event.type) {
     case 'CLAIM': {
       if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      const spent = event.followup ? null : exhaustedBudget(ctx.mode, ctx.policy, n.agentAttempts, n.customerAttempts);
+      if (spent) return { ...out, state: NumberState.FAILED, reason: FAILED_BY[spent], nextAttemptAt: null };
       out.state = n.state === NumberState.RETRY ? NumberState.RETRYING : NumberState.IN_PROGRESS;
       out.dialCount = n.dialCount + 1;
       out.nextAttemptAt = null;
@@ -152,6 +201,37 @@ function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Trans
       out.nextAttemptAt = n.state === NumberState.RETRYING ? ctx.now : null;
       out.dialCount = Math.max(0, n.dialCount - 1);
       return out;
+    }
+    case 'INTERRUPTED': {
+      if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      out.rescheduleAgentCall = false;
+      out.rescheduleCustomerCall = false;
+      out.followupAt = null;
+      out.nextAttemptAt = null;
+      if (event.customer === 'ANSWERED') {
+        return { ...out, customerAttempts: n.customerAttempts + 1, state: NumberState.INTERRUPTED, reason: NumberReason.CALL_INTERRUPTED };
+      }
+      if (event.customer === 'PLACED') {
+        out.customerAttempts = n.customerAttempts + 1;
+        if (n.followupAt && !ctx.campaignCompleted) return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: n.followupAt };
+        return reschedule(out, 'CUSTOMER', n, ctx);
+      }
+      // AGENT_FIRST_FLOW, the customer never dialled: an agent who had not answered spends an attempt
+      if (event.agent === 'PLACED' && ctx.mode === 'AGENT_FIRST_FLOW') {
+        if (n.followupAt && !ctx.campaignCompleted) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: n.followupAt };
+        return reschedule(out, 'AGENT', n, ctx);
+      }
+      // nothing reached anyone: back in line without spending an attempt
+      return step(n, { type: 'RECOVERED' }, ctx);
+    }
+    case 'RESOLVE_INTERRUPTED': {
+      if (n.state !== NumberState.INTERRUPTED) throw new IllegalNumberTransition(n.state, event.type);
+      if (event.outcome === 'COMPLETED') return { ...out, state: NumberState.COMPLETED, reason: null };
+      if (event.outcome === 'FAILED') return { ...out, state: NumberState.FAILED, reason: NumberReason.CALL_INTERRUPTED };
+      if (ctx.campaignCompleted) throw new IllegalNumberTransition(n.state, event.type);
+      const spent = exhaustedBudget(ctx.mode, ctx.policy, n.agentAttempts, n.customerAttempts);
+      if (spent) return { ...out, state: NumberState.FAILED, reason: FAILED_BY[spent] };
+      return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: ctx.now };
     }
     case 'GUARD_REFUSED': {
       if (!WAITING.has(n.state) && !LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
@@ -174,19 +254,13 @@ function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Trans
     }
     case 'FORCE_RESCHEDULE': {
       if (n.state !== NumberState.COMPLETED) throw new IllegalNumberTransition(n.state, event.type);
-      const { policy, now } = ctx;
       if (ctx.campaignCompleted) return out;
-      if (event.who === 'AGENT') {
-        if (n.agentAttempts + 1 >= policy.agentMaxAttempts) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.FAILED, reason: NumberReason.AGENT_FAILED };
-        return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.RETRY, reason: NumberReason.AGENT_RESCHEDULED, nextAttemptAt: new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS) };
-      }
-      if (n.customerAttempts >= customerAttemptCap(policy)) return { ...out, state: NumberState.FAILED, reason: NumberReason.CUSTOMER_FAILED };
-      return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: nextCustomerAttemptAt(policy, n.addedAt, n.customerAttempts, now) };
+      return reschedule(out, event.who, n, ctx);
     }
     case 'SCHEDULE_FOLLOWUP': {
       if (ctx.campaignCompleted) throw new IllegalNumberTransition(n.state, event.type);
       if (LIVE.has(n.state)) return { ...out, followupAt: event.at };
-      if (!WAITING.has(n.state) && n.state !== NumberState.COMPLETED) throw new IllegalNumberTransition(n.state, event.type);
+      if (!WAITING.has(n.state) && n.state !== NumberState.COMPLETED && n.state !== NumberState.INTERRUPTED) throw new IllegalNumberTransition(n.state, event.type);
       return { ...out, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: event.at, followupAt: null };
     }
     case 'ATTEMPT_FINISHED': {
@@ -208,34 +282,22 @@ function finishAttempt(
   ctx: MachineContext,
   out: Transition,
 ): Transition {
-  const { policy, now } = ctx;
-  const forcedAgent = n.rescheduleAgentCall;
+  const { policy } = ctx;
+  const forcedAgent = n.rescheduleAgentCall && ctx.mode === 'AGENT_FIRST_FLOW';
   const forcedCustomer = n.rescheduleCustomerCall;
   out.rescheduleAgentCall = false;
   out.rescheduleCustomerCall = false;
   out.nextAttemptAt = null;
-
-  const retry = (reason: NumberReason, at: Date): Transition =>
-    ctx.campaignCompleted
-      ? { ...out, state: NumberState.FAILED_NO_ATTEMPT, reason: NumberReason.CAMPAIGN_COMPLETED }
-      : { ...out, state: NumberState.RETRY, reason, nextAttemptAt: at };
   const fail = (state: NumberState, reason: NumberReason | null): Transition => ({ ...out, state, reason });
 
   // Agent leg first (AGENT_FIRST_FLOW): the customer is dialled only when the agent answers (seed 000).
   if (ctx.mode === 'AGENT_FIRST_FLOW' && e.agent !== undefined && e.agent !== 'ANSWERED') {
-    out.agentAttempts = n.agentAttempts + 1;
-    if (policy.continueOnNotConnected && !forcedAgent) return { ...out, state: NumberState.COMPLETED, reason: null };
-    if (out.agentAttempts >= policy.agentMaxAttempts) return fail(NumberState.FAILED, NumberReason.AGENT_FAILED);
-    return retry(NumberReason.AGENT_RESCHEDULED, new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS));
+    if (policy.continueOnNotConnected && !n.rescheduleAgentCall) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.COMPLETED, reason: null };
+    return reschedule(out, 'AGENT', n, ctx);
   }
 
   const customer = e.customer ?? 'FAILED';
   out.customerAttempts = n.customerAttempts + 1;
-  const cap = customerAttemptCap(policy);
-  const customerRetry = (): Transition =>
-    out.customerAttempts >= cap
-      ? fail(NumberState.FAILED, NumberReason.CUSTOMER_FAILED)
-      : retry(NumberReason.CUSTOMER_RESCHEDULED, nextCustomerAttemptAt(policy, n.addedAt, out.customerAttempts, now));
 
   if (e.invalid) return fail(NumberState.INVALID, NumberReason.INVALID_NUMBER);
   if (e.dnd) return fail(NumberState.FAILED_DND, NumberReason.SUPPRESSED);
@@ -243,21 +305,18 @@ function finishAttempt(
   const connected = customer === 'ANSWERED' && !e.machine && !e.abandoned;
   if (connected) {
     // A flow may force a reschedule although both sides talked (e.g. the OTP was not given).
-    if (forcedAgent && ctx.mode === 'AGENT_FIRST_FLOW') {
-      if (n.agentAttempts + 1 >= policy.agentMaxAttempts) return { ...out, agentAttempts: n.agentAttempts + 1, state: NumberState.FAILED, reason: NumberReason.AGENT_FAILED };
-      return retry(NumberReason.AGENT_RESCHEDULED, new Date(now.getTime() + policy.agentRetryIntervalMinutes * MINUTE_MS));
-    }
-    if (forcedCustomer) return customerRetry();
+    if (forcedAgent) return reschedule(out, 'AGENT', n, ctx);
+    if (forcedCustomer) return reschedule(out, 'CUSTOMER', n, ctx);
     return { ...out, state: NumberState.COMPLETED, reason: null };
   }
 
   // Abandoned by the dialler (answered, no agent in 2 s): always offered again while attempts remain.
-  if (e.abandoned) return customerRetry();
+  if (e.abandoned) return reschedule(out, 'CUSTOMER', n, ctx);
   // Not connected: no answer, busy, failed, or a machine.
   if (policy.continueOnNotConnected && !forcedCustomer) return { ...out, state: NumberState.COMPLETED, reason: null };
   const status: RetryStatus = e.machine || customer === 'ANSWERED' ? 'NO_ANSWER' : customer;
   if (!forcedCustomer && !policy.retryOn.includes(status)) {
     return fail(NumberState.FAILED, customer === 'FAILED' ? NumberReason.UNREACHABLE : NumberReason.CUSTOMER_FAILED);
   }
-  return customerRetry();
+  return reschedule(out, 'CUSTOMER', n, ctx);
 }

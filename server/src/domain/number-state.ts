@@ -12,6 +12,11 @@ export const NumberState = {
   INVALID: 'INVALID',
   CANCELLED: 'CANCELLED',
   EXPIRED: 'EXPIRED',
+  /**
+   * A call cut off by a crash or a shutdown after the customer had answered: never redialled blind;
+   * it waits for its agent or a supervisor to follow up (book a followup, call again, or close it).
+   */
+  INTERRUPTED: 'INTERRUPTED',
 } as const;
 export type NumberState = (typeof NumberState)[keyof typeof NumberState];
 export const NUMBER_STATES = Object.values(NumberState);
@@ -26,11 +31,13 @@ export const NumberReason = {
   INVALID_NUMBER: 'INVALID_NUMBER',
   CAMPAIGN_COMPLETED: 'CAMPAIGN_COMPLETED',
   SUPPRESSED: 'SUPPRESSED',
+  /** The call was cut off by a crash or a shutdown of the dialler (INTERRUPTED, or FAILED when closed so). */
+  CALL_INTERRUPTED: 'CALL_INTERRUPTED',
 } as const;
 export type NumberReason = (typeof NumberReason)[keyof typeof NumberReason];
 export const NUMBER_REASONS = Object.values(NumberReason);
 
-/** States a number never leaves. */
+/** States the dialler never dials again by itself (a person may reopen COMPLETED and INTERRUPTED with a followup). */
 export const FINAL_STATES: ReadonlySet<NumberState> = new Set([
   NumberState.COMPLETED,
   NumberState.FAILED,
@@ -40,6 +47,7 @@ export const FINAL_STATES: ReadonlySet<NumberState> = new Set([
   NumberState.INVALID,
   NumberState.CANCELLED,
   NumberState.EXPIRED,
+  NumberState.INTERRUPTED,
 ]);
 
 /** Roll-ups shown on the campaign list (seed 004 "Performance"). */
@@ -47,4 +55,5 @@ export const ROLLUP = {
   completed: [NumberState.COMPLETED],
   failed: [NumberState.FAILED, NumberState.FAILED_DND, NumberState.FAILED_BALANCE, NumberState.FAILED_NO_ATTEMPT, NumberState.INVALID],
   scheduled: [NumberState.SCHEDULED, NumberState.IN_PROGRESS, NumberState.RETRY, NumberState.RETRYING],
+  interrupted: [NumberState.INTERRUPTED],
 } as const satisfies Record<string, readonly NumberState[]>;

@@ -16,6 +16,7 @@ const FIELD: Record<NumberState, keyof CampaignStats> = {
   INVALID: 'invalid',
   CANCELLED: 'cancelled',
   EXPIRED: 'expired',
+  INTERRUPTED: 'interrupted',
 };
 
 /** Builds the JSON-safe payload (what crosses Redis) from counter rows of one campaign. */
@@ -35,7 +36,7 @@ export function toStatsPayload(organizationId: string, campaignId: string, rows:
 
 export function toRollup(counts: Record<string, number>): CampaignRollup {
   const sum = (states: readonly NumberState[]) => states.reduce((n, s) => n + (counts[s] ?? 0), 0);
-  return { completed: sum(ROLLUP.completed), failed: sum(ROLLUP.failed), scheduled: sum(ROLLUP.scheduled) };
+  return { completed: sum(ROLLUP.completed), failed: sum(ROLLUP.failed), scheduled: sum(ROLLUP.scheduled), interrupted: sum(ROLLUP.interrupted) };
 }
 
 export function toCampaignStats(p: CampaignStatsPayload): CampaignStats {

@@ -14,6 +14,9 @@ export class CampaignRollup {
 
   @Field(() => Int, { description: 'SCHEDULED + IN_PROGRESS + RETRY + RETRYING' })
   scheduled!: number;
+
+  @Field(() => Int, { description: 'INTERRUPTED: calls cut off by a crash or shutdown after the customer answered, waiting for a person to follow up' })
+  interrupted!: number;
 }
 
 @ObjectType()
@@ -45,6 +48,7 @@ export class CampaignStats {
   @Field(() => Int) invalid!: number;
   @Field(() => Int) cancelled!: number;
   @Field(() => Int) expired!: number;
+  @Field(() => Int) interrupted!: number;
 
   @Field(() => Int, { description: 'All numbers in the campaign' })
   total!: number;
