@@ -78,6 +78,8 @@ describe('createCampaign', () => {
     ['webhook not a URL', { webhooks: { popupUrl: 'javascript:alert(1)' } }, 'BAD_USER_INPUT', ''],
     ['infinite with an end', { infinite: true, endsAt: new Date(NOW.getTime() + DAY).toISOString() }, 'BAD_USER_INPUT', 'infinite'],
     ['no list, not infinite', { listId: null }, 'BAD_USER_INPUT', 'listId is required'],
+    ['ring timeout 10 s (regulators require 15 s)', { ringTimeoutSeconds: 10 }, 'BAD_USER_INPUT', ''],
+    ['ring timeout 14 s', { ringTimeoutSeconds: 14 }, 'BAD_USER_INPUT', ''],
   ];
   it.each(bad)('refuses %s with a coded error and creates nothing', async (_name, over, code, text) => {
     const [campaigns, numbers] = [await countRows('campaign'), await countRows('campaign_number')];

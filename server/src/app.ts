@@ -232,7 +232,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         log.debug({ step: name, ms: Date.now() - t }, 'shutdown step done');
       };
       await step('scheduler', () => scheduler.stop());
-      await step('engine', () => engine.stop());
+      await step('engine', () => engine.stop(config.drainTimeoutSec * 1000));
       await step('leases', () => leaseRedis?.quit());
       await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
       await step('stats', () => stats.drain());

@@ -27,10 +27,15 @@ export interface Config {
    * @default a random key generated at the first start and kept in the database (`server_secret`)
    */
   sessionSecret?: string;
+  /**
+   * A graceful stop (SIGTERM/SIGINT) lets calls in flight finish for this many seconds, then ends what is
+   * left as interrupted calls. @default 30
+   */
+  drainTimeoutSec: number;
 }
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
+function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
@@ -58,5 +63,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxQueryDepth: intEnv('MAX_QUERY_DEPTH', 10),
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
+    drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
   };
 }

@@ -16,11 +16,13 @@ try {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: draining HTTP and WebSockets');
+    log.info({ signal, drainTimeoutSec: config.drainTimeoutSec }, 'shutting down: no new calls; calls in flight may finish, then HTTP and WebSockets drain');
+    // calls may drain for DRAIN_TIMEOUT_SEC; the rest of the shutdown gets 15 s more
+    const limitSec = (config.drainTimeoutSec ?? 0) + 15;
     const force = setTimeout(() => {
-      log.error('shutdown took longer than 15 s; exiting');
+      log.error(`shutdown took longer than ${limitSec} s; exiting`);
       process.exit(1);
-    }, 15_000);
+    }, limitSec * 1000);
     force.unref();
     app.close().then(
       () => {

@@ -127,7 +127,8 @@ describe('attempt budgets hold for every mode and any sequence of events', () =>
           if (n.state === 'RETRY') expect(n.nextAttemptAt).not.toBeNull();
         }
       }),
-      { numRuns: 3000 },
+      // a fixed seed keeps CI repeatable; FC_SEED / FC_RUNS explore further
+      { numRuns: Number(process.env.FC_RUNS ?? 3000), seed: process.env.FC_SEED ? Number(process.env.FC_SEED) : 20261129 },
     );
   });
 });

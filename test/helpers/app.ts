@@ -33,6 +33,8 @@ export interface TestAppOptions {
   demoSeed?: boolean;
   maxQueryDepth?: number;
   simulator?: Partial<SimulatorOptions>;
+  /** @default 0 */
+  drainTimeoutSec?: number;
 }
 
 /** Starts the real server on a free port against real PostgreSQL (and Redis when asked). */
@@ -48,6 +50,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       redisUrl: options.redisUrl,
       demoSeed: options.demoSeed ?? false,
       maxQueryDepth: options.maxQueryDepth ?? 10,
+      // virtual-time tests stop at once: calls still up are ended as interrupted
+      drainTimeoutSec: options.drainTimeoutSec ?? 0,
     },
     clock: options.clock,
     simulator: options.simulator,

@@ -170,7 +170,9 @@ export function transition(n: NumberSnapshot, event: NumberEvent, ctx: MachineCo
 function reschedule(out: Transition, who: 'AGENT' | 'CUSTOMER', n: NumberSnapshot, ctx: MachineContext): Transition {
   const { policy, now, mode } = ctx;
   const agentWay = who === 'AGENT' && mode === 'AGENT_FIRST_FLOW';
-  if (agentWay) out.agentAttempts = n.agentAttempts + 1;
+  // an attempt is spent only from a budget that has one left
+  if (agentWay && n.agentAttempts < policy.agentMaxAttempts) out.agentAttempts = n.agentAttempts + 1;
+  else if (agentWay) return { ...out, state: NumberState.FAILED, reason: NumberReason.AGENT_FAILED, nextAttemptAt: null };
   const spent = exhaustedBudget(mode, policy, out.agentAttempts, out.customerAttempts);
   if (spent) return { ...out, state: NumberState.FAILED, reason: FAILED_BY[spent], nextAttemptAt: null };
   if (ctx.campaignCompleted) return { ...out, state: NumberState.FAILED_NO_ATTEMPT, reason: NumberReason.CAMPAIGN_COMPLETED, nextAttemptAt: null };

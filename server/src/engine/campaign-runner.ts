@@ -13,6 +13,7 @@ import type { StatsService } from '../modules/stats/stats.service.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
 import { Hopper } from './hopper.js';
+import { closeOrphanLegs } from './orphans.js';
 import type { PacingPool } from './pacing-pool.js';
 import type { WorkTracker } from './work-tracker.js';
 
@@ -21,6 +22,14 @@ export const ABANDON_GRACE_SEC = 2;
 /** Seconds an agent who missed an agent-first leg is skipped. */
 const AGENT_MISS_COOLDOWN_SEC = 30;
 const HOPPER_MAX_AGE_MS = 15_000;
+/** A leg the provider does not list is lost only once it is this old (a provider may list a new call late). */
+const LOST_LEG_GRACE_MS = 10_000;
+
+/** The agent state each session phase shows (DIALLING depends on the mode, so it is not checked). */
+const PHASE_STATE: Partial<Record<Phase, AgentState>> = {
+  CONNECTING: AgentState.RINGING, READY: AgentState.AVAILABLE, COOLDOWN: AgentState.AVAILABLE, TALKING: AgentState.ON_CALL,
+  WRAP_UP: AgentState.WRAP_UP, PAUSED: AgentState.PAUSED,
+};
 
 export interface RunnerDeps {
   orm: MikroORM;
@@ -73,6 +82,16 @@ interface Leg {
   nailed?: boolean;
   /** When the leg was placed (epoch ms). */
   placedAt: number;
+  /** AGENT_FIRST_FLOW: the customer leg of this record's agent leg, once dialled. */
+  customerLegId?: string;
+  /** AGENT_FIRST_FLOW: the record's agent leg of this customer leg (it ends with the customer). */
+  agentLegId?: string;
+  /** We hung it up before anyone answered because its agent left: its number goes back in line. */
+  withdrawn?: boolean;
+  /** Cut off by a crash, a shutdown or a provider that lost the call: the attempt counts (INTERRUPTED). */
+  interrupted?: boolean;
+  /** Bridged to an agent (a conversation, not a caller waiting). */
+  connected?: boolean;
 }
 
 /** What the wallboard shows about the pacing of one campaign (JSON-safe). */
@@ -106,12 +125,17 @@ export class CampaignRunner {
   /** What happened since the last pacing decision (pacing-core's estimators learn from it). */
   private observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
   private stopped = false;
+  /** Shutting down: nothing new is launched (no claims, no agent legs); calls in flight go on. */
+  private draining = false;
+  /** When this runner started (a lease just taken may still see the previous owner's last writes). */
+  private readonly startedAt: number;
 
   constructor(
     readonly campaignId: string,
     private readonly d: RunnerDeps,
   ) {
     this.hopper = new Hopper(campaignId, d.pool);
+    this.startedAt = d.clock.now().getTime();
   }
 
   /** Serialises work for this campaign; errors are logged, never thrown into timers. */
@@ -149,6 +173,91 @@ export class CampaignRunner {
     };
   }
 
+  /** Calls that carry a number (customer legs, agent-first record legs) still up. */
+  get callsInFlight(): number {
+    let n = 0;
+    for (const l of this.legs.values()) if (l.numberId) n++;
+    return n;
+  }
+
+  /** Stops launching anything new; calls in flight go on (a graceful stop, step 1). */
+  beginDrain(): Promise<void> {
+    return this.enqueue(async () => {
+      this.draining = true;
+    });
+  }
+
+  /**
+   * Ends every call still up (a graceful stop after its drain timeout, step 2): each is hung up as
+   * interrupted, so an attempt placed counts and an answered customer waits for a person to follow up.
+   */
+  cutAll(cause: string): Promise<void> {
+    return this.enqueue(async () => {
+      this.draining = true;
+      for (const leg of this.inOrder()) {
+        if (leg.numberId) leg.interrupted = true;
+        await this.hangup(leg.id, cause);
+      }
+    });
+  }
+
+  /**
+   * Step 3: legs the provider never confirmed as ended are closed as interrupted anyway, and every
+   * agent of a session goes OFFLINE (they stay in the campaign; the next start dials them again).
+   */
+  closeRemaining(cause: string): Promise<void> {
+    return this.enqueue(async () => {
+      for (const leg of this.inOrder()) {
+        if (leg.numberId) leg.interrupted = true;
+        await this.handle({ sid: leg.sid ?? '', legId: leg.id, type: leg.status === 'ANSWERED' ? 'HUNGUP' : 'FAILED', at: this.d.clock.now(), cause });
+      }
+      for (const s of [...this.sessions.values()]) {
+        this.d.clock.clearTimeout(s.timer);
+        this.sessions.delete(s.agentId);
+        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now));
+      }
+    });
+  }
+
+  /** Legs in the order they are torn down: customers first, then agent-first records, then agents' own legs. */
+  private inOrder(): Leg[] {
+    const rank = (l: Leg) => (l.kind === 'CUSTOMER' ? 0 : l.numberId ? 1 : 2);
+    return [...this.legs.values()].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /**
+   * Periodic reconciliation: a leg the provider no longer has is ended as lost (its handlers run as for
+   * any end); a live leg in the database that this runner does not track is closed and its number
+   * settled; agents' states follow their sessions. Each fix is logged.
+   */
+  reconcile(activeCalls: ReadonlySet<string>): Promise<void> {
+    return this.enqueue(async () => {
+      const now = this.d.clock.now();
+      for (const leg of this.inOrder()) {
+        if (!this.legs.has(leg.id) || !leg.sid || activeCalls.has(leg.sid) || now.getTime() - leg.placedAt < LOST_LEG_GRACE_MS) continue;
+        this.d.log.warn({ campaignId: this.campaignId, legId: leg.id, sid: leg.sid, kind: leg.kind, status: leg.status }, 'the provider no longer has this call: ending it');
+        if (leg.numberId) leg.interrupted = true;
+        await this.handle({ sid: leg.sid, legId: leg.id, type: leg.status === 'ANSWERED' ? 'HUNGUP' : 'FAILED', at: now, cause: 'LOST' });
+      }
+      const repo = new DialerRepository(this.d.orm.em.fork());
+      if (now.getTime() - this.startedAt >= LOST_LEG_GRACE_MS) {
+        const untracked = (await repo.liveLegs(this.campaignId)).filter((l) => !this.legs.has(l.id));
+        for (const l of untracked) if (l.sid && activeCalls.has(l.sid)) await this.d.port.hangup(l.sid, 'RECONCILED').catch(() => undefined);
+        if (untracked.length) {
+          const fixed = await closeOrphanLegs(this.d, { ids: untracked.map((l) => l.id) }, 'RECONCILED');
+          this.d.log.warn({ campaignId: this.campaignId, ...fixed }, 'closed live legs no runner tracked');
+        }
+      }
+      const want = new Map([...this.sessions.values()].filter((s) => PHASE_STATE[s.phase]).map((s) => [s.agentId, PHASE_STATE[s.phase]!]));
+      for (const a of await repo.agentStates([...want.keys()])) {
+        const expected = want.get(a.id)!;
+        if (a.state === expected) continue;
+        this.d.log.warn({ campaignId: this.campaignId, agentId: a.id, shown: a.state, expected }, "agent state did not match the agent's session: corrected");
+        await this.write((tx, at) => tx.setAgent(a.id, expected, at));
+      }
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     await this.enqueue(async () => {
@@ -171,7 +280,7 @@ export class CampaignRunner {
   // ---------------------------------------------------------------- tick
 
   private async step(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.draining) return;
     const em = this.d.orm.em.fork();
     const repo = new DialerRepository(em);
     this.campaign = await repo.campaign(this.campaignId);
@@ -227,8 +336,8 @@ export class CampaignRunner {
     s.leaving = true;
     const inCall = s.customerLegId && this.legs.has(s.customerLegId);
     if (inCall && drain) return; // seed 004: calls in progress finish, then the agent's leg drops
-    if (inCall) await this.hangup(s.customerLegId!);
-    if (s.recordLegId && this.legs.has(s.recordLegId)) await this.hangup(s.recordLegId);
+    if (inCall) await this.withdraw(s.customerLegId!);
+    if (s.recordLegId && this.legs.has(s.recordLegId)) await this.withdraw(s.recordLegId);
     if (s.nailedLegId && this.legs.has(s.nailedLegId)) await this.hangup(s.nailedLegId);
     this.d.clock.clearTimeout(s.timer);
     this.sessions.delete(s.agentId);
@@ -321,7 +430,7 @@ export class CampaignRunner {
    * (predictive). In AGENT_FIRST_FLOW the leg placed is the agent's (seed 000).
    */
   private async claim(ids: string[], s?: Session): Promise<void> {
-    if (!ids.length) return;
+    if (!ids.length || this.draining) return;
     const c = this.campaign!;
     const agentFirst = c.dial_mode === 'AGENT_FIRST_FLOW';
     const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
@@ -399,9 +508,9 @@ export class CampaignRunner {
     }
   }
 
-  private async hangup(legId: string): Promise<void> {
+  private async hangup(legId: string, cause?: string): Promise<void> {
     const leg = this.legs.get(legId);
-    if (leg?.sid) await this.d.port.hangup(leg.sid).catch((err) => this.d.log.warn({ err: (err as Error).message }, 'hangup failed'));
+    if (leg?.sid) await this.d.port.hangup(leg.sid, cause).catch((err) => this.d.log.warn({ err: (err as Error).message }, 'hangup failed'));
   }
 
   // ---------------------------------------------------------------- events
@@ -419,39 +528,60 @@ export class CampaignRunner {
     return this.onCustomerLeg(leg, e);
   }
 
+  /**
+   * A leg's session still wants it: the agent is in this runner, the leg is the one the session
+   * points at, and the agent is not leaving. Anything else is torn down rather than left up.
+   */
+  private owner(leg: Leg, slot: 'nailedLegId' | 'recordLegId' | 'customerLegId'): Session | undefined {
+    const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
+    return s && s[slot] === leg.id && !s.leaving ? s : undefined;
+  }
+
   private async onNailedLeg(leg: Leg, e: LegEvent): Promise<void> {
-    const s = this.sessions.get(leg.agentId!);
     switch (e.type) {
-      case 'ANSWERED':
+      case 'ANSWERED': {
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
+        const s = this.owner(leg, 'nailedLegId');
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
-          await repo.setAgent(leg.agentId!, AgentState.AVAILABLE, now);
+          if (s) await repo.setAgent(leg.agentId!, AgentState.AVAILABLE, now);
         });
+        // the agent stopped (or the campaign stopped) while the phone rang: hang up rather than leave it up
         if (s) this.ready(s);
+        else await this.hangup(leg.id);
         return;
+      }
       default: {
         // The agent did not answer, or hung up: the session ends (seed 004: "stop by hanging up").
         await this.endLeg(leg, e);
-        if (!s) return;
+        const s = this.sessions.get(leg.agentId!);
+        if (!s || s.nailedLegId !== leg.id) return;
         s.nailedLegId = undefined;
-        if (s.customerLegId && this.legs.has(s.customerLegId)) await this.hangup(s.customerLegId);
+        if (s.customerLegId && this.legs.has(s.customerLegId)) await this.withdraw(s.customerLegId);
         this.d.clock.clearTimeout(s.timer);
         this.sessions.delete(s.agentId);
-        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, null));
+        // hung up by the agent: out of the campaign; by a shutdown: still in it, dialled again at the next start
+        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, this.draining ? undefined : null));
       }
     }
   }
 
   private async onRecordAgentLeg(leg: Leg, e: LegEvent): Promise<void> {
-    const s = this.sessions.get(leg.agentId!);
     const c = this.campaign!;
     switch (e.type) {
       case 'ANSWERED': {
-        // Seed 000: the agent answered; now the customer is dialled.
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
+        const s = this.owner(leg, 'recordLegId');
+        if (!s) {
+          // nobody wants this record any more (the agent stopped, the campaign is stopping): hang up, dial no customer
+          leg.withdrawn = true;
+          await this.write((repo) => repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at }));
+          await this.hangup(leg.id);
+          return;
+        }
+        // Seed 000: the agent answered; now the customer is dialled.
         const customerLegId = randomUUID();
         let to = '';
         await this.write(async (repo, now) => {
@@ -465,25 +595,30 @@ export class CampaignRunner {
           await repo.bumpDay(c.organization_id, c.id, now, { dials: 1 });
           await repo.setAgent(leg.agentId!, AgentState.ON_CALL, now);
         });
-        if (s) s.customerLegId = customerLegId;
-        await this.place({ id: customerLegId, kind: 'CUSTOMER', numberId: leg.numberId, agentId: leg.agentId, status: 'QUEUED', agentOutcome: 'ANSWERED', placedAt: this.d.clock.now().getTime() }, to);
+        s.customerLegId = customerLegId;
+        leg.customerLegId = customerLegId;
+        await this.place({ id: customerLegId, kind: 'CUSTOMER', numberId: leg.numberId, agentId: leg.agentId, status: 'QUEUED', agentOutcome: 'ANSWERED', agentLegId: leg.id, placedAt: this.d.clock.now().getTime() }, to);
         return;
       }
       default: {
         const wasAnswered = leg.status === 'ANSWERED';
         await this.endLeg(leg, e);
-        if (!wasAnswered) {
-          // The agent did not pick up: AGENT_RESCHEDULED / AGENT_FAILED (seed 000).
-          await this.finishNumber(leg.numberId!, { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) });
-          if (s) {
-            s.recordLegId = undefined;
-            await this.cooldown(s);
-          }
+        const s = this.sessions.get(leg.agentId!);
+        const current = s?.recordLegId === leg.id;
+        if (current) s!.recordLegId = undefined;
+        if (leg.customerLegId) {
+          // The agent hung up during the record: drop the customer too; the customer leg decides the outcome.
+          if (this.legs.has(leg.customerLegId)) await this.hangup(leg.customerLegId);
           return;
         }
-        // The agent hung up during the record: drop the customer too; the customer leg decides the outcome.
-        if (s?.customerLegId && this.legs.has(s.customerLegId)) await this.hangup(s.customerLegId);
-        if (s) s.recordLegId = undefined;
+        // The customer was never dialled. Cut by a crash or shutdown: the agent leg counts (INTERRUPTED);
+        // withdrawn by us (the agent stopped): back in line; otherwise the agent did not pick up (seed 000).
+        const event: NumberEvent = leg.interrupted ? { type: 'INTERRUPTED', agent: wasAnswered ? 'ANSWERED' : 'PLACED' }
+          : leg.withdrawn ? { type: 'RECOVERED' }
+          : { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) };
+        await this.finishNumber(leg.numberId!, event);
+        if (current && event.type === 'ATTEMPT_FINISHED' && !s!.leaving) await this.cooldown(s!);
+        else if (current && !s!.leaving) this.ready(s!);
       }
     }
   }
@@ -501,16 +636,17 @@ export class CampaignRunner {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
           await repo.bumpDay(c.organization_id, c.id, now, { live_answers: 1 });
         });
-        if (c.dial_mode === 'PREDICTIVE') {
+        if (c.dial_mode === 'PREDICTIVE' && !leg.agentId) {
           const s = this.freeAgent();
-          if (s) await this.connect(leg, s);
-          else {
-            leg.graceTimer = this.d.clock.setTimeout(() => void this.enqueue(() => this.abandon(leg.id)), ABANDON_GRACE_SEC * 1000);
-          }
+          if (s && (await this.connect(leg, s))) return;
+          leg.graceTimer = this.d.clock.setTimeout(() => void this.enqueue(() => this.abandon(leg.id)), ABANDON_GRACE_SEC * 1000);
           return;
         }
-        const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
-        if (s) await this.connect(leg, s);
+        const s = this.owner(leg, 'customerLegId');
+        if (s && (await this.connect(leg, s))) return;
+        // A person answered and no agent can take the call (the agent left while it rang): drop it, counted as abandoned.
+        await this.markAbandoned(leg);
+        await this.hangup(leg.id);
         return;
       }
       case 'MACHINE': {
@@ -531,42 +667,74 @@ export class CampaignRunner {
         this.d.clock.clearTimeout(leg.graceTimer);
         await this.endLeg(leg, e);
         const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
-        const talked = answered && !leg.machine && !leg.abandoned;
+        const talked = answered && !leg.machine && !leg.abandoned && !leg.interrupted;
         if (talked && s) this.talk = observeTalk(this.talk, secondsBetween(leg.answeredAt!, e.at));
-        const event: NumberEvent = {
-          type: 'ATTEMPT_FINISHED',
-          agent: c.dial_mode === 'AGENT_FIRST_FLOW' ? leg.agentOutcome ?? 'ANSWERED' : undefined,
-          customer: answered ? 'ANSWERED' : outcomeOf(e),
-          machine: leg.machine,
-          abandoned: leg.abandoned,
-          invalid: e.cause === 'INVALID_NUMBER',
-          dnd: e.cause === 'DND',
-        };
-        await this.finishNumber(leg.numberId!, event, talked && s ? { handleSec: secondsBetween(leg.answeredAt!, e.at) + c.wrap_up_seconds } : undefined);
+        // Cut off by a crash, a shutdown or a lost call: the call counts, and an answered customer is not redialled blind.
+        // Withdrawn while it rang (the agent stopped): the customer's phone rang, so it counts; it is offered again.
+        const event: NumberEvent = leg.interrupted ? { type: 'INTERRUPTED', customer: answered ? 'ANSWERED' : 'PLACED' }
+          : leg.withdrawn && !answered ? { type: 'INTERRUPTED', customer: 'PLACED' }
+          : {
+              type: 'ATTEMPT_FINISHED',
+              agent: c.dial_mode === 'AGENT_FIRST_FLOW' ? leg.agentOutcome ?? 'ANSWERED' : undefined,
+              customer: answered ? 'ANSWERED' : outcomeOf(e),
+              machine: leg.machine,
+              abandoned: leg.abandoned,
+              invalid: e.cause === 'INVALID_NUMBER',
+              dnd: e.cause === 'DND',
+            };
+        await this.finishNumber(leg.numberId!, event, talked && s ? { handleSec: secondsBetween(leg.answeredAt!, e.at) + c.wrap_up_seconds } : undefined,
+          leg.interrupted && answered ? leg.agentId ?? null : undefined);
+        // agent-first: the record's agent leg ends with its customer
+        if (leg.agentLegId && this.legs.has(leg.agentLegId)) await this.hangup(leg.agentLegId);
         if (!s || s.customerLegId !== leg.id) return;
         s.customerLegId = undefined;
-        if (s.recordLegId && this.legs.has(s.recordLegId)) await this.hangup(s.recordLegId);
         if (talked) await this.wrapUp(s);
         else this.ready(s);
       }
     }
   }
 
-  /** Bridges an answered customer leg to an agent. */
-  private async connect(leg: Leg, s: Session): Promise<void> {
+  /** Counts an answered customer leg that no agent took as abandoned (in the same figures as a predictive abandon). */
+  private async markAbandoned(leg: Leg): Promise<void> {
+    if (leg.abandoned || leg.machine) return;
+    leg.abandoned = true;
+    this.observed.abandons++;
+    const c = this.campaign!;
+    await this.write(async (repo, now) => {
+      await repo.updateLeg(leg.id, { abandoned: true });
+      await repo.bumpDay(c.organization_id, c.id, now, { abandons: 1 });
+    });
+  }
+
+  /**
+   * Hangs up a leg whose agent left. Still ringing: the number goes back in line (a customer leg's ring
+   * counts as an attempt). Answered but not yet bridged: the customer was dropped, an abandon. A
+   * conversation in progress simply ends.
+   */
+  private async withdraw(legId: string): Promise<void> {
+    const leg = this.legs.get(legId);
+    if (!leg) return;
+    if (leg.status !== 'ANSWERED') leg.withdrawn = true;
+    else if (leg.kind === 'CUSTOMER' && !leg.connected) await this.markAbandoned(leg);
+    await this.hangup(legId);
+  }
+
+  /** Bridges an answered customer leg to an agent; false when either side is gone. */
+  private async connect(leg: Leg, s: Session): Promise<boolean> {
     const agentLegId = s.nailedLegId ?? s.recordLegId;
     const agentLeg = agentLegId ? this.legs.get(agentLegId) : undefined;
     // Either side may have gone while this step waited in the queue.
-    if (!agentLeg?.sid || !leg.sid || !this.legs.has(leg.id) || leg.status !== 'ANSWERED' || agentLeg.status !== 'ANSWERED') return;
-    if (s.leaving || (s.phase !== 'READY' && s.phase !== 'DIALLING')) return;
+    if (!agentLeg?.sid || !leg.sid || !this.legs.has(leg.id) || leg.status !== 'ANSWERED' || agentLeg.status !== 'ANSWERED') return false;
+    if (s.leaving || (s.phase !== 'READY' && s.phase !== 'DIALLING')) return false;
     try {
       await this.d.port.bridge(agentLeg.sid, leg.sid);
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message, legId: leg.id }, 'bridge failed; the agent stays free');
-      return;
+      return false;
     }
     this.d.clock.clearTimeout(leg.graceTimer);
     leg.graceTimer = undefined;
+    leg.connected = true;
     leg.agentId = s.agentId;
     s.customerLegId = leg.id;
     s.phase = 'TALKING';
@@ -576,6 +744,7 @@ export class CampaignRunner {
       await repo.bumpDay(c.organization_id, c.id, now, { connects: 1 });
       await repo.assignLegAgent(leg.id, s.agentId);
     });
+    return true;
   }
 
   /** Predictive: no agent became free within the grace time; the call is dropped and counted. */
@@ -583,13 +752,7 @@ export class CampaignRunner {
     const leg = this.legs.get(legId);
     if (!leg || !leg.graceTimer || leg.machine) return;
     leg.graceTimer = undefined;
-    leg.abandoned = true;
-    this.observed.abandons++;
-    const c = this.campaign!;
-    await this.write(async (repo, now) => {
-      await repo.updateLeg(leg.id, { abandoned: true });
-      await repo.bumpDay(c.organization_id, c.id, now, { abandons: 1 });
-    });
+    await this.markAbandoned(leg);
     await this.hangup(legId);
   }
 
@@ -610,16 +773,21 @@ export class CampaignRunner {
     s.phase = 'READY';
     s.readySince = this.d.clock.now().getTime();
     if (s.leaving) return;
-    // Predictive: a caller already waiting gets this agent before anything new is dialled.
-    const waiting = [...this.legs.values()].find((l) => l.graceTimer && !l.machine);
-    if (waiting) void this.enqueue(() => this.connect(waiting, s));
-    else void this.enqueue(() => this.dialIfRunning());
+    void this.enqueue(async () => {
+      // the agent shows free again (after a call nobody talked on, a machine, a record that failed)
+      if (this.sessions.get(s.agentId) !== s || s.phase !== 'READY') return;
+      await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
+      // Predictive: a caller already waiting gets this agent before anything new is dialled.
+      const waiting = [...this.legs.values()].find((l) => l.graceTimer && !l.machine);
+      if (waiting) await this.connect(waiting, s);
+      else await this.dialIfRunning();
+    });
   }
 
   private async dialIfRunning(): Promise<void> {
     const c = this.campaign;
     const now = this.d.clock.now();
-    if (this.stopped || !c || c.status !== 'RUNNING' || now < new Date(c.starts_at) || (c.ends_at && now >= new Date(c.ends_at))) return;
+    if (this.stopped || this.draining || !c || c.status !== 'RUNNING' || now < new Date(c.starts_at) || (c.ends_at && now >= new Date(c.ends_at))) return;
     if (c.dial_mode !== 'PREDICTIVE') await this.dial(now);
   }
 
@@ -657,13 +825,14 @@ export class CampaignRunner {
   }
 
   /** Applies an attempt's result to its number through the state machine, with its counters. */
-  private async finishNumber(numberId: string, event: NumberEvent, handled?: { handleSec: number }): Promise<void> {
+  private async finishNumber(numberId: string, event: NumberEvent, handled?: { handleSec: number }, interruptedAgentId?: string | null): Promise<void> {
     const c = this.campaign!;
     await this.write(async (repo, now) => {
       const n = await repo.lockNumber(numberId);
       if (!n || (n.state !== 'IN_PROGRESS' && n.state !== 'RETRYING')) return;
       const t = transition(snapshotOf(n), event, this.machine(now, (await repo.campaignStatus(c.id)) === 'COMPLETED'));
       await repo.saveNumber(n.id, t, now);
+      if (t.state === 'INTERRUPTED') await repo.handInterrupted(n.id, c.dial_mode === 'PREDICTIVE' ? null : interruptedAgentId ?? null, now);
       if (handled) await repo.bumpDay(c.organization_id, c.id, now, { handled: 1, handle_seconds: Math.round(handled.handleSec) });
       this.hopper.mark(n.id, t.state, t.nextAttemptAt);
     });

@@ -1,12 +1,11 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock, Timer } from '../clock.js';
-import type { DialMode } from '../domain/campaign-options.js';
-import { transition } from '../domain/number-machine.js';
 import type { Logger } from '../logger.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import { CampaignRunner, type RunnerSnapshot } from './campaign-runner.js';
-import { DialerRepository, policyOf, snapshotOf } from './dialer.repository.js';
+import { DialerRepository } from './dialer.repository.js';
+import { closeOrphanLegs, settleStrandedNumbers } from './orphans.js';
 import type { LeaseManager } from './lease.js';
 import { PacingPool } from './pacing-pool.js';
 import { WorkTracker } from './work-tracker.js';
@@ -29,6 +28,8 @@ export interface EngineOptions {
 }
 
 const LEASE_TTL_MS = 5_000;
+/** How often legs are checked against the provider and the database, and idle agents' states. */
+const RECONCILE_EVERY_MS = 30_000;
 
 /**
  * Runs the campaigns this instance owns: a tick every second (on the injected clock) gives each
@@ -43,6 +44,7 @@ export class DialerEngine {
   private timer: Timer | undefined;
   private stopped = false;
   private ticking: Promise<void> | undefined;
+  private lastReconcile = 0;
   /** Durations of the last 2,000 passes, ms (for benchmarks and health). */
   readonly tickDurations: number[] = [];
 
@@ -67,14 +69,37 @@ export class DialerEngine {
     return this.ticking;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the engine. With `drainMs` (a graceful stop): nothing new is launched, calls in flight may
+   * finish for up to `drainMs`, then what is left is hung up as interrupted, every leg is closed, the
+   * agents go OFFLINE and no number is left IN_PROGRESS, so the next start has nothing to reconcile.
+   */
+  async stop(drainMs = 0): Promise<void> {
     this.stopped = true;
     this.o.clock.clearTimeout(this.timer);
     await this.ticking;
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    const runners = [...this.runners.values()];
+    await Promise.all(runners.map((r) => r.beginDrain()));
+    const deadline = this.o.clock.now().getTime() + drainMs;
+    while (runners.some((r) => r.callsInFlight > 0) && this.o.clock.now().getTime() < deadline) {
+      await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, Math.min(250, drainMs)));
+    }
+    const left = runners.reduce((n, r) => n + r.callsInFlight, 0);
+    await Promise.all(runners.map((r) => r.cutAll('SHUTDOWN')));
+    await Promise.all(runners.map((r) => r.closeRemaining('SHUTDOWN')));
+    await this.tracker.idle();
+    // anything this instance placed that no runner held (a failed handler) is closed too
+    const swept = await closeOrphanLegs(this.orphanDeps(), { instanceId: this.o.soleInstance ? null : this.o.instanceId }, 'SHUTDOWN');
+    if (this.o.soleInstance) swept.numbers += await settleStrandedNumbers(this.orphanDeps());
+    if (left || swept.legs || swept.numbers) this.o.log.warn({ callsCut: left, ...swept }, 'shutdown ended calls still in flight');
+    await Promise.all(runners.map((r) => r.stop()));
     await Promise.all([...this.runners.keys()].map((id) => this.o.leases.release(`campaign:${id}`).catch(() => undefined)));
     await this.o.port.close();
     await this.pool.close();
+  }
+
+  private orphanDeps() {
+    return { orm: this.o.orm, clock: this.o.clock, log: this.o.log, stats: this.o.stats };
   }
 
   /** Owned campaigns' pacing snapshots (for the wallboard). */
@@ -114,6 +139,7 @@ export class DialerEngine {
         await runner.tick();
         this.o.onSnapshot?.(id, runner.snapshot());
       }
+      await this.reconcileLive();
     } catch (err) {
       this.o.log.error({ err }, 'dialer tick failed');
     } finally {
@@ -135,37 +161,38 @@ export class DialerEngine {
   }
 
   /**
-   * After a crash: legs this instance left live are closed (the calls died with the process), and
-   * numbers left IN_PROGRESS/RETRYING with no live leg go back to SCHEDULED/RETRY without using an
-   * attempt. Nothing is lost, nothing is dialled twice at once, no cap moves.
+   * After a crash: legs this instance left live are closed (the calls died with the process; without
+   * Redis every live leg was this instance's), and the numbers behind them are settled by how far
+   * their attempt got: a placed call counts against its budget, an answered customer is never
+   * redialled blind (INTERRUPTED, to the agent who was talking). Agents go OFFLINE; runners dial
+   * them again while they are still in a campaign.
    */
   private async reconcile(): Promise<void> {
-    const em = this.o.orm.em.fork();
-    const now = this.o.clock.now();
-    const repo = new DialerRepository(em);
-    const orphans = await repo.orphanLegs(this.o.soleInstance ? null : this.o.instanceId);
-    if (orphans.length) {
-      await em.execute(
-        `update call_leg set status = case when status = 'QUEUED' then 'CANCELLED' else 'FAILED' end, cause = 'INSTANCE_RESTARTED', ended_at = ?
-          where status in ('QUEUED','RINGING','ANSWERED') ${this.o.soleInstance ? '' : 'and instance_id = ?'}`,
-        this.o.soleInstance ? [now] : [now, this.o.instanceId],
-      );
+    const d = this.orphanDeps();
+    const closed = await closeOrphanLegs(d, { instanceId: this.o.soleInstance ? null : this.o.instanceId }, 'INSTANCE_RESTARTED');
+    const settled = this.o.soleInstance ? await settleStrandedNumbers(d) : 0;
+    if (this.o.soleInstance) {
+      const em = this.o.orm.em.fork();
+      await em.execute(`update agent set state = 'OFFLINE', state_changed_at = ? where state <> 'OFFLINE'`, [this.o.clock.now()]);
     }
-    let recovered = 0;
-    for (const n of await repo.strandedNumbers()) {
-      await em.transactional(async (tx) => {
-        const r = new DialerRepository(tx);
-        const row = await r.lockNumber(n.id);
-        const c = await r.campaign(n.campaign_id);
-        if (!row || !c || (row.state !== 'IN_PROGRESS' && row.state !== 'RETRYING')) return;
-        const t = transition(snapshotOf(row), { type: 'RECOVERED' }, { mode: c.dial_mode as DialMode, policy: policyOf(c), now, campaignCompleted: c.status === 'COMPLETED' });
-        await r.saveNumber(n.id, t, now);
-        recovered++;
-      });
-      this.o.stats.publish(n.organization_id, n.campaign_id);
+    if (closed.legs || closed.numbers || settled) this.o.log.warn({ legsClosed: closed.legs, numbersSettled: closed.numbers + settled }, 'reconciled calls left by a previous run');
+  }
+
+  /**
+   * Every {@link RECONCILE_EVERY_MS}: each owned campaign checks its legs against the provider's live
+   * calls and the database, and agents shown busy with no campaign and no live leg go OFFLINE.
+   */
+  private async reconcileLive(): Promise<void> {
+    const now = this.o.clock.now().getTime();
+    if (now - this.lastReconcile < RECONCILE_EVERY_MS) return;
+    this.lastReconcile = now;
+    const active = await this.o.port.activeCalls();
+    for (const runner of this.runners.values()) await runner.reconcile(active);
+    const repo = new DialerRepository(this.o.orm.em.fork());
+    const idle = await repo.idleAgentsOffline(this.o.clock.now());
+    if (idle.length) {
+      this.o.log.warn({ agents: idle }, 'agents shown busy with no campaign and no call: set OFFLINE');
+      this.o.stats.publishAgents(repo.touchedAgents);
     }
-    // Agents' legs died too; runners dial them again while they are still in a campaign.
-    if (this.o.soleInstance) await em.execute(`update agent set state = 'OFFLINE', state_changed_at = ? where state <> 'OFFLINE'`, [now]);
-    if (orphans.length || recovered) this.o.log.warn({ legsClosed: orphans.length, numbersRecovered: recovered }, 'reconciled calls left by a previous run');
   }
 }

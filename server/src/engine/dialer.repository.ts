@@ -88,12 +88,12 @@ export class DialerRepository {
     return row;
   }
 
-  /** RUNNING (and, to drain calls and drop agents, recently COMPLETED or PAUSED) campaigns with work. */
+  /** RUNNING campaigns, and any other with agents in it or live legs to drain (calls finish, agents drop, ghosts are reconciled). */
   runningCampaignIds(): Promise<{ id: string }[]> {
     return this.em.execute(
       `select c.id from campaign c where c.status = 'RUNNING'
-        or (c.status in ('PAUSED', 'COMPLETED') and (exists (select 1 from agent a where a.active_campaign_id = c.id)
-             or exists (select 1 from call_leg l where l.campaign_id = c.id and l.status in ('QUEUED','RINGING','ANSWERED'))))`,
+        or exists (select 1 from agent a where a.active_campaign_id = c.id)
+        or exists (select 1 from call_leg l where l.campaign_id = c.id and l.status in ('QUEUED','RINGING','ANSWERED'))`,
     );
   }
 
@@ -310,21 +310,73 @@ export class DialerRepository {
     );
   }
 
-  /** Legs left live by this instance (or by any, without Redis) before a crash. */
-  orphanLegs(instanceId: string | null): Promise<{ id: string; campaign_id: string; number_id: string | null; kind: string; status: string }[]> {
+  /** A campaign's legs that are live in the database. */
+  liveLegs(campaignId: string): Promise<{ id: string; sid: string | null; created_at: Date }[]> {
+    return this.em.execute(`select id, sid, created_at from call_leg where campaign_id = ? and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
+  }
+
+  /**
+   * Closes live legs nobody tracks any more (a crash, a shutdown, a lost call): QUEUED ones were
+   * never placed for sure (CANCELLED), ringing ones FAILED, answered ones COMPLETED, all with `cause`.
+   * `by`: these leg ids, or every live leg of an instance (null: of every instance). Returns the
+   * numbers they carried.
+   */
+  async closeLegs(by: { ids: string[] } | { instanceId: string | null }, cause: string, now: Date): Promise<{ id: string; number_id: string | null; agent_id: string | null }[]> {
+    const where = 'ids' in by ? `id in ${IN_UUID}` : by.instanceId ? 'instance_id = ?' : 'true';
+    const params = 'ids' in by ? [jsonParam(by.ids)] : by.instanceId ? [by.instanceId] : [];
+    const rows = await this.em.execute<{ id: string; number_id: string | null; agent_id: string | null }[]>(
+      `update call_leg set status = case status when 'QUEUED' then 'CANCELLED' when 'ANSWERED' then 'COMPLETED' else 'FAILED' end,
+              cause = ?, ended_at = ?,
+              duration_sec = case when answered_at is null then 0 else greatest(0, round(extract(epoch from (?::timestamptz - answered_at))))::int end
+        where status in ('QUEUED','RINGING','ANSWERED') and ${where}
+        returning id, number_id, agent_id`,
+      [cause, now, now, ...params],
+    );
+    for (const r of rows) if (r.agent_id) this.touchedAgents.add(r.agent_id);
+    return rows;
+  }
+
+  /**
+   * Numbers left IN_PROGRESS/RETRYING with no live leg behind them (among `ids`, or all), each with
+   * the last leg of its attempt: what that leg reached decides how the interrupted attempt counts.
+   */
+  strandedNumbers(ids?: string[]): Promise<{ id: string; campaign_id: string; organization_id: string; kind: string | null; answered: boolean | null; agent_id: string | null }[]> {
     return this.em.execute(
-      `select id, campaign_id, number_id, kind, status from call_leg where status in ('QUEUED','RINGING','ANSWERED') ${instanceId ? 'and instance_id = ?' : ''}`,
-      instanceId ? [instanceId] : [],
+      `select n.id, n.campaign_id, n.organization_id, l.kind, l.answered_at is not null as answered, l.agent_id
+         from campaign_number n
+         left join lateral (select kind, answered_at, agent_id from call_leg where number_id = n.id order by created_at desc, kind desc limit 1) l on true
+        where n.state in ('IN_PROGRESS', 'RETRYING') ${ids ? `and n.id in ${IN_UUID}` : ''}
+          and not exists (select 1 from call_leg l2 where l2.number_id = n.id and l2.status in ('QUEUED','RINGING','ANSWERED'))`,
+      ids ? [jsonParam(ids)] : [],
     );
   }
 
-  /** Numbers IN_PROGRESS/RETRYING with no live leg behind them. */
-  strandedNumbers(): Promise<{ id: string; campaign_id: string; organization_id: string }[]> {
-    return this.em.execute(
-      `select n.id, n.campaign_id, n.organization_id from campaign_number n
-        where n.state in ('IN_PROGRESS', 'RETRYING')
-          and not exists (select 1 from call_leg l where l.number_id = n.id and l.status in ('QUEUED','RINGING','ANSWERED'))`,
+  /** An interrupted call goes to its agent to follow up (console queue), with a note saying why. */
+  async handInterrupted(numberId: string, agentId: string | null, now: Date): Promise<void> {
+    if (agentId) this.touchedAgents.add(agentId);
+    await this.em.execute(
+      `update campaign_number set owner_agent_id = coalesce(?, owner_agent_id), followup_time_zone = null,
+              followup_note = ?, updated_at = ? where id = ?`,
+      [agentId, `Call cut off at ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC after the customer answered (dialler restart or lost call): follow up`, now, numberId],
     );
+  }
+
+  /** Agents shown busy with no campaign and no live leg anywhere: OFFLINE (returns their ids). */
+  async idleAgentsOffline(now: Date): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update agent a set state = 'OFFLINE', state_changed_at = ? where a.state <> 'OFFLINE' and a.active_campaign_id is null
+          and not exists (select 1 from call_leg l where l.agent_id = a.id and l.status in ('QUEUED','RINGING','ANSWERED'))
+        returning a.id`,
+      [now],
+    );
+    for (const r of rows) this.touchedAgents.add(r.id);
+    return rows.map((r) => r.id);
+  }
+
+  /** Current states of these agents. */
+  agentStates(ids: string[]): Promise<{ id: string; state: AgentState }[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.em.execute(`select id, state from agent where id in ${IN_UUID}`, [jsonParam(ids)]);
   }
 }
 

@@ -49,6 +49,8 @@ export interface TelephonyPort {
   bridge(sidA: string, sidB: string): Promise<void>;
   /** Ends a leg (ringing or answered). Idempotent. */
   hangup(sid: string, cause?: string): Promise<void>;
+  /** Provider ids of the calls the provider still has up (the engine reconciles its legs against them). */
+  activeCalls(): Promise<ReadonlySet<string>>;
   /** Registers the single consumer of leg events. */
   onEvent(handler: (event: LegEvent) => void): void;
   close(): Promise<void>;

@@ -77,7 +77,11 @@ export class CallSimulator implements TelephonyPort {
 
   /** Legs not yet ended (for tests and health). */
   get activeLegs(): number {
-    return [...this.legs.values()].filter((l) => !l.ended).length;
+    return this.legs.size;
+  }
+
+  async activeCalls(): Promise<ReadonlySet<string>> {
+    return new Set(this.legs.keys());
   }
 
   async originate(req: OriginateRequest): Promise<{ sid: string }> {
@@ -148,6 +152,19 @@ export class CallSimulator implements TelephonyPort {
     if (leg && !leg.ended && leg.answered) this.end(leg, 'HUNGUP', 'NORMAL_CLEARING', 'remote');
   }
 
+  /**
+   * Fault injection: the network loses a call without a word (a provider outage, a dropped SIP
+   * dialog). No event is sent; the engine's reconciler must notice the call is gone.
+   */
+  loseCall(sid: string): boolean {
+    const leg = this.legs.get(sid);
+    if (!leg) return false;
+    for (const t of leg.timers) this.clock.clearTimeout(t);
+    leg.ended = true;
+    this.legs.delete(sid);
+    return true;
+  }
+
   async close(): Promise<void> {
     for (const leg of this.legs.values()) for (const t of leg.timers) this.clock.clearTimeout(t);
     this.legs.clear();
@@ -165,6 +182,7 @@ export class CallSimulator implements TelephonyPort {
   private end(leg: SimLeg, type: LegEventType, cause?: string, by?: 'remote' | 'local'): void {
     if (leg.ended) return;
     leg.ended = true;
+    this.legs.delete(leg.sid);
     for (const t of leg.timers) this.clock.clearTimeout(t);
     const recordingUrl = type === 'HUNGUP' ? `sim://recordings/${leg.sid}.wav` : undefined;
     this.emit(leg, type, cause, by, recordingUrl);

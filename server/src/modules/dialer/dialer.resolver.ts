@@ -7,7 +7,7 @@ import { CampaignLive, TimelinePoint } from '../stats/live-stats.type.js';
 import { TimelineArgs } from '../stats/stats.input.js';
 import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
 import type { DialerService } from './dialer.service.js';
-import { AgentConsole, CallLegPage, Followup, LiveCall, Suppression } from './dialer.type.js';
+import { AgentConsole, CallLegPage, Followup, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression } from './dialer.type.js';
 
 function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   const a = p.agents;
@@ -78,6 +78,20 @@ export class DialerResolver {
   @Mutation(() => Boolean, { description: 'Cancel a followup (its owner or a supervisor): the number is no longer owned; it keeps its retry time' })
   cancelFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return this.dialer.cancelFollowup(ctx, numberId);
+  }
+
+  @Query(() => [Followup], { description: 'Calls of a campaign cut off by a crash or shutdown after the customer answered, waiting for a person to follow up (supervisors)' })
+  interruptedCalls(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<Followup[]> {
+    return this.dialer.interruptedCalls(ctx, campaignId);
+  }
+
+  @Mutation(() => SettledNumber, { description: "Settle an interrupted call (its agent or a supervisor): COMPLETED, RETRY within its budgets, or FAILED. scheduleFollowup books a time instead" })
+  resolveInterruptedCall(
+    @Arg('numberId', () => ID) numberId: string,
+    @Arg('outcome', () => InterruptedCallOutcome) outcome: InterruptedCallOutcome,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<SettledNumber> {
+    return this.dialer.resolveInterrupted(ctx, numberId, outcome);
   }
 
   @Query(() => CallLegPage, { description: 'Call legs of a campaign: search by number, filter by status, sort by date' })

@@ -16,11 +16,12 @@ import { requireCampaignId } from '../stats/campaign-access.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { Topic, type DialerPubSub } from '../../pubsub/pubsub.js';
 import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
-import type { AgentCampaign, AgentConsole, CallLeg, Followup, LiveCall, Suppression } from './dialer.type.js';
+import type { AgentCampaign, AgentConsole, CallLeg, Followup, InterruptedCallOutcome, LiveCall, Suppression } from './dialer.type.js';
 
 /** At most this many followups are listed on a console. */
 const FOLLOWUPS_MAX = 500;
-const LIVE_NUMBER_STATES: readonly string[] = [NumberState.SCHEDULED, NumberState.IN_PROGRESS, NumberState.RETRY, NumberState.RETRYING];
+/** Numbers an agent's queue lists: owned and not final, plus the agent's interrupted calls to follow up. */
+const QUEUE_NUMBER_STATES: readonly string[] = [NumberState.SCHEDULED, NumberState.IN_PROGRESS, NumberState.RETRY, NumberState.RETRYING, NumberState.INTERRUPTED];
 
 /** After a call ends, flow variables may still be set for this long (wrap-up, seed 000 "right after the call"). */
 const LATE_FLOW_VARIABLE_GRACE_SEC = 120;
@@ -319,17 +320,66 @@ export class DialerService {
     return this.followupRows(scope, { agentId });
   }
 
-  /** Followups of an agent (numbers it owns that are not final, soonest first), or one number's. */
-  private async followupRows(scope: Scope, by: { agentId: string } | { numberId: string }): Promise<Followup[]> {
+  /**
+   * Calls of a campaign cut off by a crash or shutdown after the customer answered (supervisors):
+   * owned by the agent who was talking, or by nobody in predictive campaigns.
+   */
+  async interruptedCalls(scope: Scope, campaignId: string): Promise<Followup[]> {
+    requireSupervisor(scope.actor, 'list interrupted calls');
+    return this.followupRows(scope, { campaignId: await requireCampaignId(scope, campaignId) });
+  }
+
+  /**
+   * A person settles an interrupted call (its agent, or a supervisor): COMPLETED, RETRY (dialled
+   * again now within its budgets; for its agent except in predictive campaigns) or FAILED. Anything
+   * but an INTERRUPTED number is ILLEGAL_TRANSITION and changes nothing.
+   */
+  async resolveInterrupted(scope: Scope, numberId: string, outcome: InterruptedCallOutcome): Promise<{ numberId: string; state: NumberState }> {
+    const id = assertId(numberId, 'campaign number');
+    const actor = scope.actor;
+    let campaignId = '';
+    let owner: string | null = null;
+    const state = await scope.em.transactional(async (tx) => {
+      const repo = new DialerRepository(tx);
+      const n = await this.lockOwnNumber(tx, actor.organizationId, id, numberId);
+      campaignId = n.campaign_id;
+      owner = n.owner_agent_id;
+      if (actor.role === Role.AGENT && n.owner_agent_id !== actor.agentId) throw forbidden("settle another agent's interrupted call");
+      const row = (await repo.lockNumber(id))!;
+      const c = (await repo.campaign(n.campaign_id))!;
+      let t;
+      try {
+        t = transition(snapshotOf(row), { type: 'RESOLVE_INTERRUPTED', outcome }, { mode: c.dial_mode as DialMode, policy: policyOf(c), now: this.clock.now(), campaignCompleted: c.status === 'COMPLETED' || c.status === 'ARCHIVED' });
+      } catch (err) {
+        if (err instanceof IllegalNumberTransition) throw illegalTransition('number', row.state, outcome, 'only an INTERRUPTED number can be settled, and not in a completed campaign');
+        throw err;
+      }
+      await repo.saveNumber(id, t, this.clock.now());
+      // a number dialled again in a predictive campaign belongs to the pool; otherwise it stays with its agent
+      const keepOwner = t.state === NumberState.RETRY && c.dial_mode !== 'PREDICTIVE';
+      await tx.execute(`update campaign_number set followup_note = null, owner_agent_id = ${keepOwner ? 'owner_agent_id' : 'null'} where id = ?`, [id]);
+      return t.state;
+    });
+    this.stats.publish(actor.organizationId, campaignId);
+    if (owner) this.stats.publishAgents([owner]);
+    return { numberId: id, state };
+  }
+
+  /** An agent's queue (numbers it owns that are not final, and its interrupted calls; soonest first), one number's, or a campaign's interrupted calls. */
+  private async followupRows(scope: Scope, by: { agentId: string } | { numberId: string } | { campaignId: string }): Promise<Followup[]> {
+    const [where, key, states] = 'agentId' in by ? ['n.owner_agent_id = ?', by.agentId, QUEUE_NUMBER_STATES]
+      : 'numberId' in by ? ['n.id = ?', by.numberId, QUEUE_NUMBER_STATES]
+      : ['n.campaign_id = ?', by.campaignId, [NumberState.INTERRUPTED]];
     const rows = await scope.em.execute<Record<string, any>[]>(
       `select n.id, n.campaign_id, c.name as campaign_name, n.contact_name, n.e164, n.state, n.followup_note,
-              case when n.state in ('IN_PROGRESS', 'RETRYING') then n.followup_at else n.next_attempt_at end as due_at,
-              coalesce(n.followup_time_zone, a.time_zone) as time_zone
-         from campaign_number n join campaign c on c.id = n.campaign_id join agent a on a.id = n.owner_agent_id
-        where n.organization_id = ? and ${'agentId' in by ? 'n.owner_agent_id = ?' : 'n.id = ?'}
+              case when n.state in ('IN_PROGRESS', 'RETRYING') then n.followup_at when n.state = 'INTERRUPTED' then n.updated_at else n.next_attempt_at end as due_at,
+              coalesce(n.followup_time_zone, a.time_zone, o.time_zone) as time_zone
+         from campaign_number n join campaign c on c.id = n.campaign_id join organization o on o.id = n.organization_id
+         left join agent a on a.id = n.owner_agent_id
+        where n.organization_id = ? and ${where}
           and n.state in (select jsonb_array_elements_text(?::jsonb))
         order by due_at nulls last, n.id limit ?`,
-      [scope.actor.organizationId, 'agentId' in by ? by.agentId : by.numberId, JSON.stringify(LIVE_NUMBER_STATES), FOLLOWUPS_MAX],
+      [scope.actor.organizationId, key, JSON.stringify(states), FOLLOWUPS_MAX],
     );
     return rows.map((r) => ({
       numberId: r.id, campaignId: r.campaign_id, campaignName: r.campaign_name, contactName: r.contact_name, number: r.e164,

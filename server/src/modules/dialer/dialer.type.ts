@@ -83,6 +83,24 @@ export class Followup {
   @Field(() => NumberState) state!: NumberState;
 }
 
+export const InterruptedCallOutcome = { COMPLETED: 'COMPLETED', RETRY: 'RETRY', FAILED: 'FAILED' } as const;
+export type InterruptedCallOutcome = (typeof InterruptedCallOutcome)[keyof typeof InterruptedCallOutcome];
+registerEnumType(InterruptedCallOutcome, {
+  name: 'InterruptedCallOutcome',
+  description: 'How a person settles a call cut off by a crash or shutdown',
+  valuesConfig: {
+    COMPLETED: { description: 'The conversation had done its job' },
+    RETRY: { description: 'Dial it again now, within its attempt budgets (for its agent, except in predictive campaigns)' },
+    FAILED: { description: 'Do not call again' },
+  },
+});
+
+@ObjectType({ description: 'A number after a person settled its interrupted call' })
+export class SettledNumber {
+  @Field(() => ID) numberId!: string;
+  @Field(() => NumberState) state!: NumberState;
+}
+
 @ObjectType()
 export class AgentConsole {
   @Field(() => ID) agentId!: string;
@@ -91,7 +109,7 @@ export class AgentConsole {
   @Field(() => ID, { nullable: true, description: 'The campaign the agent is dialling in' }) activeCampaignId!: string | null;
   @Field(() => LiveCall, { nullable: true, description: 'The current (or last, during wrap-up) call' }) currentCall!: LiveCall | null;
   @Field(() => [AgentCampaign]) campaigns!: AgentCampaign[];
-  @Field(() => [Followup], { description: 'My followups: numbers I own that are not final, soonest first' }) followups!: Followup[];
+  @Field(() => [Followup], { description: 'My followups: numbers I own that are not final, soonest first, and calls of mine cut off by a crash or shutdown (INTERRUPTED) to follow up' }) followups!: Followup[];
 }
 
 @ObjectType()
