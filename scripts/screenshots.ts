@@ -36,7 +36,7 @@ for (const size of SIZES) {
   await sup.locator('[data-testid=connection][data-status=connected]').waitFor();
   await sup.waitForTimeout(3000);
   await sup.screenshot({ path: path.join(out, `wallboard-${tag}.png`) });
-  for (const [name, hash] of [['campaigns', '#/campaigns'], ['new-campaign', '#/campaigns/new'], ['lists', '#/lists']] as const) {
+  for (const [name, hash] of [['campaigns', '#/campaigns'], ['new-campaign', '#/campaigns/new'], ['lists', '#/lists'], ['contacts', '#/contacts']] as const) {
     await sup.goto(`${base}/${hash}`);
     await sup.waitForTimeout(1500);
     await sup.screenshot({ path: path.join(out, `${name}-${tag}.png`), fullPage: true });

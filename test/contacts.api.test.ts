@@ -171,6 +171,17 @@ describe('contact time zones', () => {
     expect((await app.gql(CONTACT, { id: idaho.id })).data.contact.timeZone).toBe('America/Los_Angeles');
   });
 
+  it('lists the zone names it stores, which are exactly the names it accepts unchanged', async () => {
+    const zones: string[] = (await app.gql(`query { timeZones }`)).data.timeZones;
+    expect(zones.length).toBeGreaterThan(300);
+    expect(zones).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'America/Boise', 'Etc/UTC']));
+    expect(zones).not.toContain('Asia/Calcutta');
+    expect(zones).not.toContain('EST');
+    expect([...zones].sort()).toEqual(zones);
+    const { canonicalTimeZone } = await import('../server/src/domain/time-zone.js');
+    expect(zones.filter((z) => canonicalTimeZone(z, 'z') !== z)).toEqual([]);
+  });
+
   it("sets the contact centre's zone (admins), canonically", async () => {
     const r = await app.gql(`mutation { setOrganizationTimeZone(timeZone: "asia/calcutta") }`);
     expect(r.data.setOrganizationTimeZone).toBe('Asia/Kolkata');

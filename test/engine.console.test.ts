@@ -60,6 +60,9 @@ describe('agent console over the API', () => {
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // 3. during the call: OTP not given -> reschedule the customer
+    // agent attempts exist only in agent-first flows: a progressive call refuses the agent variable and changes nothing
+    const agentVar = await app.gql(`mutation($n: ID!) { setFlowVariables(numberId: $n, input: { rescheduleAgentCall: true, disposition: "X" }) { legId } }`, { n: call.numberId }, user);
+    expect(agentVar.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.rescheduleAgentCall' });
     const set = await app.gql(`mutation($n: ID!) { setFlowVariables(numberId: $n, input: { rescheduleCustomerCall: true, disposition: "OTP_NOT_GIVEN" }) { rescheduleCustomerCall disposition } }`, { n: call.numberId }, user);
     expect(set.data.setFlowVariables).toEqual({ rescheduleCustomerCall: true, disposition: 'OTP_NOT_GIVEN' });
     await until(user, (x) => x.state === 'WRAP_UP');

@@ -47,6 +47,17 @@ async function gql<T = any>(query: string, variables: Record<string, unknown>, t
   return body.data;
 }
 
+/** Signs in over the API (no browser) and returns the session token. */
+async function apiToken(email: string, password: string): Promise<string> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', variables: { e: email, p: password } }),
+  });
+  const body = (await res.json()) as { data: { signIn: { token: string } } };
+  return body.data.signIn.token;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
@@ -105,6 +116,19 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     // No scrolling in the default view at 1920x1080.
     const overflow = await wall.evaluate(() => (globalThis as any).document.documentElement.scrollHeight - (globalThis as any).innerHeight);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The rolling 24 h abandon rate (it bounds the pacer, with the 30-day one) is on every panel next to its cap,
+    // and "today" is labelled with the contact centre's zone.
+    const panel24h = wall.locator('section.panel [data-live=abandon24h]');
+    await expect.poll(() => panel24h.first().locator('.l').textContent()).toContain('Abandon 24 h');
+    // a rate appears once a campaign has live answers (before that it is "—")
+    const rateShown = async () => (await panel24h.locator('.v').allTextContents()).some((t) => /^\d+(\.\d)?%\s*\/\s*\d+(\.\d)?%$/.test(t.trim()));
+    await expect.poll(rateShown, { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => wall.locator('section.panel [data-live=abandon30d] .l').first().textContent()).toContain('Abandon 30 days');
+    await expect.poll(() => wall.locator('[data-total=abandon24h] .l').textContent()).toContain('Abandon 24 h');
+    const supervisorToken = await wall.evaluate(() => (globalThis as any).localStorage.getItem('dialer.token') as string);
+    const { me } = await gql('query { me { organizationTimeZone } }', {}, supervisorToken);
+    await expect.poll(() => wall.locator('[data-testid=local-zone]').textContent()).toContain(me.organizationTimeZone);
+    await expect.poll(() => wall.locator('section.panel [data-live=abandonToday] .l').first().textContent()).toContain(me.organizationTimeZone);
     await shot(wall, 'wallboard-1920');
     // One URL serves the app: index.html is revalidated after a deploy, hashed assets are cached for good.
     const index = await fetch(`${base}/`);
@@ -140,6 +164,61 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     // The wall learns about it by subscription.
     await wall.locator(`section.panel[data-campaign="${campaignId}"]`).waitFor({ timeout: 30_000 });
     expect(await wall.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+    await page.close();
+  });
+
+  it("the contacts page shows a number's candidate zones and changes a contact's zone through the UI", async () => {
+    const admin = await apiToken('admin@localhost', 'admin1234');
+    // +1 208 may be in Boise's zone or Los Angeles': an uncertain zone, dialled only while the window is open in both.
+    const { createContact: created } = await gql(
+      'mutation($i: CreateContactInput!) { createContact(input: $i) { id phones { candidateTimeZones } } }',
+      { i: { name: 'E2E Zone Person', phones: ['+12085550177'] } }, admin);
+    expect(created.phones[0].candidateTimeZones).toEqual(['America/Boise', 'America/Los_Angeles']);
+    const readContact = async () =>
+      (await gql('query($id: ID!) { contact(id: $id) { timeZone phones { timeZones zoneSource } } }', { id: created.id }, admin)).contact;
+
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await page.goto(`${base}/#/lists`);
+    await signIn(page, 'supervisor@demo.local', 'demo1234');
+    await page.locator('nav').getByRole('link', { name: 'Contacts', exact: true }).click();
+    await page.waitForURL(/#\/contacts$/);
+    await page.getByLabel('Search contacts by name or number').fill('E2E Zone');
+    const row = page.locator(`tr[data-contact="${created.id}"]`);
+    await row.waitFor();
+    const number = row.locator('[data-phone="+12085550177"]');
+    await expect.poll(() => number.getAttribute('data-uncertain')).toBe('true');
+    await expect.poll(() => number.locator('[data-testid=uncertain-zone]').isVisible()).toBe(true);
+    await expect.poll(() => number.textContent()).toContain('dialled only while the window is open in all of');
+    expect(await number.locator('[data-zone]').evaluateAll((els) => els.map((e) => e.getAttribute('data-zone')))).toEqual(['America/Boise', 'America/Los_Angeles']);
+    await shot(page, 'contacts-uncertain-1920');
+
+    // An abbreviation is refused by the server; its message stays next to the field and nothing changes.
+    await row.getByRole('button', { name: 'Edit the time zone of E2E Zone Person' }).click();
+    const zone = page.getByRole('combobox', { name: 'Time zone of E2E Zone Person' });
+    await zone.fill('EST');
+    await zone.press('Escape');
+    await page.getByRole('button', { name: 'Save zone' }).click();
+    const editor = page.locator(`tr[data-editor="${created.id}"]`);
+    await expect.poll(() => editor.locator('[role=alert]').textContent()).toContain('is not a region time zone');
+    expect((await readContact()).timeZone).toBeNull();
+    await shot(page, 'contacts-zone-error-1920');
+
+    // Picking from the searchable list and saving sets it: the number is now dialled by the contact's zone only.
+    await zone.fill('boise');
+    await page.getByRole('option', { name: /America\/Boise/ }).click();
+    await expect.poll(() => zone.inputValue()).toBe('America/Boise');
+    await page.getByRole('button', { name: 'Save zone' }).click();
+    await expect.poll(() => row.locator('[data-testid=contact-zone]').textContent()).toContain('America/Boise');
+    await expect.poll(() => number.getAttribute('data-source')).toBe('CONTACT');
+    expect(await readContact()).toEqual({ timeZone: 'America/Boise', phones: [{ timeZones: ['America/Boise'], zoneSource: 'CONTACT' }] });
+
+    // Many at once: the selected rows get a zone typed under its old name, which the server stores canonically.
+    await row.getByRole('checkbox', { name: 'Select E2E Zone Person' }).check();
+    await page.getByRole('combobox', { name: 'Time zone', exact: true }).fill('Asia/Calcutta');
+    await page.getByRole('button', { name: 'Set zone on 1 contact' }).click();
+    await expect.poll(() => page.locator('[data-testid=contacts-notice]').textContent()).toContain('1 contact');
+    await expect.poll(() => row.locator('[data-testid=contact-zone]').textContent()).toContain('Asia/Kolkata');
+    expect((await readContact()).timeZone).toBe('Asia/Kolkata');
     await page.close();
   });
 
@@ -196,5 +275,60 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     await waitForNumber(wall, '[data-total=dialsToday] .v', (n) => n > after);
     await expect.poll(() => wall.locator('[data-testid=freshness]').textContent()).toBe('just now');
     expect(await wall.evaluate(() => (globalThis as any).__sameDocument)).toBe(true);
+  });
+
+  it('a call cut off by a crash after the customer answered waits as INTERRUPTED; the agent and the supervisor see it, and it is settled in the UI', async () => {
+    const agent = await apiToken('agent1@demo.local', 'demo1234');
+    const supervisor = await apiToken('supervisor@demo.local', 'demo1234');
+    // Crash (SIGKILL: no drain) while agent 1 talks to a customer who answered. The simulated agent misses
+    // some agent legs, which ends the session: press Start again then, as a person would.
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const { agentConsole: c } = await gql('query { agentConsole { state activeCampaignId currentCall { status } } }', {}, agent);
+      if (c.state === 'ON_CALL' && c.currentCall?.status === 'ANSWERED') break;
+      if (!c.activeCampaignId) await gql('mutation($c: ID!) { startDialling(campaignId: $c) { state } }', { c: campaignId }, agent);
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const crashed = new Promise((resolve) => server!.child.once('exit', resolve));
+    server!.child.kill('SIGKILL');
+    await crashed;
+    server = await start();
+
+    const interrupted = async () =>
+      (await gql('query($c: ID!) { interruptedCalls(campaignId: $c) { numberId contactName state } }', { c: campaignId }, supervisor)).interruptedCalls as {
+        numberId: string; contactName: string; state: string;
+      }[];
+    await expect.poll(async () => (await interrupted()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    const [cut] = await interrupted();
+
+    // The supervisor's campaign page lists it with the three ways to settle it, and counts it among the states.
+    const sup = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+    await sup.goto(`${base}/#/campaigns/${campaignId}`);
+    await signIn(sup, 'supervisor@demo.local', 'demo1234');
+    const supRow = sup.locator(`tr[data-interrupted="${cut!.numberId}"]`);
+    await supRow.waitFor({ timeout: 30_000 });
+    for (const label of ['Done', 'Call again', "Don't call"]) expect(await supRow.getByRole('button', { name: label }).count()).toBe(1);
+    await expect.poll(async () => Number(await sup.locator('[data-stat=interrupted] .v').textContent())).toBeGreaterThan(0);
+    await shot(sup, 'campaign-interrupted-1920');
+
+    // The agent's console shows it apart from followups; "Don't call" settles it, and the supervisor's list follows live.
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/#/console`);
+    await signIn(page, 'agent1@demo.local', 'demo1234');
+    const card = page.locator(`[data-followup="${cut!.numberId}"][data-state=INTERRUPTED]`);
+    await card.waitFor({ timeout: 30_000 });
+    await expect.poll(() => card.textContent()).toContain('Interrupted call — customer had answered');
+    await shot(page, 'console-interrupted-1280');
+    await card.getByRole('button', { name: "Don't call" }).click();
+    await expect.poll(() => page.locator('.queue [role=status]').textContent()).toContain('will not be called again');
+    await expect.poll(() => card.count()).toBe(0);
+    expect((await interrupted()).some((f) => f.numberId === cut!.numberId)).toBe(false);
+    await expect.poll(() => supRow.count(), { timeout: 20_000 }).toBe(0);
+
+    await gql('mutation { stopDialling { state } }', {}, agent);
+    await ctx.close();
+    await sup.close();
   });
 });

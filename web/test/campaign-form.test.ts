@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyForm, toCampaignInput, validateCampaignForm, type CampaignForm } from '../src/lib/campaign-form.js';
+import { RING_TIMEOUT_MIN, emptyForm, toCampaignInput, validateCampaignForm, type CampaignForm } from '../src/lib/campaign-form.js';
 import { toLocalInput } from '../src/lib/format.js';
 
 const now = new Date('2026-11-23T10:00:00Z');
@@ -29,10 +29,17 @@ describe('new-campaign form rules (same as the API)', () => {
     ['4 retries', { retries: 4 }, 'input.attemptPolicy.retries'],
     ['abandon cap over 3%', { abandonRateCapPercent: 3.5 }, 'input.abandonRateCap'],
     ['ring timeout 5 s', { ringTimeoutSeconds: 5 }, 'input.ringTimeoutSeconds'],
+    ['ring timeout 14 s (regulators require 15)', { ringTimeoutSeconds: 14 }, 'input.ringTimeoutSeconds'],
+    ['ring timeout 61 s', { ringTimeoutSeconds: 61 }, 'input.ringTimeoutSeconds'],
     ['popup not a URL', { popupUrl: 'javascript:alert(1)' }, 'input.webhooks.popupUrl'],
   ])('%s → %s', (_name, over, field) => {
     const errors = validateCampaignForm(valid(over), now);
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('a ring timeout of exactly 15 s is fine, and the form says so in the same words as the rule', () => {
+    expect(validateCampaignForm(valid({ ringTimeoutSeconds: RING_TIMEOUT_MIN }), now)).toEqual({});
+    expect(validateCampaignForm(valid({ ringTimeoutSeconds: 14 }), now)['input.ringTimeoutSeconds']).toBe('Between 15 and 60 seconds (regulators require at least 15 s)');
   });
 
   it('an infinite campaign needs no list; ends exactly 2 minutes after the start are fine', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { age, capLevel, count, duration, eta, freshness, heldBackLabel, percent } from '../src/lib/format.js';
+import {
+  INTERRUPTED_OUTCOMES, NUMBER_STATES, age, capLevel, count, duration, eta, fieldMessage, freshness, heldBackLabel, heldBackReasons, percent, settledText,
+} from '../src/lib/format.js';
 
 describe('format', () => {
   it.each([
@@ -55,5 +57,35 @@ describe('format', () => {
   it('names the hopper filters, and falls back to words for new ones', () => {
     expect(heldBackLabel('outsideWindow')).toBe('outside calling window');
     expect(heldBackLabel('someNewFilter')).toBe('some new filter');
+  });
+
+  it('names the uncertain-zone filter', () => {
+    expect(heldBackLabel('outsideWindowUncertainZone')).toBe('in an uncertain zone');
+  });
+
+  it('folds the uncertain-zone count into outside-window instead of adding it as a reason of its own', () => {
+    const reasons = heldBackReasons([
+      { filter: 'notDue', count: 40 },
+      { filter: 'outsideWindowUncertainZone', count: 30 },
+      { filter: 'outsideWindow', count: 120 },
+      { filter: 'suppressed', count: 0 },
+    ]);
+    expect(reasons.map((r) => [r.filter, r.count])).toEqual([['outsideWindow', 120], ['notDue', 40]]);
+    expect(reasons[0]!.parts).toEqual([{ filter: 'outsideWindowUncertainZone', count: 30, label: 'in an uncertain zone' }]);
+    expect(reasons.reduce((n, r) => n + r.count, 0)).toBe(160);
+    // a part without its parent (or with a zero count) is not shown on its own
+    expect(heldBackReasons([{ filter: 'outsideWindowUncertainZone', count: 3 }])).toEqual([]);
+  });
+
+  it('has a tile for interrupted numbers and three ways to settle them', () => {
+    expect(NUMBER_STATES.map(([k]) => k)).toContain('interrupted');
+    expect(INTERRUPTED_OUTCOMES.map((o) => [o.outcome, o.label])).toEqual([['COMPLETED', 'Done'], ['RETRY', 'Call again'], ['FAILED', "Don't call"]]);
+    expect(settledText({ contactName: 'Asha', number: '+91' }, 'FAILED')).toBe('Asha (+91) will not be called again');
+  });
+
+  it('drops the field path the server puts in front of a message', () => {
+    expect(fieldMessage('input.timeZone: "EST" is not a region time zone', 'input.timeZone')).toBe('"EST" is not a region time zone');
+    expect(fieldMessage('input.contactIds.0: bad id')).toBe('bad id');
+    expect(fieldMessage('The server cannot be reached')).toBe('The server cannot be reached');
   });
 });

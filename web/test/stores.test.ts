@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Campaign, CampaignLive } from '../src/lib/api/documents.js';
 import { CampaignBoard, WallboardStore } from '../src/lib/wallboard.svelte.js';
-import { describeState } from '../src/lib/console.svelte.js';
+import { ConsoleStore, describeState } from '../src/lib/console.svelte.js';
+import { ApiError, type Api } from '../src/lib/api/client.js';
 import { parseHash } from '../src/lib/router.svelte.js';
 
 function campaign(id: string, name: string, status: Campaign['status'], cap = 0.03): Campaign {
@@ -10,15 +11,15 @@ function campaign(id: string, name: string, status: Campaign['status'], cap = 0.
     infinite: false, callingWindow: { start: '09:00', end: '21:00' },
     attemptPolicy: { retries: 0, retryIntervalMinutes: 60, retryOn: [], retrySchedule: null, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
     priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null },
-    performance: { completed: 0, failed: 0, scheduled: 0 }, createdAt: '2026-11-23T08:00:00Z', completedAt: null,
+    performance: { completed: 0, failed: 0, scheduled: 0, interrupted: 0 }, createdAt: '2026-11-23T08:00:00Z', completedAt: null,
   };
 }
 
 function live(id: string, over: Partial<CampaignLive>, agents: Partial<CampaignLive['agents']> = {}): CampaignLive {
   return {
     campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, ...agents }, callsRinging: 0, callsConnected: 0,
-    waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, answerRate: null, averageHandleTimeSec: null, abandonRateToday: null,
-    abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
+    waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, localTimeZone: 'Asia/Kolkata', answerRate: null, averageHandleTimeSec: null,
+    abandonRateToday: null, abandonRate24h: null, abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
     finishedLastHour: 0, etaMinutes: null, updatedAt: '2026-11-23T10:00:00Z', ...over,
   };
 }
@@ -57,6 +58,20 @@ describe('WallboardStore', () => {
     expect(t.abandonRateToday).toBeCloseTo(1 / 30);
   });
 
+  it("totals name the campaign whose rolling 24 h abandon rate stands highest against its own cap, and the centre's zone", () => {
+    const wall = new WallboardStore();
+    wall.applyList([campaign('a', 'Alpha', 'RUNNING', 0.03), campaign('b', 'Beta', 'RUNNING', 0.01), campaign('c', 'Gamma', 'RUNNING', 0.03)]);
+    expect(wall.totals.abandon24hWorst).toBeNull();
+    expect(wall.totals.localTimeZone).toBeNull();
+    const [a, b, c] = wall.boards as [CampaignBoard, CampaignBoard, CampaignBoard];
+    a.applyLive(live('a', { abandonRate24h: 0.02 }));
+    b.applyLive(live('b', { abandonRate24h: 0.009 }));
+    c.applyLive(live('c', { abandonRate24h: null }));
+    // 0.9% of a 1% cap is closer to its cap than 2% of 3%
+    expect(wall.totals.abandon24hWorst).toEqual({ rate: 0.009, cap: 0.01, campaign: 'Beta' });
+    expect(wall.totals.localTimeZone).toBe('Asia/Kolkata');
+  });
+
   it('a board remembers when it last heard from the server', () => {
     const b = new CampaignBoard(campaign('a', 'Alpha', 'RUNNING'));
     b.applyLive(live('a', {}), 1234);
@@ -78,7 +93,56 @@ describe('console and routes', () => {
     ['#/console', { page: 'console' }],
     ['#/campaigns', { page: 'campaigns' }],
     ['#/campaigns/new', { page: 'new-campaign' }],
+    ['#/contacts', { page: 'contacts' }],
     ['#/campaigns/abc%20d/', { page: 'campaign', id: 'abc d' }],
     ['#/nope', { page: 'not-found' }],
   ])('route %s', (hash, want) => expect(parseHash(hash)).toEqual(want));
+});
+
+describe('ConsoleStore: interrupted calls and followups', () => {
+  const console0 = {
+    agentId: 'ag', name: 'A', state: 'OFFLINE' as const, activeCampaignId: null, currentCall: null, campaigns: [],
+    followups: [
+      { numberId: 'n1', campaignId: 'c', campaignName: 'Renewals', contactName: 'Asha Rao', number: '+919812345678', dueAt: '2026-11-23T10:00:00Z', timeZone: 'Asia/Kolkata', note: 'cut off', state: 'INTERRUPTED' as const },
+      { numberId: 'n2', campaignId: 'c', campaignName: 'Renewals', contactName: 'Ben', number: '+919812345679', dueAt: null, timeZone: 'Asia/Kolkata', note: null, state: 'IN_PROGRESS' as const },
+    ],
+  };
+  function store(answer: (vars: Record<string, unknown>) => unknown) {
+    const sent: Record<string, unknown>[] = [];
+    const api = {
+      request: async (_q: string, vars: Record<string, unknown>) => {
+        sent.push(vars);
+        const a = answer(vars);
+        if (a instanceof Error) throw a;
+        return a;
+      },
+    } as unknown as Api;
+    const s = new ConsoleStore(api);
+    s.data = console0;
+    return { s, sent };
+  }
+
+  it('splits the queue and settles an interrupted call: the row goes at once and the queue says what happened', async () => {
+    const { s, sent } = store(() => ({ resolveInterruptedCall: { numberId: 'n1', state: 'COMPLETED' } }));
+    expect(s.queue.interrupted.map((f) => f.numberId)).toEqual(['n1']);
+    expect(await s.resolveInterrupted('n1', 'COMPLETED')).toBe(true);
+    expect(sent[0]).toEqual({ numberId: 'n1', outcome: 'COMPLETED' });
+    expect(s.queue.interrupted).toEqual([]);
+    expect(s.queueNotice).toBe('Asha Rao (+919812345678) marked done');
+  });
+
+  it('shows a refusal in the queue with its code', async () => {
+    const { s } = store(() => new ApiError('number: RETRY cannot be settled', 'ILLEGAL_TRANSITION'));
+    expect(await s.resolveInterrupted('n1', 'FAILED')).toBe(false);
+    expect(s.queueError).toBe('number: RETRY cannot be settled (ILLEGAL_TRANSITION)');
+    expect(s.queue.interrupted).toHaveLength(1);
+  });
+
+  it("puts a followup refusal on the form's field, for the number it was for", async () => {
+    const { s } = store(() => new ApiError('input.time: 2026-11-23 09:00 in Asia/Kolkata is in the past', 'BAD_USER_INPUT', [{ field: 'input.time', message: 'input.time: 2026-11-23 09:00 in Asia/Kolkata is in the past' }]));
+    expect(await s.scheduleFollowup({ numberId: 'n1', date: '2026-11-23', time: '09:00', timeZone: 'Asia/Kolkata' })).toBe(false);
+    expect(s.followupFor).toBe('n1');
+    expect(s.followupErrors).toEqual({ 'input.time': '2026-11-23 09:00 in Asia/Kolkata is in the past' });
+    expect(s.error).toBeNull();
+  });
 });

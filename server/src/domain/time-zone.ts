@@ -9,6 +9,12 @@ const NAMES = new Map(Object.keys(ct.getAllTimezones({ deprecated: true })).map(
 const UTC_NAMES = new Set(['utc', 'etc/utc', 'uct', 'etc/uct', 'universal', 'etc/universal', 'zulu', 'etc/zulu']);
 export const UTC_ZONE = 'Etc/UTC';
 
+/** Every zone {@link canonicalTimeZone} can return: the canonical region zones and Etc/UTC, sorted (for zone pickers). */
+export const CANONICAL_ZONES: readonly string[] = [
+  ...Object.values(ct.getAllTimezones()).filter((t) => !t.aliasOf && t.countries.length > 0).map((t) => t.name),
+  'Etc/UTC',
+].sort();
+
 /** The IANA zone a link or legacy name stands for (`Asia/Calcutta` -> `Asia/Kolkata`), or the name itself. */
 function linkTarget(name: string): string {
   return ct.getTimezone(name)?.aliasOf ?? name;

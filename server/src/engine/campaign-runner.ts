@@ -297,10 +297,7 @@ export class CampaignRunner {
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
       if (a.pause_requested && s.phase === 'READY') await this.pause(s);
-      else if (!a.pause_requested && s.phase === 'PAUSED') {
-        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
-        this.ready(s);
-      }
+      else if (!a.pause_requested && s.phase === 'PAUSED') await this.ready(s);
     }
     for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
 
@@ -548,7 +545,7 @@ export class CampaignRunner {
           if (s) await repo.setAgent(leg.agentId!, AgentState.AVAILABLE, now);
         });
         // the agent stopped (or the campaign stopped) while the phone rang: hang up rather than leave it up
-        if (s) this.ready(s);
+        if (s) await this.ready(s, true);
         else await this.hangup(leg.id);
         return;
       }
@@ -618,7 +615,7 @@ export class CampaignRunner {
           : { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) };
         await this.finishNumber(leg.numberId!, event);
         if (current && event.type === 'ATTEMPT_FINISHED' && !s!.leaving) await this.cooldown(s!);
-        else if (current && !s!.leaving) this.ready(s!);
+        else if (current && !s!.leaving) await this.ready(s!);
       }
     }
   }
@@ -689,7 +686,7 @@ export class CampaignRunner {
         if (!s || s.customerLegId !== leg.id) return;
         s.customerLegId = undefined;
         if (talked) await this.wrapUp(s);
-        else this.ready(s);
+        else await this.ready(s);
       }
     }
   }
@@ -765,18 +762,18 @@ export class CampaignRunner {
     await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.PAUSED, now));
   }
 
-  private ready(s: Session): void {
-    if (s.pauseRequested && !s.leaving) {
-      void this.enqueue(() => this.pause(s));
-      return;
-    }
+  /**
+   * The agent is free again: shown AVAILABLE in the same queue step (so no reconciliation ever sees
+   * a free session shown busy), then offered the next call. `shown`: the caller already wrote it.
+   */
+  private async ready(s: Session, shown = false): Promise<void> {
+    if (s.pauseRequested && !s.leaving) return this.pause(s);
     s.phase = 'READY';
     s.readySince = this.d.clock.now().getTime();
     if (s.leaving) return;
+    if (!shown) await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
     void this.enqueue(async () => {
-      // the agent shows free again (after a call nobody talked on, a machine, a record that failed)
       if (this.sessions.get(s.agentId) !== s || s.phase !== 'READY') return;
-      await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
       // Predictive: a caller already waiting gets this agent before anything new is dialled.
       const waiting = [...this.legs.values()].find((l) => l.graceTimer && !l.machine);
       if (waiting) await this.connect(waiting, s);
@@ -803,15 +800,14 @@ export class CampaignRunner {
     const s = this.sessions.get(agentId);
     if (!s || s.phase !== 'WRAP_UP') return;
     if (s.leaving) return this.leave(s, false);
-    await this.write((repo, now) => repo.setAgent(agentId, AgentState.AVAILABLE, now));
-    this.ready(s);
+    await this.ready(s);
   }
 
   private async cooldown(s: Session): Promise<void> {
     s.phase = 'COOLDOWN';
     await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(async () => {
-      if (this.sessions.get(s.agentId) === s && s.phase === 'COOLDOWN') this.ready(s);
+      if (this.sessions.get(s.agentId) === s && s.phase === 'COOLDOWN') await this.ready(s, true);
     }), AGENT_MISS_COOLDOWN_SEC * 1000);
   }
 

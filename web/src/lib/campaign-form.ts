@@ -43,6 +43,9 @@ export function emptyForm(): CampaignForm {
 }
 
 const MINUTE = 60_000;
+/** Seconds a customer's phone may ring before the call is dropped (regulators require at least 15). */
+export const RING_TIMEOUT_MIN = 15;
+export const RING_TIMEOUT_MAX = 60;
 const START_GRACE_MS = MINUTE;
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** E.164: a plus and 8–15 digits (the server also checks the number plan). */
@@ -101,7 +104,9 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   if (!(f.abandonRateCapPercent >= 0.1 && f.abandonRateCapPercent <= 3)) e['input.abandonRateCap'] = 'Between 0.1% and 3% (the legal cap)';
   if (!(f.maxDialRatio >= 1 && f.maxDialRatio <= 5)) e['input.maxDialRatio'] = 'Between 1 and 5';
   if (!intIn(f.wrapUpSeconds, 0, 600)) e['input.wrapUpSeconds'] = 'Between 0 and 600 seconds';
-  if (!intIn(f.ringTimeoutSeconds, 15, 60)) e['input.ringTimeoutSeconds'] = 'Between 15 and 60 seconds (regulators require at least 15 s)';
+  if (!intIn(f.ringTimeoutSeconds, RING_TIMEOUT_MIN, RING_TIMEOUT_MAX)) {
+    e['input.ringTimeoutSeconds'] = `Between ${RING_TIMEOUT_MIN} and ${RING_TIMEOUT_MAX} seconds (regulators require at least ${RING_TIMEOUT_MIN} s)`;
+  }
   if (f.popupUrl.trim() && !/^https?:\/\/[^\s]+$/i.test(f.popupUrl.trim())) e['input.webhooks.popupUrl'] = 'Must be an http(s) URL';
   return e;
 }

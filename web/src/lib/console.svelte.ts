@@ -1,8 +1,11 @@
-import type { Api } from './api/client.js';
+import { ApiError, type Api } from './api/client.js';
 import {
-  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
-  type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult,
+  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
+  type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult, type Followup, type InterruptedCallOutcome,
+  type ResolveInterruptedResult,
 } from './api/documents.js';
+import { fieldMessage, settledText } from './format.js';
+import { actionError } from './interrupted.svelte.js';
 
 export interface FollowupRequest {
   numberId: string;
@@ -35,6 +38,17 @@ export function describeState(c: AgentConsole | null): { label: string; detail: 
 }
 
 /**
+ * The agent's queue split for the console: calls of theirs cut off after the customer answered
+ * (INTERRUPTED, to settle first) and booked followups and callbacks.
+ */
+export function splitQueue(followups: readonly Followup[]): { interrupted: Followup[]; followups: Followup[] } {
+  return {
+    interrupted: followups.filter((f) => f.state === 'INTERRUPTED'),
+    followups: followups.filter((f) => f.state !== 'INTERRUPTED'),
+  };
+}
+
+/**
  * The agent console: the agent's own state, campaigns, live call and followup queue, pushed by
  * `agentConsoleChanged` (current value first, so a reconnect resyncs), and the agent's actions.
  */
@@ -45,6 +59,14 @@ export class ConsoleStore {
   busy = $state(false);
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
+  /** Problems with the last followup booking, by the API's field path ('' for the booking as a whole). */
+  followupErrors = $state.raw<Record<string, string>>({});
+  /** The number the last booking was for (its form shows {@link followupErrors}). */
+  followupFor = $state<string | null>(null);
+  /** What happened to the last action on the queue (settling an interrupted call, cancelling a followup). */
+  queueError = $state<string | null>(null);
+  queueNotice = $state<string | null>(null);
+  readonly queue = $derived(splitQueue(this.data?.followups ?? []));
 
   constructor(private readonly api: Api) {}
 
@@ -60,17 +82,22 @@ export class ConsoleStore {
     }, (e) => (this.error = e.message));
   }
 
+  /** The error of the last failed action, as thrown. */
+  private lastError: unknown = null;
+
   private async act(work: () => Promise<AgentConsole | void>, notice?: string): Promise<boolean> {
     this.busy = true;
     this.error = null;
     this.notice = null;
+    this.lastError = null;
     try {
       const next = await work();
       if (next) this.data = next;
       if (notice) this.notice = notice;
       return true;
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e);
+      this.lastError = e;
+      this.error = actionError(e);
       return false;
     } finally {
       this.busy = false;
@@ -91,14 +118,53 @@ export class ConsoleStore {
       await this.api.request(SET_FLOW, { numberId, input });
     }, 'Saved');
   }
-  scheduleFollowup(req: FollowupRequest) {
-    return this.act(async () => {
-      await this.api.request(SCHEDULE_FOLLOWUP, { input: { ...req, note: req.note?.trim() || null } });
+  /**
+   * Books a followup (during a call, after it, or for an interrupted call). The server's refusal
+   * lands on the form's fields (a time in the past, a zone it does not know) or on the form.
+   */
+  async scheduleFollowup(req: FollowupRequest): Promise<boolean> {
+    this.followupErrors = {};
+    this.followupFor = req.numberId;
+    const ok = await this.act(async () => {
+      await this.api.request(SCHEDULE_FOLLOWUP, { input: { ...req, timeZone: req.timeZone.trim(), note: req.note?.trim() || null } });
     }, `Followup scheduled for ${req.date} ${req.time} (${req.timeZone})`);
+    if (!ok && this.lastError) {
+      const e = this.lastError;
+      const byField = e instanceof ApiError ? e.byField() : {};
+      const fields = Object.fromEntries(Object.entries(byField).map(([f, m]) => [f, fieldMessage(m, f)]));
+      this.followupErrors = Object.keys(fields).length ? fields : { '': actionError(e) };
+      this.error = null;
+    }
+    return ok;
   }
-  cancelFollowup(numberId: string) {
-    return this.act(async () => {
+  async cancelFollowup(numberId: string): Promise<boolean> {
+    return this.queueAct(async () => {
       await this.api.request(CANCEL_FOLLOWUP, { numberId });
     }, 'Followup cancelled');
+  }
+  /** Settles one of my interrupted calls: done, call again, or don't call. */
+  async resolveInterrupted(numberId: string, outcome: InterruptedCallOutcome): Promise<boolean> {
+    const call = this.data?.followups.find((f) => f.numberId === numberId);
+    return this.queueAct(async () => {
+      await this.api.request<ResolveInterruptedResult>(RESOLVE_INTERRUPTED, { numberId, outcome });
+      // the push that follows brings the new queue; drop the row now so it cannot be pressed twice
+      if (this.data) this.data = { ...this.data, followups: this.data.followups.filter((f) => f.numberId !== numberId) };
+    }, call ? settledText(call, outcome) : 'Settled');
+  }
+
+  private async queueAct(work: () => Promise<void>, notice: string): Promise<boolean> {
+    this.busy = true;
+    this.queueError = null;
+    this.queueNotice = null;
+    try {
+      await work();
+      this.queueNotice = notice;
+      return true;
+    } catch (e) {
+      this.queueError = actionError(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
   }
 }

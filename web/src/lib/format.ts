@@ -69,6 +69,7 @@ export function freshness(ms: number): 'fresh' | 'stale' | 'old' {
 /** Wallboard names of the hopper's filters (why numbers are held back). */
 export const HELD_BACK_LABELS: Record<string, string> = {
   outsideWindow: 'outside calling window',
+  outsideWindowUncertainZone: 'in an uncertain zone',
   suppressed: 'suppressed / DND',
   attemptCap: 'at attempt cap',
   notDue: 'retry not due yet',
@@ -78,8 +79,45 @@ export const HELD_BACK_LABELS: Record<string, string> = {
   inProgress: 'call in progress',
 };
 
+/** What a held-back filter means, for tooltips. */
+export const HELD_BACK_HELP: Record<string, string> = {
+  outsideWindowUncertainZone:
+    'Part of "outside calling window": numbers that may be in several zones are dialled only while the window is open in all of them; these are held back only because one of their possible zones is closed. Set the contact\'s zone on the Contacts page to dial them sooner.',
+};
+
 export function heldBackLabel(filter: string): string {
   return HELD_BACK_LABELS[filter] ?? filter.replace(/([A-Z])/g, ' $1').toLowerCase();
+}
+
+/** Filters whose count is a part of another filter's count (shown inside it, never added to the total). */
+const HELD_BACK_PARTS: Record<string, string> = { outsideWindowUncertainZone: 'outsideWindow' };
+
+/** One reason numbers are held back, with the part of it a finer filter explains. */
+export interface HeldBackReason {
+  filter: string;
+  count: number;
+  label: string;
+  parts: { filter: string; count: number; label: string }[];
+}
+
+/**
+ * The hopper's held-back counts as reasons that add up, largest first: sub-counts such as
+ * `outsideWindowUncertainZone` (numbers outside the window only because one of their candidate
+ * zones is closed) go inside their parent instead of appearing as a reason of their own. Zero
+ * counts are left out.
+ */
+export function heldBackReasons(heldBack: readonly { filter: string; count: number }[]): HeldBackReason[] {
+  const reasons = new Map<string, HeldBackReason>();
+  for (const h of heldBack) {
+    if (h.count <= 0 || HELD_BACK_PARTS[h.filter]) continue;
+    reasons.set(h.filter, { filter: h.filter, count: h.count, label: heldBackLabel(h.filter), parts: [] });
+  }
+  for (const h of heldBack) {
+    const parent = HELD_BACK_PARTS[h.filter];
+    if (!parent || h.count <= 0) continue;
+    reasons.get(parent)?.parts.push({ filter: h.filter, count: h.count, label: heldBackLabel(h.filter) });
+  }
+  return [...reasons.values()].sort((a, b) => b.count - a.count);
 }
 
 export const NUMBER_STATES = [
@@ -93,7 +131,21 @@ export const NUMBER_STATES = [
   ['failedBalance', 'Failed balance'],
   ['failedNoAttempt', 'Failed no-attempt'],
   ['invalid', 'Invalid'],
+  ['interrupted', 'Interrupted'],
 ] as const;
+
+/** How a person settles a call cut off by a crash or shutdown: the button, what it does, and what happened. */
+export const INTERRUPTED_OUTCOMES = [
+  { outcome: 'COMPLETED', label: 'Done', help: 'The conversation had done its job: mark the number completed', done: 'marked done' },
+  { outcome: 'RETRY', label: 'Call again', help: 'Dial the number again now, within its attempt budgets', done: 'will be called again' },
+  { outcome: 'FAILED', label: "Don't call", help: 'Do not call this number again', done: 'will not be called again' },
+] as const;
+
+/** The line shown once an interrupted call is settled: "Asha Rao (+919812345678) marked done". */
+export function settledText(call: { contactName: string; number: string }, outcome: string): string {
+  const o = INTERRUPTED_OUTCOMES.find((x) => x.outcome === outcome);
+  return `${call.contactName} (${call.number}) ${o?.done ?? `settled as ${outcome.toLowerCase()}`}`;
+}
 
 export const AGENT_STATES = [
   ['available', 'Available'],
@@ -123,4 +175,13 @@ export function dateTime(iso: string | null | undefined, timeZone?: string): str
 export function toLocalInput(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}T${p(date.getHours())}:${p(date.getMinutes())}`;
+}
+
+/**
+ * A server error message for display next to its field, without the field path the API puts in
+ * front ("input.timeZone: \"EST\" is not ..." -> "\"EST\" is not ...").
+ */
+export function fieldMessage(message: string, field?: string): string {
+  if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
+  return message.replace(/^input(\.[\w]+)+: /, '');
 }

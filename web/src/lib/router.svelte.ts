@@ -1,6 +1,6 @@
 /** A route: the page name and its parameters (`#/campaigns/abc` → { page: 'campaign', id: 'abc' }). */
 export interface Route {
-  page: 'wallboard' | 'console' | 'campaigns' | 'campaign' | 'new-campaign' | 'lists' | 'signin' | 'not-found';
+  page: 'wallboard' | 'console' | 'campaigns' | 'campaign' | 'new-campaign' | 'lists' | 'contacts' | 'signin' | 'not-found';
   id?: string;
 }
 
@@ -15,6 +15,8 @@ export function parseHash(hash: string): Route {
       return { page: 'console' };
     case 'lists':
       return { page: 'lists' };
+    case 'contacts':
+      return { page: 'contacts' };
     case 'signin':
       return { page: 'signin' };
     case 'campaigns':

@@ -1,5 +1,5 @@
 import { Api, ApiError } from './api/client.js';
-import { ME, SIGN_IN, type MeResult, type SignInResult, type User } from './api/documents.js';
+import { ME, SIGN_IN, TIME_ZONES, type MeResult, type SignInResult, type TimeZonesResult, type User } from './api/documents.js';
 
 const TOKEN_KEY = 'dialer.token';
 
@@ -23,7 +23,10 @@ export class Session {
   /** The user takes calls. */
   readonly isAgent = $derived(Boolean(this.user?.agentId));
   readonly api: Api;
+  /** The zone names the server stores (loaded once, by {@link loadZoneNames}): what zone pickers offer. */
+  zoneNames = $state.raw<readonly string[]>([]);
   private loading: Promise<User | null> | undefined;
+  private zonesLoading: Promise<readonly string[]> | undefined;
 
   constructor(
     private readonly storage: TokenStore,
@@ -48,6 +51,18 @@ export class Session {
       }
     })();
     return this.loading;
+  }
+
+  /** Loads the server's zone names once (the server is their only source: it canonicalises what it stores). */
+  loadZoneNames(): Promise<readonly string[]> {
+    this.zonesLoading ??= this.api.request<TimeZonesResult>(TIME_ZONES).then(
+      ({ timeZones }) => (this.zoneNames = timeZones),
+      (err) => {
+        this.zonesLoading = undefined; // try again next time
+        throw err;
+      },
+    );
+    return this.zonesLoading;
   }
 
   async signIn(email: string, password: string): Promise<User> {

@@ -61,6 +61,13 @@ export interface Totals {
   abandonRateToday: number | null;
   /** The strictest cap among the campaigns. */
   abandonRateCap: number;
+  /**
+   * The campaign whose rolling 24 h abandon rate (which bounds its pacer) stands highest against
+   * its own cap; null until one has a rate.
+   */
+  abandon24hWorst: { rate: number; cap: number; campaign: string } | null;
+  /** The contact centre's zone: "today" is its local day (null until the first live push). */
+  localTimeZone: string | null;
   remaining: number;
   /** The longest ETA among running campaigns, in minutes. */
   etaMinutes: number | null;
@@ -69,7 +76,8 @@ export interface Totals {
 export function totalsOf(boards: CampaignBoard[]): Totals {
   const t: Totals = {
     campaigns: boards.length, running: 0, loggedIn: 0, available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, callsRinging: 0, callsConnected: 0,
-    dialsToday: 0, liveAnswersToday: 0, answerRate: null, abandonsToday: 0, abandonRateToday: null, abandonRateCap: 0.03, remaining: 0, etaMinutes: null,
+    dialsToday: 0, liveAnswersToday: 0, answerRate: null, abandonsToday: 0, abandonRateToday: null, abandonRateCap: 0.03, abandon24hWorst: null,
+    localTimeZone: null, remaining: 0, etaMinutes: null,
   };
   let cap = Number.POSITIVE_INFINITY;
   for (const b of boards) {
@@ -88,6 +96,11 @@ export function totalsOf(boards: CampaignBoard[]): Totals {
     t.liveAnswersToday += l.liveAnswersToday;
     t.abandonsToday += abandonsOf(l);
     t.remaining += l.remaining;
+    t.localTimeZone ??= l.localTimeZone;
+    const cap24 = b.campaign.abandonRateCap;
+    if (l.abandonRate24h !== null && (!t.abandon24hWorst || l.abandonRate24h / cap24 > t.abandon24hWorst.rate / t.abandon24hWorst.cap)) {
+      t.abandon24hWorst = { rate: l.abandonRate24h, cap: cap24, campaign: b.campaign.name };
+    }
     if (b.campaign.status === 'RUNNING' && l.etaMinutes !== null) t.etaMinutes = Math.max(t.etaMinutes ?? 0, l.etaMinutes);
   }
   t.loggedIn = t.available + t.ringing + t.onCall + t.wrapUp + t.paused;

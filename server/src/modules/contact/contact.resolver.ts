@@ -1,5 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { CANONICAL_ZONES } from '../../domain/time-zone.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { PageArgs } from '../../graphql/pagination.js';
 import { CreateContactInput, ImportContactsCsvInput, SetContactsTimeZoneInput, UpdateContactInput } from './contact.input.js';
@@ -34,6 +35,11 @@ export class ContactResolver {
   async contacts(@Args(() => ContactsArgs) { search, limit, offset }: ContactsArgs, @Ctx() ctx: GraphQLContext): Promise<ContactPage> {
     const page = await this.contactService.page(ctx, search, limit, offset);
     return { items: page.items.map(toContact), totalCount: page.totalCount };
+  }
+
+  @Query(() => [String], { description: 'Every zone name the server stores (canonical IANA region zones and Etc/UTC), sorted: what zone pickers offer' })
+  timeZones(): readonly string[] {
+    return CANONICAL_ZONES;
   }
 
   @Query(() => Contact)

@@ -151,7 +151,7 @@ export class DialerService {
   private async currentCall(scope: Scope, agentId: string): Promise<LiveCall | null> {
     const [row] = await scope.em.execute<Record<string, any>[]>(
       `select l.id as leg_id, l.status, l.to_number, l.created_at, l.answered_at, l.customer_attempt, l.campaign_id,
-              n.id as number_id, n.contact_name, n.contact_fields, n.reschedule_agent_call, n.reschedule_customer_call, n.disposition, c.popup_url
+              n.id as number_id, n.contact_name, n.contact_fields, n.reschedule_agent_call, n.reschedule_customer_call, n.disposition, c.popup_url, c.dial_mode
          from call_leg l join campaign_number n on n.id = l.number_id join campaign c on c.id = l.campaign_id
         where l.agent_id = ? and l.kind = 'CUSTOMER' and l.organization_id = ?
           and (l.status in ('QUEUED','RINGING','ANSWERED') or l.ended_at > ?::timestamptz - make_interval(secs => c.wrap_up_seconds))
@@ -164,6 +164,7 @@ export class DialerService {
       legId: row.leg_id,
       numberId: row.number_id,
       campaignId: row.campaign_id,
+      dialMode: row.dial_mode,
       status: row.status,
       number: row.to_number,
       contactName: row.contact_name,

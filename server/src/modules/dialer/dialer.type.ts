@@ -1,6 +1,8 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { AgentState } from '../../domain/agent-state.js';
 import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { DialMode } from '../../domain/campaign-options.js';
+import '../campaign/campaign.type.js'; // registers the DialMode enum
 import { NumberState } from '../../domain/number-state.js';
 import '../stats/stats.type.js'; // registers the NumberState enum
 import { ContactField } from '../contact/contact.type.js';
@@ -46,6 +48,7 @@ export class LiveCall {
   @Field(() => ID) legId!: string;
   @Field(() => ID) numberId!: string;
   @Field(() => ID) campaignId!: string;
+  @Field(() => DialMode, { description: 'The campaign\'s mode: rescheduleAgentCall exists only in AGENT_FIRST_FLOW' }) dialMode!: DialMode;
   @Field(() => LegStatusEnum) status!: string;
   @Field(() => String) number!: string;
   @Field(() => String) contactName!: string;

@@ -6,6 +6,9 @@ export type DialMode = 'PROGRESSIVE' | 'AGENT_FIRST_FLOW' | 'PREDICTIVE' | 'PREV
 export type AgentState = 'OFFLINE' | 'AVAILABLE' | 'RINGING' | 'ON_CALL' | 'WRAP_UP' | 'PAUSED';
 export type Role = 'ADMIN' | 'SUPERVISOR' | 'AGENT';
 export type CallStatus = 'QUEUED' | 'RINGING' | 'ANSWERED' | 'COMPLETED' | 'NO_ANSWER' | 'BUSY' | 'FAILED' | 'CANCELLED';
+export type NumberState =
+  | 'SCHEDULED' | 'IN_PROGRESS' | 'RETRY' | 'RETRYING' | 'COMPLETED' | 'FAILED' | 'FAILED_DND' | 'FAILED_BALANCE' | 'FAILED_NO_ATTEMPT'
+  | 'INVALID' | 'CANCELLED' | 'EXPIRED' | 'INTERRUPTED';
 
 export interface User {
   id: string;
@@ -19,6 +22,8 @@ export interface Rollup {
   completed: number;
   failed: number;
   scheduled: number;
+  /** Calls cut off by a crash or shutdown after the customer answered, waiting for a person. */
+  interrupted: number;
 }
 
 export interface Campaign {
@@ -62,7 +67,7 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     attemptPolicy { retries retryIntervalMinutes retryOn retrySchedule agentMaxAttempts agentRetryIntervalMinutes continueOnNotConnected }
     priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
     webhooks { popupUrl }
-    performance { completed failed scheduled }
+    performance { completed failed scheduled interrupted }
     createdAt completedAt
   }
 `;
@@ -81,12 +86,14 @@ export interface CampaignStats {
   invalid: number;
   cancelled: number;
   expired: number;
+  /** Cut off by a crash or shutdown after the customer answered; waiting for a person to follow up. */
+  interrupted: number;
   total: number;
   updatedAt: string;
   changedAt: string;
 }
 
-const STATS_FIELDS = `campaignId scheduled inProgress retry retrying completed failed failedDnd failedBalance failedNoAttempt invalid cancelled expired total updatedAt changedAt`;
+const STATS_FIELDS = `campaignId scheduled inProgress retry retrying completed failed failedDnd failedBalance failedNoAttempt invalid cancelled expired interrupted total updatedAt changedAt`;
 
 export interface AgentStateCounts {
   available: number;
@@ -106,15 +113,22 @@ export interface CampaignLive {
   dialsToday: number;
   liveAnswersToday: number;
   connectsToday: number;
+  /** The contact centre's IANA zone: "today" is its local day. */
+  localTimeZone: string;
   answerRate: number | null;
   averageHandleTimeSec: number | null;
+  /** Since local midnight in `localTimeZone` (for display). */
   abandonRateToday: number | null;
+  /** Rolling 24 hours; bounds the pacer against the cap. */
+  abandonRate24h: number | null;
+  /** Rolling 30 days; bounds the pacer against the cap. */
   abandonRate30d: number | null;
   abandonRateCap: number;
   pacingRatio: number;
   pacingReason: string;
   hopperDepth: number;
   hopperDue: number;
+  /** Why numbers are held back; `outsideWindowUncertainZone` is a part of `outsideWindow`, not a reason of its own. */
   heldBack: { filter: string; count: number }[];
   remaining: number;
   finishedLastHour: number;
@@ -123,7 +137,7 @@ export interface CampaignLive {
 }
 
 const LIVE_FIELDS = `campaignId agents { available ringing onCall wrapUp paused offline } callsRinging callsConnected waitingForAgent
-  dialsToday liveAnswersToday connectsToday answerRate averageHandleTimeSec abandonRateToday abandonRate30d abandonRateCap
+  dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
   pacingRatio pacingReason hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes updatedAt`;
 
 export interface TimelinePoint {
@@ -215,10 +229,65 @@ export interface ContactListsResult {
 }
 export const CREATE_LIST = `mutation CreateList($name: String!) { createContactList(name: $name) { id name contactCount createdAt } }`;
 export const IMPORT_CSV = `mutation ImportCsv($input: ImportContactsCsvInput!) {
-  importContactsCsv(input: $input) { rows created matched addedToList errors { line code reason } }
+  importContactsCsv(input: $input) { rows created matched zonesUpdated addedToList errors { line code reason } }
 }`;
 export interface CsvImportResult {
-  importContactsCsv: { rows: number; created: number; matched: number; addedToList: number; errors: { line: number; code: string; reason: string }[] };
+  importContactsCsv: {
+    rows: number;
+    created: number;
+    matched: number;
+    /** Existing contacts whose time zone a `time_zone` cell changed. */
+    zonesUpdated: number;
+    addedToList: number;
+    errors: { line: number; code: string; reason: string }[];
+  };
+}
+
+// ---------------------------------------------------------------- contacts (time zones by number)
+
+/** Where the zones a number is dialled by come from. */
+export type ZoneSource = 'CONTACT' | 'NUMBER' | 'COUNTRY';
+
+export interface PhoneNumber {
+  e164: string;
+  region: string | null;
+  position: number;
+  /** Zones the number may be in, from its prefix (or its country). */
+  candidateTimeZones: string[];
+  /** Zones the dialler honours: dialled only while the calling window holds in every one. */
+  timeZones: string[];
+  zoneSource: ZoneSource;
+}
+
+export interface Contact {
+  id: string;
+  name: string;
+  clientId: string | null;
+  /** The contact's explicit canonical IANA zone; null: each number's candidate zones apply. */
+  timeZone: string | null;
+  phones: PhoneNumber[];
+  createdAt: string;
+}
+
+const CONTACT_FIELDS = `id name clientId timeZone phones { e164 region position candidateTimeZones timeZones zoneSource } createdAt`;
+
+export const CONTACTS = `query Contacts($search: String, $limit: Int!, $offset: Int!) {
+  contacts(search: $search, limit: $limit, offset: $offset) { totalCount items { ${CONTACT_FIELDS} } }
+}`;
+export interface ContactsResult {
+  contacts: { totalCount: number; items: Contact[] };
+}
+
+/** `timeZone: null` clears the contact's zone (its numbers' candidate zones apply again). */
+export const UPDATE_CONTACT = `mutation UpdateContact($id: ID!, $input: UpdateContactInput!) { updateContact(id: $id, input: $input) { ${CONTACT_FIELDS} } }`;
+export interface UpdateContactResult {
+  updateContact: Contact;
+}
+
+/** Sets or clears the zone of the named contacts or of every contact of a list; answers how many changed. */
+export const SET_CONTACTS_TIME_ZONE = `mutation SetContactsTimeZone($input: SetContactsTimeZoneInput!) { setContactsTimeZone(input: $input) }`;
+export interface SetContactsTimeZoneResult {
+  setContactsTimeZone: number;
 }
 
 export const CALL_LEGS = `query CallLegs($id: ID!, $search: String, $status: [CallStatus!], $sortDirection: String!, $limit: Int!, $offset: Int!) {
@@ -265,6 +334,8 @@ export interface LiveCall {
   customerAttempt: number;
   startedAt: string;
   answeredAt: string | null;
+  /** rescheduleAgentCall exists only in AGENT_FIRST_FLOW campaigns (the server refuses it elsewhere). */
+  dialMode: DialMode;
   rescheduleAgentCall: boolean;
   rescheduleCustomerCall: boolean;
   disposition: string | null;
@@ -276,10 +347,29 @@ export interface Followup {
   campaignName: string;
   contactName: string;
   number: string;
-  dueAt: string;
+  /** When it is due (for an INTERRUPTED number: when the call was cut off); null while it is being dialled. */
+  dueAt: string | null;
   timeZone: string;
+  /** For an INTERRUPTED number, the server's account of what happened. */
   note: string | null;
-  state: string;
+  state: NumberState;
+}
+
+const FOLLOWUP_FIELDS = `numberId campaignId campaignName contactName number dueAt timeZone note state`;
+
+/** How a person settles a call cut off by a crash or shutdown. */
+export type InterruptedCallOutcome = 'COMPLETED' | 'RETRY' | 'FAILED';
+
+export const INTERRUPTED_CALLS = `query InterruptedCalls($campaignId: ID!) { interruptedCalls(campaignId: $campaignId) { ${FOLLOWUP_FIELDS} } }`;
+export interface InterruptedCallsResult {
+  interruptedCalls: Followup[];
+}
+
+export const RESOLVE_INTERRUPTED = `mutation ResolveInterrupted($numberId: ID!, $outcome: InterruptedCallOutcome!) {
+  resolveInterruptedCall(numberId: $numberId, outcome: $outcome) { numberId state }
+}`;
+export interface ResolveInterruptedResult {
+  resolveInterruptedCall: { numberId: string; state: NumberState };
 }
 
 export interface AgentConsole {
@@ -293,9 +383,9 @@ export interface AgentConsole {
 }
 
 const CONSOLE_FIELDS = `agentId name state activeCampaignId
-  currentCall { legId numberId campaignId status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
+  currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
   campaigns { id name status startsAt remaining canStart cannotStartReason }
-  followups { numberId campaignId campaignName contactName number dueAt timeZone note state }`;
+  followups { ${FOLLOWUP_FIELDS} }`;
 
 export interface ConsoleResult {
   agentConsole: AgentConsole;
@@ -313,4 +403,10 @@ export interface AgentProfileResult {
 export const CONSOLE_CHANGED = `subscription ConsoleChanged { agentConsoleChanged { ${CONSOLE_FIELDS} } }`;
 export interface ConsoleChangedResult {
   agentConsoleChanged: AgentConsole;
+}
+
+/** The zone names the server stores (canonical IANA region zones and Etc/UTC): what zone pickers offer. */
+export const TIME_ZONES = `query TimeZones { timeZones }`;
+export interface TimeZonesResult {
+  timeZones: string[];
 }
