@@ -71,6 +71,8 @@ export interface App {
   adminActor: Actor;
   /** Drains HTTP and WebSockets, stops timers, closes pubsub, the ORM and any embedded database. */
   close(): Promise<void>;
+  /** During `close()`: stop waiting for calls in flight and end them now (as interrupted calls). */
+  hurry(): void;
 }
 
 const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Dialer</title>
@@ -254,5 +256,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     pubsubKind: pubsub.kind,
     adminActor,
     close,
+    hurry: () => engine.hurry(),
   };
 }

@@ -14,7 +14,11 @@ try {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: ending calls in flight now');
+      app.hurry();
+      return;
+    }
     stopping = true;
     log.info({ signal, drainTimeoutSec: config.drainTimeoutSec }, 'shutting down: no new calls; calls in flight may finish, then HTTP and WebSockets drain');
     // calls may drain for DRAIN_TIMEOUT_SEC; the rest of the shutdown gets 15 s more

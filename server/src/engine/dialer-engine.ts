@@ -45,6 +45,7 @@ export class DialerEngine {
   private stopped = false;
   private ticking: Promise<void> | undefined;
   private lastReconcile = 0;
+  private hurried = false;
   /** Durations of the last 2,000 passes, ms (for benchmarks and health). */
   readonly tickDurations: number[] = [];
 
@@ -81,7 +82,7 @@ export class DialerEngine {
     const runners = [...this.runners.values()];
     await Promise.all(runners.map((r) => r.beginDrain()));
     const deadline = this.o.clock.now().getTime() + drainMs;
-    while (runners.some((r) => r.callsInFlight > 0) && this.o.clock.now().getTime() < deadline) {
+    while (runners.some((r) => r.callsInFlight > 0) && this.o.clock.now().getTime() < deadline && !this.hurried) {
       await new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, Math.min(250, drainMs)));
     }
     const left = runners.reduce((n, r) => n + r.callsInFlight, 0);
@@ -96,6 +97,11 @@ export class DialerEngine {
     await Promise.all([...this.runners.keys()].map((id) => this.o.leases.release(`campaign:${id}`).catch(() => undefined)));
     await this.o.port.close();
     await this.pool.close();
+  }
+
+  /** Ends a graceful stop's drain at once (a second Ctrl-C): calls still up are ended as interrupted. */
+  hurry(): void {
+    this.hurried = true;
   }
 
   private orphanDeps() {
