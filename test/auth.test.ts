@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { ManualClock } from '../server/src/clock.js';
 import { startTestApp, subscribe, type TestApp } from './helpers/app.js';
 import { sql } from './helpers/db.js';
@@ -133,6 +134,119 @@ describe('tokens', () => {
     } finally {
       await b.dispose();
     }
+  });
+});
+
+describe('identity is required', () => {
+  it('nothing but signIn works without a session: no anonymous admin, no identity header, no anonymous introspection', async () => {
+    const post = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const lists = Number((await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from contact_list`))[0]!.n);
+    for (const [name, body, headers] of [
+      ['a query', { query: ME }, {}],
+      ['introspection', { query: '{ __schema { types { name } } }' }, {}],
+      ['the old identity header', { query: ME }, { 'x-dialer-user': app.adminUserId }],
+      ['a mutation', { query: 'mutation { createContactList(name: "anon") { id } }' }, {}],
+      ['signIn smuggling another field', { query: 'mutation { signIn(email: "a@b.c", password: "xxxxxxxx") { token } createContactList(name: "anon") { id } }' }, {}],
+      ['a batch', [{ query: ME }], {}],
+    ] as const) {
+      const res = await post(body, headers);
+      expect(res.status, name).toBe(401);
+      const json = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(json.errors?.[0]?.extensions?.code, name).toBe('UNAUTHENTICATED');
+    }
+    expect(Number((await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from contact_list`))[0]!.n)).toBe(lists);
+    // signIn itself needs no session
+    const user = await createUser();
+    const res = await post({ query: SIGN_IN, variables: { e: user.email, p: 'correct horse' } });
+    expect(res.status).toBe(200);
+    // graphql-ws: no token, refused (4403)
+    const sub = subscribe(app.ws(null), STATS, { id: '00000000-0000-4000-8000-000000000000' });
+    await expect.poll(() => sub.errors.length, { timeout: 3000 }).toBeGreaterThan(0);
+    expect(JSON.stringify(sub.errors)).toMatch(/4403|Forbidden/);
+  });
+
+  it('a WebSocket from a foreign origin is refused at the upgrade; the same origin and scripts without one connect', async () => {
+    const host = new URL(app.wsUrl).host;
+    const tryOpen = (origin?: string) =>
+      new Promise<number | 'open'>((resolve) => {
+        const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws', origin ? { headers: { origin } } : {});
+        ws.on('open', () => {
+          ws.close();
+          resolve('open');
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('error', () => undefined);
+      });
+    expect(await tryOpen('https://evil.example')).toBe(403);
+    expect(await tryOpen(`http://${host}`)).toBe('open');
+    expect(await tryOpen()).toBe('open');
+  });
+
+  it('a subscribe message before connection_init closes the socket with 4401', async () => {
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(app.wsUrl, 'graphql-transport-ws');
+      ws.on('open', () => ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: STATS, variables: { id: '00000000-0000-4000-8000-000000000000' } } })));
+      ws.on('close', (c) => resolve(c));
+    });
+    expect(code).toBe(4401);
+  });
+});
+
+describe('sessions end on the server', () => {
+  const SIGN_OUT = `mutation { signOut }`;
+  /** Opens a subscription with `token`; resolves with how long after `from()` the server closed it. */
+  async function closedWithin(token: string, campaignId: string, end: () => Promise<void>): Promise<number> {
+    const sub = subscribe<{ campaignStatsChanged: { total: number } }>(app.ws({ token }), STATS, { id: campaignId });
+    await sub.waitFor(() => true);
+    const t0 = Date.now();
+    await end();
+    await expect.poll(() => sub.errors.length, { timeout: 5000, interval: 50 }).toBeGreaterThan(0);
+    expect(JSON.stringify(sub.errors)).toMatch(/4403/);
+    return Date.now() - t0;
+  }
+
+  it('sign out, sign out everywhere, a disabled user and a password change end sessions at once; open sockets close within 5 s', async () => {
+    const b = await seedBasics(app, 2);
+    const c = (await app.gql(CREATE_CAMPAIGN, { i: { name: 'Sessions', listId: b.listId, groupId: b.groupId, callerId: '+912240001234' } })).data.createCampaign;
+    const user = await createUser('SUPERVISOR');
+
+    // sign out: this session ends, another one of the same user does not
+    const one = await tokenFor(user.email);
+    const two = await tokenFor(user.email);
+    const out = await closedWithin(one, c.id, async () => {
+      expect((await app.gql(SIGN_OUT, {}, { token: one })).data).toEqual({ signOut: true });
+    });
+    expect((await app.gql(ME, {}, { token: one })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await app.gql(ME, {}, { token: two })).data?.me.user.id).toBe(user.id);
+
+    // sign out everywhere
+    const everywhere = await closedWithin(two, c.id, async () => {
+      expect((await app.gql(`mutation { signOutEverywhere }`, {}, { token: two })).data.signOutEverywhere).toBeGreaterThanOrEqual(1);
+    });
+    expect((await app.gql(ME, {}, { token: two })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    // an admin disables the user: sessions end, sign-in refused with the usual message; enabling lets them back
+    const three = await tokenFor(user.email);
+    const disabled = await closedWithin(three, c.id, async () => {
+      expect((await app.gql(`mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { disabled } }`, { u: user.id })).data.setUserDisabled.disabled).toBe(true);
+    });
+    expect((await signIn(user.email)).errors?.[0]?.message).toBe((await signIn(`nobody-${Date.now()}@auth.test`)).errors?.[0]?.message);
+    expect((await app.gql(`mutation($u: ID!) { setUserDisabled(userId: $u, disabled: false) { disabled } }`, { u: user.id })).data.setUserDisabled.disabled).toBe(false);
+
+    // a password change (an admin's)
+    const four = await tokenFor(user.email);
+    const password = await closedWithin(four, c.id, async () => {
+      expect((await app.gql(SET_PASSWORD, { u: user.id, p: 'a new password' })).data).toEqual({ setPassword: true });
+    });
+    for (const ms of [out, everywhere, disabled, password]) expect(ms).toBeLessThan(5000);
+    console.log(JSON.stringify({ socketClosedAfterMs: { signOut: out, signOutEverywhere: everywhere, disabled, passwordChange: password } }));
+
+    // only admins disable, never themselves; agents sign out only themselves
+    const agent = await createUser('AGENT');
+    expect((await app.gql(`mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }`, { u: user.id }, agent.id)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await app.gql(`mutation($u: ID!) { signOutEverywhere(userId: $u) }`, { u: user.id }, agent.id)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await app.gql(`mutation($u: ID!) { setUserDisabled(userId: $u, disabled: true) { id } }`, { u: app.adminUserId })).errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 });
 

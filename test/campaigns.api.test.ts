@@ -177,8 +177,9 @@ describe('tenancy and roles', () => {
     expect(denied.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     expect(await countRows('campaign')).toBe(before);
     expect((await app.gql(`mutation($id: ID!) { archiveCampaign(id: $id) { id } }`, { id: c.id }, agentUser.data.createUser.id)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const unknown = await app.gql(`{ me { user { id } } }`, {}, '00000000-0000-4000-8000-000000000009');
-    expect(unknown.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const anonymous = await app.gql(`{ me { user { id } } }`, {}, null);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.status).toBe(401);
   });
 });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startServerProcess, stopServerProcess } from './helpers/child.js';
+import { signInOver, startServerProcess, stopServerProcess } from './helpers/child.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-'));
 chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
@@ -12,10 +12,12 @@ const pgPort = 55_000 + Math.floor(Math.random() * 2000);
 
 /** The real entry point with no DATABASE_URL and no REDIS_URL, as `npm start` runs it. */
 const startServer = () =>
-  startServerProcess({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', SIM_TIME_SCALE: '10' });
+  startServerProcess({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info', SIM_TIME_SCALE: '10', DRAIN_TIMEOUT_SEC: '3' });
 
+/** A GraphQL request as the demo administrator (nothing but signIn works without a session). */
 async function query(url: string, q: string) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+  const token = await signInOver(url, 'admin@localhost', 'admin1234');
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: q }) });
   return (await res.json()) as { data: any };
 }
 
@@ -32,14 +34,16 @@ describe('npm start defaults', () => {
     expect(r.data.campaigns.totalCount).toBe(4);
     expect(r.data.contacts.totalCount).toBeGreaterThan(100);
     expect(r.data.agents.length).toBe(9); // 8 agents and the supervisor's agent profile
-    const signIn = await query(first.url, 'mutation { signIn(email: "supervisor@demo.local", password: "demo1234") { token user { role agentId } } }');
+    const signIn = (await (await fetch(first.url, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { signIn(email: "supervisor@demo.local", password: "demo1234") { token user { role agentId } } }' }) })).json()) as { data: any };
     expect(signIn.data.signIn.user).toMatchObject({ role: 'SUPERVISOR', agentId: expect.any(String) });
     expect(first.output()).toContain('demo sign-in');
 
     // the demo agents are dialling: a wallboard subscriber sees the figures move
     const list = await query(first.url, '{ campaigns(search: "renewals") { items { id } } }');
     const campaignId = list.data.campaigns.items[0].id;
-    const client = createClient({ url: first.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const token = await signInOver(first.url, 'supervisor@demo.local', 'demo1234');
+    const client = createClient({ url: first.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { token } });
     const seen: { dialsToday: number; agents: { onCall: number; available: number } }[] = [];
     const stats: { scheduled: number; completed: number; failed: number; retry: number }[] = [];
     const stop1 = client.subscribe({ query: 'subscription($id: ID!) { campaignLiveChanged(campaignId: $id) { dialsToday agents { onCall available } } }', variables: { id: campaignId } },

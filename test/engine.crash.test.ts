@@ -1,13 +1,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, stopServerProcess } from './helpers/child.js';
+import { createOrgWithCli, signInOver, startServerProcess, stopServerProcess } from './helpers/child.js';
 import { createTestDatabase, sql } from './helpers/db.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 const children: ChildProcess[] = [];
 
+const ADMIN = { name: 'Crash floor org', email: 'ops@crash.test', password: 'crash-admin-password' };
 beforeAll(async () => {
   db = await createTestDatabase();
+  // an organisation and its admin, made the way an operator does (the CLI)
+  await createOrgWithCli({ DATABASE_URL: db.url }, ADMIN);
 });
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');
@@ -21,8 +24,11 @@ async function startServer(env: Record<string, string> = {}) {
   return server;
 }
 
+/** Session tokens per server URL (each restart signs in again: a new process, the same sessions table). */
+const tokens = new Map<string, Promise<string>>();
 async function gql(url: string, query: string, variables: Record<string, unknown> = {}) {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  if (!tokens.has(url)) tokens.set(url, signInOver(url, ADMIN.email, ADMIN.password));
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens.get(url)}` }, body: JSON.stringify({ query, variables }) });
   const body = (await res.json()) as { data: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;

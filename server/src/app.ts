@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Actor } from './auth/actor.js';
-import { connectionCredentials, httpCredentials, type ConnectionParams } from './auth/credentials.js';
+import { ANONYMOUS, connectionCredentials, httpCredentials, isSignInOnly, originAllowed, type ConnectionParams } from './auth/credentials.js';
 import { loadSessionSecret } from './auth/session-secret.js';
 import { SessionTokens } from './auth/session-token.js';
 import { systemClock, type Clock } from './clock.js';
@@ -67,13 +67,14 @@ export interface App {
   engine: DialerEngine;
   telephony: TelephonyPort;
   pubsubKind: PubSubHandle['kind'];
-  /** The bootstrap administrator (acts for requests that name no user). */
-  adminActor: Actor;
   /** Drains HTTP and WebSockets, stops timers, closes pubsub, the ORM and any embedded database. */
   close(): Promise<void>;
   /** During `close()`: stop waiting for calls in flight and end them now (as interrupted calls). */
   hurry(): void;
 }
+
+/** How often open sockets' sessions are checked: a revoked or expired session's sockets close within this. */
+const SOCKET_SESSION_CHECK_MS = 2_000;
 
 const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Dialer</title>
 <body style="font:16px system-ui;background:#0f1419;color:#e6e6e6;max-width:40rem;margin:4rem auto">
@@ -121,8 +122,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     soleInstance: !config.redisUrl,
     onSnapshot: (campaignId, snapshot) => void engine.tracker.track(services.live.publish(campaignId, snapshot)).catch((err) => log.error({ err }, 'live stats failed')),
   });
-  const adminActor = await services.users.bootstrap(orm.em.fork());
-  if (config.demoSeed) await seedDemo(orm.em.fork(), services, adminActor, clock, log);
+  if (config.demoSeed) await seedDemo(orm.em.fork(), services, clock, log);
+  else if (!(await services.users.countOrganizations(orm.em.fork()))) {
+    log.warn('no organisation yet: create one and its first admin with `npm run admin -- create-org --name <name> --admin-email <email>` (README)');
+  }
 
   const schema = await buildDialerSchema(services, pubsub.pubSub);
   const validationRules = [depthLimitRule(config.maxQueryDepth)];
@@ -131,19 +134,53 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const app = express();
   const httpServer: Server = createServer(app);
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.maxQueryLength * 4 });
+  // A browser's WebSocket from a foreign origin is refused at the upgrade (a cross-site page must not ride a user's session).
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.maxQueryLength * 4,
+    verifyClient: ({ origin, req }, done) => {
+      if (originAllowed(origin, req.headers.host, config.webOrigins)) return done(true);
+      log.warn({ origin }, 'WebSocket from a foreign origin refused');
+      done(false, 403, 'Origin not allowed');
+    },
+  });
 
-  const wsCleanup = useServer<ConnectionParams, { actor?: Actor }>(
+  // Open sockets and the sessions they were opened with: a session that ends closes its sockets within seconds.
+  const sockets = new Set<{ sessionId: string; socket: { close(code: number, reason: string): void } }>();
+  const sweep = setInterval(() => {
+    const open = [...sockets];
+    if (!open.length) return;
+    services.users.endedSessions(orm.em.fork(), [...new Set(open.map((s) => s.sessionId))]).then(
+      (ended) => {
+        for (const s of open) {
+          if (!ended.has(s.sessionId)) continue;
+          sockets.delete(s);
+          s.socket.close(4403, 'Session ended; sign in again');
+        }
+      },
+      (err) => log.warn({ err }, 'checking open sockets\' sessions failed'),
+    );
+  }, SOCKET_SESSION_CHECK_MS);
+  sweep.unref();
+
+  const wsCleanup = useServer<ConnectionParams, { actor?: Actor; tracked?: { sessionId: string; socket: { close(code: number, reason: string): void } } }>(
     {
       schema,
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.actor = await services.users.resolveActor(orm.em.fork(), connectionCredentials(ctx.connectionParams), adminActor);
+          const actor = await services.users.resolveActor(orm.em.fork(), connectionCredentials(ctx.connectionParams));
+          ctx.extra.actor = actor;
+          ctx.extra.tracked = { sessionId: actor.sessionId!, socket: ctx.extra.socket };
+          sockets.add(ctx.extra.tracked);
           return true;
         } catch {
           return false; // closes with 4403 Forbidden
         }
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.tracked) sockets.delete(ctx.extra.tracked);
       },
       onSubscribe: (_ctx, _id, payload) => {
         const tooLong = queryLengthError(payload.query, config.maxQueryLength);
@@ -204,7 +241,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       context: async ({ req }) => {
         const em = orm.em.fork();
         try {
-          const actor = await services.users.resolveActor(em, httpCredentials(req.headers), adminActor);
+          const credentials = httpCredentials(req.headers);
+          // signIn is the only thing that works without a session
+          if (credentials.token === undefined && isSignInOnly(req.body)) return { actor: ANONYMOUS, em, services } satisfies GraphQLContext;
+          const actor = await services.users.resolveActor(em, credentials);
           return { actor, em, services } satisfies GraphQLContext;
         } catch (err) {
           if (err instanceof DialerError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
@@ -233,6 +273,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         await fn();
         log.debug({ step: name, ms: Date.now() - t }, 'shutdown step done');
       };
+      clearInterval(sweep);
       await step('scheduler', () => scheduler.stop());
       await step('engine', () => engine.stop(config.drainTimeoutSec * 1000));
       await step('leases', () => leaseRedis?.quit());
@@ -254,7 +295,6 @@ export async function createApp(options: AppOptions): Promise<App> {
     engine,
     telephony,
     pubsubKind: pubsub.kind,
-    adminActor,
     close,
     hurry: () => engine.hurry(),
   };

@@ -32,6 +32,11 @@ export interface Config {
    * left as interrupted calls. @default 30
    */
   drainTimeoutSec: number;
+  /**
+   * Origins (`https://wall.example.com`) whose browser pages may open the GraphQL WebSocket.
+   * @default none: only the server's own origin (clients that send no Origin, such as scripts, may connect; they still need a token)
+   */
+  webOrigins: string[];
 }
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -46,6 +51,14 @@ function secretEnv(name: string, value: string | undefined): string | undefined 
   if (!value) return undefined;
   if (value.length < 32) throw new Error(`${name} must be at least 32 characters long`);
   return value;
+}
+
+function originsEnv(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').map((o) => o.trim().toLowerCase().replace(/\/$/, '')).filter(Boolean).map((o) => {
+    if (!/^https?:\/\/[^/\s]+$/.test(o)) throw new Error(`WEB_ORIGINS: "${o}" is not an origin such as https://wall.example.com`);
+    return o;
+  });
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
+    webOrigins: originsEnv(env.WEB_ORIGINS),
   };
 }

@@ -7,14 +7,22 @@ import { loadConfig } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createTestDatabase } from './db.js';
 
-/** Who a test request acts as: a user id (x-dialer-user header) or a session token (Authorization: Bearer). */
-export type As = string | { token: string };
+/**
+ * Who a test request acts as: omitted, the organisation's administrator; a user id (the helper opens a
+ * server-side session for that user, as signIn would); a session token; or `null`, no credentials at all.
+ */
+export type As = string | { token: string } | null;
 
 export interface TestApp extends App {
   databaseUrl: string;
-  /** POST a GraphQL document over real HTTP, acting as `user` (none: the bootstrap admin). */
+  /** The test organisation and its administrator (created through the operator path, as the CLI does). */
+  organizationId: string;
+  adminUserId: string;
+  /** A session token for a user (a new server-side session, as signIn opens one). */
+  tokenFor(userId: string): Promise<string>;
+  /** POST a GraphQL document over real HTTP, acting as `user` (omitted: the administrator; null: anonymous). */
   gql<T = any>(query: string, variables?: Record<string, unknown>, user?: As): Promise<GqlResult<T>>;
-  /** A graphql-ws client on real WebSockets (connection params `{ user }` or `{ token }`). */
+  /** A graphql-ws client on real WebSockets (connection params `{ token }`; omitted: the administrator; null: none). */
   ws(user?: As): Client;
   dispose(): Promise<void>;
 }
@@ -59,16 +67,26 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     scheduler: false,
   });
   const clients: Client[] = [];
+  // The organisation and its admin: created once per database (a second instance on the same one reuses them).
+  const em = app.orm.em.fork();
+  const [existing] = await em.execute<{ id: string; organization_id: string }[]>(`select id, organization_id from app_user where role = 'ADMIN' order by created_at limit 1`);
+  const admin = existing
+    ? { organizationId: existing.organization_id, adminUserId: existing.id }
+    : await app.services.users.createOrganization(em, { name: 'Test organisation', adminEmail: 'admin@test.local', adminPassword: 'test-admin-password' });
+  // a new session per call: a test that ends a user's sessions (password change, sign out everywhere) is not left with a stale token
+  const tokenFor = (userId: string) => app.services.users.openSession(app.orm.em.fork(), userId).then((s) => s.token);
+  const tokenOf = async (user: As | undefined): Promise<string | undefined> =>
+    user === null ? undefined : user === undefined ? tokenFor(admin.adminUserId) : typeof user === 'string' ? tokenFor(user) : user.token;
   return {
     ...app,
     databaseUrl,
+    ...admin,
+    tokenFor,
     async gql(query, variables, user) {
+      const token = await tokenOf(user);
       const res = await fetch(app.url, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(typeof user === 'string' ? { 'x-dialer-user': user } : user ? { authorization: `Bearer ${user.token}` } : {}),
-        },
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as GqlResult<any>;
@@ -78,7 +96,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const client = createClient({
         url: app.wsUrl,
         webSocketImpl: WebSocket,
-        connectionParams: typeof user === 'string' ? { user } : user ? { token: user.token } : {},
+        connectionParams: async () => {
+          const token = await tokenOf(user);
+          return token ? { token } : {};
+        },
         retryAttempts: 0,
         lazy: true,
       });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -42,4 +42,36 @@ export function stopServerProcess(child: ChildProcess): Promise<number | null> {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * The operator CLI (`npm run admin -- create-org ...`) against `env`'s database: creates an organisation
+ * and its first administrator, the password on standard input. Resolves with what it printed.
+ */
+export function createOrgWithCli(env: Record<string, string>, org: { name: string; email: string; password: string }): Promise<{ organizationId: string; adminUserId: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'create-org', '--name', org.name, '--admin-email', org.email], {
+      cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', ...env, ADMIN_PASSWORD: '' },
+    }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`create-org failed: ${err.message}\n${stderr}`));
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').at(-1)!));
+      } catch {
+        reject(new Error(`create-org printed no result: ${stdout}\n${stderr}`));
+      }
+    });
+    child.stdin!.on('error', () => undefined); // it may exit (bad arguments) before reading the password
+    child.stdin!.end(`${org.password}\n`);
+  });
+}
+
+/** Signs in over HTTP; resolves with the session token. */
+export async function signInOver(url: string, email: string, password: string): Promise<string> {
+  const res = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', variables: { e: email, p: password } }),
+  });
+  const body = (await res.json()) as { data?: { signIn: { token: string } }; errors?: unknown[] };
+  if (!body.data) throw new Error(`sign-in failed: ${JSON.stringify(body.errors)}`);
+  return body.data.signIn.token;
 }

@@ -14,6 +14,8 @@ export interface Actor {
   role: Role;
   /** The agent profile of this user, when the user also takes calls. */
   agentId?: string;
+  /** The server-side session the request came with (sign out ends it). */
+  sessionId?: string;
 }
 
 /** Supervisors and admins manage campaigns, agents and groups (seed 004: agents can not). */

@@ -7,40 +7,39 @@ import { unauthenticated } from '../errors.js';
 export const SESSION_LIFETIME_MS = 12 * 3_600_000;
 const MAX_TOKEN_LENGTH = 1024;
 
-/** What a valid token says: who, in which organisation, until when, and for which password. */
+/** What a valid token says: which server-side session, whose, in which organisation, until when. */
 export interface SessionClaims {
+  sessionId: string;
   userId: string;
   organizationId: string;
   expiresAt: Date;
-  /** {@link SessionTokens.fingerprint} of the password hash the token was issued for. */
-  passwordFingerprint: string;
 }
 
 interface Payload {
+  /** Session id (a `user_session` row: revocable on the server). */
+  s: string;
   u: string;
   o: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
-  /** Password fingerprint. */
-  v: string;
 }
 
 function isPayload(p: unknown): p is Payload {
   const o = p as Partial<Payload> | null;
   return (
     typeof o === 'object' && o !== null &&
+    typeof o.s === 'string' && isUuid(o.s) &&
     typeof o.u === 'string' && isUuid(o.u) &&
     typeof o.o === 'string' && isUuid(o.o) &&
-    typeof o.exp === 'number' && Number.isInteger(o.exp) &&
-    typeof o.v === 'string'
+    typeof o.exp === 'number' && Number.isInteger(o.exp)
   );
 }
 
 /**
- * Stateless session tokens: `base64url(JSON {u, o, exp, v}) . base64url(HMAC-SHA256)`. Every instance
- * sharing the secret accepts every other's tokens. The password fingerprint `v` ties a token to the
- * password it was issued for, so changing the password (checked against the user row on each
- * request) ends older sessions.
+ * Session tokens: `base64url(JSON {s, u, o, exp}) . base64url(HMAC-SHA256)`. The signature lets every
+ * instance sharing the secret refuse a forged or garbled token without a query; the session id `s`
+ * names a `user_session` row, checked on every request and every few seconds for open sockets, so a
+ * session ends on the server (sign out, sign out everywhere, a password change, a disabled user).
  */
 export class SessionTokens {
   constructor(
@@ -49,14 +48,14 @@ export class SessionTokens {
     private readonly lifetimeMs = SESSION_LIFETIME_MS,
   ) {}
 
-  /** A short keyed digest of a password hash: changes whenever the hash does, reveals nothing of it. */
-  fingerprint(passwordHash: string): string {
-    return this.mac(`password\0${passwordHash}`).subarray(0, 12).toString('base64url');
+  /** When a session opened now ends. */
+  expiry(): Date {
+    return new Date(Math.floor((this.clock.now().getTime() + this.lifetimeMs) / 1000) * 1000);
   }
 
-  issue(user: { userId: string; organizationId: string; passwordHash: string }): { token: string; expiresAt: Date } {
-    const exp = Math.floor((this.clock.now().getTime() + this.lifetimeMs) / 1000);
-    const payload: Payload = { u: user.userId, o: user.organizationId, exp, v: this.fingerprint(user.passwordHash) };
+  issue(session: { sessionId: string; userId: string; organizationId: string; expiresAt: Date }): { token: string; expiresAt: Date } {
+    const exp = Math.floor(session.expiresAt.getTime() / 1000);
+    const payload: Payload = { s: session.sessionId, u: session.userId, o: session.organizationId, exp };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return { token: `${body}.${this.mac(`token\0${body}`).toString('base64url')}`, expiresAt: new Date(exp * 1000) };
   }
@@ -76,7 +75,7 @@ export class SessionTokens {
     }
     if (!isPayload(payload)) throw unauthenticated('Invalid session token');
     if (payload.exp * 1000 <= this.clock.now().getTime()) throw unauthenticated('Session expired; sign in again');
-    return { userId: payload.u, organizationId: payload.o, expiresAt: new Date(payload.exp * 1000), passwordFingerprint: payload.v };
+    return { sessionId: payload.s, userId: payload.u, organizationId: payload.o, expiresAt: new Date(payload.exp * 1000) };
   }
 
   private mac(data: string): Buffer {

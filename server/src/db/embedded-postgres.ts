@@ -11,6 +11,8 @@ const DATABASE = 'dialer';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** It was already running (left by a killed run, or the server's while a CLI command runs). */
+  attached: boolean;
   stop(): Promise<void>;
 }
 
@@ -69,7 +71,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   // A previous run killed with SIGKILL leaves its postgres child running: reuse it.
   if (existsSync(path.join(dataDir, 'PG_VERSION')) && (await canConnect(url))) {
     log.info({ dataDir, port }, 'embedded PostgreSQL already running (left by a killed run); attaching');
-    return { url, stop: () => stopPostmaster(dataDir) };
+    return { url, attached: true, stop: () => stopPostmaster(dataDir) };
   }
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) await assertTraversable(path.dirname(dataDir));
@@ -93,5 +95,5 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   await server.start();
   if (fresh) await server.createDatabase(DATABASE);
   log.info({ port, dataDir }, 'embedded PostgreSQL started');
-  return { url, stop: () => server.stop() };
+  return { url, attached: false, stop: () => server.stop() };
 }

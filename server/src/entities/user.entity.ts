@@ -26,6 +26,10 @@ export class UserEntity {
   @Property({ type: 'string', length: 255, nullable: true })
   passwordHash?: string | null;
 
+  /** Set by an admin: the user cannot sign in and every session of theirs has ended. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  disabledAt?: Date | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
 }

@@ -3,7 +3,7 @@ import { Role, type Actor } from '../auth/actor.js';
 import type { Clock } from '../clock.js';
 import { DialMode, CallType } from '../domain/campaign-options.js';
 import { normalisePhone } from '../domain/phone.js';
-import { CampaignEntity, ContactEntity, UserEntity } from '../entities/index.js';
+import { UserEntity } from '../entities/index.js';
 import type { Services } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 
@@ -32,21 +32,27 @@ export const DEMO_CREDENTIALS = {
 } as const;
 
 /**
- * Loads a demo organisation on first start (agents, a group, a list imported from CSV, and
- * campaigns in several states) so the wallboard moves at once, with sign-in accounts for the
- * administrator, a supervisor and each agent. Once data exists it only logs those accounts.
+ * Creates a demo organisation on the first start of an empty database (its administrator, agents,
+ * a group, a list imported from CSV, and campaigns in several states) so the wallboard moves at once,
+ * with sign-in accounts for the administrator, a supervisor and each agent. Once any organisation
+ * exists it only logs those accounts (when they are there).
  */
-export async function seedDemo(em: EntityManager, services: Services, admin: Actor, clock: Clock, log: Logger): Promise<void> {
-  const scope = { actor: admin, em };
-  const seeded = (await em.count(CampaignEntity, { organization: admin.organizationId })) > 0 || (await em.count(ContactEntity, { organization: admin.organizationId })) > 0;
-  if (seeded) {
-    if (await em.count(UserEntity, { organization: admin.organizationId, email: DEMO_CREDENTIALS.supervisor.email })) log.info({ signIn: DEMO_CREDENTIALS }, 'demo sign-in');
+export async function seedDemo(em: EntityManager, services: Services, clock: Clock, log: Logger): Promise<void> {
+  // instances starting together on one database: one creates the demo organisation, the others see it
+  const created = await em.transactional(async (tx) => {
+    await tx.execute('select pg_advisory_xact_lock(7311)');
+    if ((await services.users.countOrganizations(tx)) > 0) return null;
+    return services.users.createOrganization(tx, {
+      name: 'Demo contact centre', adminEmail: DEMO_CREDENTIALS.admin.email, adminPassword: DEMO_CREDENTIALS.admin.password, timeZone: 'Asia/Kolkata',
+    });
+  });
+  if (!created) {
+    if (await em.count(UserEntity, { email: DEMO_CREDENTIALS.supervisor.email })) log.info({ signIn: DEMO_CREDENTIALS }, 'demo sign-in');
     return;
   }
-
-  await services.users.setOrganizationTimeZone(scope, 'Asia/Kolkata');
-  const adminUser = await em.findOneOrFail(UserEntity, { id: admin.userId });
-  if (!adminUser.passwordHash) await services.users.setPassword(scope, admin.userId, DEMO_CREDENTIALS.admin.password);
+  const { organizationId, adminUserId } = created;
+  const admin: Actor = { organizationId, userId: adminUserId, role: Role.ADMIN };
+  const scope = { actor: admin, em };
 
   const agents = [];
   const agentPhones = ['+919812300001', '+919812300002', '+919812300003', '+919812300004', '+919812300005', '+919812300006', '+919812300007', '+919812300008'];

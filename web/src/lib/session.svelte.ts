@@ -1,5 +1,5 @@
 import { Api, ApiError } from './api/client.js';
-import { ME, SIGN_IN, TIME_ZONES, type MeResult, type SignInResult, type TimeZonesResult, type User } from './api/documents.js';
+import { ME, SIGN_IN, SIGN_OUT, TIME_ZONES, type MeResult, type SignInResult, type TimeZonesResult, type User } from './api/documents.js';
 
 const TOKEN_KEY = 'dialer.token';
 
@@ -78,9 +78,11 @@ export class Session {
     return signIn.user;
   }
 
+  /** Ends the session on the server too (best effort: the token is dropped here whatever happens). */
   signOut(): void {
+    if (this.token) void this.api.request(SIGN_OUT).catch(() => undefined).finally(() => this.api.reset());
+    else this.api.reset();
     this.clear();
-    this.api.reset();
   }
 
   private clear(): void {

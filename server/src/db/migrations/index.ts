@@ -5,6 +5,7 @@ import { Migration20261123200000AgentPause } from './Migration20261123200000Agen
 import { Migration20261124000000Auth } from './Migration20261124000000Auth.js';
 import { Migration20261124010000Wallboard } from './Migration20261124010000Wallboard.js';
 import { Migration20261129000000Compliance } from './Migration20261129000000Compliance.js';
+import { Migration20261129100000Sessions } from './Migration20261129100000Sessions.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261124000000Auth', class: Migration20261124000000Auth },
   { name: 'Migration20261124010000Wallboard', class: Migration20261124010000Wallboard },
   { name: 'Migration20261129000000Compliance', class: Migration20261129000000Compliance },
+  { name: 'Migration20261129100000Sessions', class: Migration20261129100000Sessions },
 ];

@@ -2,7 +2,7 @@ import type { UserEntity } from '../../entities/index.js';
 import type { Session, User } from './user.type.js';
 
 export function toUser(e: UserEntity, agentId: string | null = null): User {
-  return { id: e.id, name: e.name, email: e.email, role: e.role, agentId };
+  return { id: e.id, name: e.name, email: e.email, role: e.role, agentId, disabled: !!e.disabledAt };
 }
 
 export function toSession(s: { token: string; expiresAt: Date; user: UserEntity; agentId: string | null }): Session {

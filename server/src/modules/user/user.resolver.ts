@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { CreateUserInput, OrganizationTimeZoneArgs, SetPasswordArgs, SignInArgs } from './user.input.js';
 import { toSession, toUser } from './user.mapper.js';
@@ -33,6 +33,22 @@ export class UserResolver {
   @Mutation(() => String, { description: "Admins: sets the contact centre's time zone (canonical IANA name returned); \"today\" on the wallboard is its local day" })
   setOrganizationTimeZone(@Args(() => OrganizationTimeZoneArgs) args: OrganizationTimeZoneArgs, @Ctx() ctx: GraphQLContext): Promise<string> {
     return this.usersService.setOrganizationTimeZone(ctx, args.timeZone);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the session this request came with (its open sockets close within seconds)' })
+  async signOut(@Ctx() ctx: GraphQLContext): Promise<boolean> {
+    await this.usersService.signOut(ctx);
+    return true;
+  }
+
+  @Mutation(() => Int, { description: "Ends every session of yours (userId omitted) or, for admins, of another user; returns how many ended" })
+  signOutEverywhere(@Arg('userId', () => ID, { nullable: true }) userId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<number> {
+    return this.usersService.signOutEverywhere(ctx, userId ?? undefined);
+  }
+
+  @Mutation(() => User, { description: 'Admins: disable a user (sign-in refused, every session ended at once) or enable them again; not yourself' })
+  async setUserDisabled(@Arg('userId', () => ID) userId: string, @Arg('disabled', () => Boolean) disabled: boolean, @Ctx() ctx: GraphQLContext): Promise<User> {
+    return toUser(await this.usersService.setUserDisabled(ctx, userId, disabled));
   }
 
   @Mutation(() => Boolean, { description: 'Sets your own password (userId omitted) or, for admins, another user\'s. Every session of that user ends: sign in again' })

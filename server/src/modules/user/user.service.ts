@@ -5,11 +5,12 @@ import { hashPassword, verifyNothing, verifyPassword } from '../../auth/password
 import type { Credentials } from '../../auth/credentials.js';
 import type { SessionTokens } from '../../auth/session-token.js';
 import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
-import { assertId, isUuid } from '../../domain/ids.js';
+import { randomUUID } from 'node:crypto';
+import { assertId } from '../../domain/ids.js';
 import { canonicalTimeZone } from '../../domain/time-zone.js';
-import { conflict, notFound, unauthenticated } from '../../errors.js';
+import { badInput, conflict, notFound, unauthenticated } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
-import type { CreateUserInput } from './user.input.js';
+import { PASSWORD_MAX, PASSWORD_MIN, type CreateUserInput } from './user.input.js';
 
 /** The same answer for an unknown email and a wrong password, so sign-in tells nobody which emails exist. */
 const WRONG_CREDENTIALS = 'Wrong email or password';
@@ -22,11 +23,21 @@ export interface SignedIn {
   agentId: string | null;
 }
 
+/** A new organisation and its first administrator (an operator action: the CLI, the demo, tests). */
+export interface NewOrganization {
+  name: string;
+  adminName?: string;
+  adminEmail: string;
+  /** The administrator's password (at least 8 characters). */
+  adminPassword: string;
+  /** The contact centre's zone. @default Etc/UTC */
+  timeZone?: string;
+}
+
 /**
- * Users, passwords, sessions and the acting identity. A request proves who it is with a session
- * token from `signIn`; without one it may still name a user with the `x-dialer-user` header (or
- * `user` in graphql-ws connection params) and, naming none, acts as the bootstrap administrator of
- * the first organisation.
+ * Users, passwords, sessions and the acting identity. Every request and socket proves who it is
+ * with a session token from `signIn`: a signed token naming a server-side session, which a sign-out,
+ * a password change or an admin disabling the user ends. Nothing but `signIn` works without one.
  */
 export class UserService {
   constructor(
@@ -34,73 +45,150 @@ export class UserService {
     private readonly tokens: SessionTokens,
   ) {}
 
-  /** Makes sure an organisation and its administrator exist; returns the administrator's actor. */
-  async bootstrap(em: EntityManager): Promise<Actor> {
+  /**
+   * Creates an organisation and its first administrator. Not reachable through the API: operators
+   * run `npm run admin -- create-org` (see the README); the demo seed and the tests call it directly.
+   */
+  async createOrganization(em: EntityManager, input: NewOrganization): Promise<{ organizationId: string; adminUserId: string }> {
+    const name = input.name.trim();
+    if (!name || name.length > 200) throw badInput('the organisation name must be 1-200 characters', 'name');
+    const email = input.adminEmail.trim().toLowerCase();
+    if (!/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 320) throw badInput(`"${input.adminEmail}" is not an email address`, 'adminEmail');
+    if (input.adminPassword.length < PASSWORD_MIN || input.adminPassword.length > PASSWORD_MAX) {
+      throw badInput(`the password must be ${PASSWORD_MIN}-${PASSWORD_MAX} characters`, 'adminPassword');
+    }
+    const timeZone = input.timeZone ? canonicalTimeZone(input.timeZone, 'timeZone') : 'Etc/UTC';
+    const now = this.clock.now();
     return em.transactional(async (tx) => {
-      await tx.execute('select pg_advisory_xact_lock(7311)');
-      let [org] = await tx.find(OrganizationEntity, {}, { orderBy: { createdAt: 'asc' }, limit: 1 });
-      if (!org) {
-        org = tx.create(OrganizationEntity, { name: 'Default organisation', balanceMinor: '100000000', timeZone: 'Etc/UTC', createdAt: this.clock.now() });
-      }
-      let admin = await tx.findOne(UserEntity, { organization: org, role: Role.ADMIN }, { orderBy: { createdAt: 'asc' } });
-      if (!admin) {
-        admin = tx.create(UserEntity, { organization: org, name: 'Administrator', email: 'admin@localhost', role: Role.ADMIN, createdAt: this.clock.now() });
-      }
+      const org = tx.create(OrganizationEntity, { name, balanceMinor: '100000000', timeZone, createdAt: now });
+      const admin = tx.create(UserEntity, {
+        organization: org, name: input.adminName?.trim() || 'Administrator', email, role: Role.ADMIN,
+        passwordHash: await hashPassword(input.adminPassword), createdAt: now,
+      });
       await tx.flush();
-      return { organizationId: org.id, userId: admin.id, role: Role.ADMIN };
+      return { organizationId: org.id, adminUserId: admin.id };
     });
   }
 
-  /**
-   * The actor a request acts as. A token must be valid, unexpired and issued for the user's current
-   * password; an unknown user id is UNAUTHENTICATED; with neither, `fallback`.
-   */
-  async resolveActor(em: EntityManager, credentials: Credentials, fallback: Actor): Promise<Actor> {
-    if (credentials.token !== undefined) {
-      const claims = this.tokens.verify(credentials.token);
-      const user = await em.findOne(UserEntity, { id: claims.userId, organization: claims.organizationId });
-      if (!user?.passwordHash || this.tokens.fingerprint(user.passwordHash) !== claims.passwordFingerprint) {
-        throw unauthenticated('Session ended; sign in again');
-      }
-      return this.actorOf(em, user);
-    }
-    const { userId } = credentials;
-    if (!userId) return fallback;
-    if (!isUuid(userId)) throw unauthenticated('Unknown user');
-    const user = await em.findOne(UserEntity, { id: userId });
-    if (!user) throw unauthenticated('Unknown user');
-    return this.actorOf(em, user);
+  /** The organisations there are (the server logs a hint when there is none yet). */
+  countOrganizations(em: EntityManager): Promise<number> {
+    return em.count(OrganizationEntity, {});
   }
 
   /**
-   * Checks an email and password and issues a session token. Emails are unique per organisation,
-   * not globally: the first user (oldest) with this email whose password matches wins.
+   * Opens a server-side session for a user and returns its token (sign-in; the test helper mints
+   * tokens this way). A disabled user gets none.
+   */
+  async openSession(em: EntityManager, userId: string): Promise<{ token: string; expiresAt: Date }> {
+    const user = await em.findOne(UserEntity, { id: userId });
+    if (!user || user.disabledAt) throw unauthenticated(WRONG_CREDENTIALS);
+    const sessionId = randomUUID();
+    const expiresAt = this.tokens.expiry();
+    await em.execute(
+      `insert into user_session (id, organization_id, user_id, created_at, expires_at) values (?, ?, ?, ?, ?)`,
+      [sessionId, user.organization.id, user.id, this.clock.now(), expiresAt],
+    );
+    return this.tokens.issue({ sessionId, userId: user.id, organizationId: user.organization.id, expiresAt });
+  }
+
+  /**
+   * The actor a request or socket acts as. It needs a valid token whose session is live: not
+   * revoked, not expired on the app's clock, its user not disabled. Anything else is UNAUTHENTICATED.
+   */
+  async resolveActor(em: EntityManager, credentials: Credentials): Promise<Actor> {
+    if (credentials.token === undefined) throw unauthenticated('Sign in first: send "Authorization: Bearer <token>" (graphql-ws: connection params { token })');
+    const claims = this.tokens.verify(credentials.token);
+    const [row] = await em.execute<{ revoked_at: Date | null; expires_at: Date; disabled_at: Date | null }[]>(
+      `select s.revoked_at, s.expires_at, u.disabled_at from user_session s join app_user u on u.id = s.user_id
+        where s.id = ? and s.user_id = ? and s.organization_id = ?`,
+      [claims.sessionId, claims.userId, claims.organizationId],
+    );
+    if (!row || row.revoked_at || row.disabled_at) throw unauthenticated('Session ended; sign in again');
+    if (new Date(row.expires_at).getTime() <= this.clock.now().getTime()) throw unauthenticated('Session expired; sign in again');
+    const user = (await em.findOne(UserEntity, { id: claims.userId }))!;
+    return { ...(await this.actorOf(em, user)), sessionId: claims.sessionId };
+  }
+
+  /** Of these sessions, the ones that have ended (revoked, expired, user disabled, or gone): their open sockets are closed. */
+  async endedSessions(em: EntityManager, sessionIds: string[]): Promise<Set<string>> {
+    if (!sessionIds.length) return new Set();
+    const rows = await em.execute<{ id: string }[]>(
+      `select x.id from (select jsonb_array_elements_text(?::jsonb)::uuid as id) x
+         left join user_session s on s.id = x.id left join app_user u on u.id = s.user_id
+        where s.id is null or s.revoked_at is not null or s.expires_at <= ? or u.disabled_at is not null`,
+      [JSON.stringify(sessionIds), this.clock.now()],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Checks an email and password and opens a session. Emails are unique per organisation, not
+   * globally: the first user (oldest) with this email whose password matches wins. Disabled users
+   * are refused with the same message as a wrong password.
    */
   async signIn(em: EntityManager, email: string, password: string): Promise<SignedIn> {
     const candidates = await em.find(
       UserEntity,
-      { email: email.trim().toLowerCase(), passwordHash: { $ne: null } },
+      { email: email.trim().toLowerCase(), passwordHash: { $ne: null }, disabledAt: null },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 20 },
     );
     if (!candidates.length) await verifyNothing(password);
     for (const user of candidates) {
       if (!(await verifyPassword(password, user.passwordHash!))) continue;
       const actor = await this.actorOf(em, user);
-      const session = this.tokens.issue({ userId: user.id, organizationId: actor.organizationId, passwordHash: user.passwordHash! });
+      const session = await this.openSession(em, user.id);
       return { ...session, user, agentId: actor.agentId ?? null };
     }
     throw unauthenticated(WRONG_CREDENTIALS);
   }
 
+  /** Ends the session the request came with. */
+  async signOut(scope: Scope): Promise<void> {
+    if (!scope.actor.sessionId) return;
+    await scope.em.execute(`update user_session set revoked_at = ? where id = ? and revoked_at is null`, [this.clock.now(), scope.actor.sessionId]);
+  }
+
+  /** Ends every session of a user: one's own, or (admins) another user's in the organisation. Returns how many ended. */
+  async signOutEverywhere(scope: Scope, userId?: string): Promise<number> {
+    const id = this.targetUser(scope, userId, 'sign out another user');
+    const user = await scope.em.findOne(UserEntity, { id, organization: scope.actor.organizationId });
+    if (!user) throw notFound('user', id);
+    return this.revokeAll(scope.em, id);
+  }
+
+  /** Admins: disables (every session ends, sign-in refused) or enables a user of the organisation; not oneself. */
+  async setUserDisabled(scope: Scope, userId: string, disabled: boolean): Promise<UserEntity> {
+    requireAdmin(scope.actor, 'disable users');
+    const id = assertId(userId, 'user');
+    if (id === scope.actor.userId) throw badInput('you cannot disable yourself', 'userId');
+    const user = await scope.em.findOne(UserEntity, { id, organization: scope.actor.organizationId });
+    if (!user) throw notFound('user', userId);
+    user.disabledAt = disabled ? user.disabledAt ?? this.clock.now() : null;
+    await scope.em.flush();
+    if (disabled) await this.revokeAll(scope.em, id);
+    return user;
+  }
+
+  private targetUser(scope: Scope, userId: string | undefined, action: string): string {
+    const self = !userId || userId.toLowerCase() === scope.actor.userId;
+    if (!self) requireAdmin(scope.actor, action);
+    return self ? scope.actor.userId : assertId(userId, 'user');
+  }
+
+  private async revokeAll(em: EntityManager, userId: string): Promise<number> {
+    const rows = await em.execute<{ id: string }[]>(
+      `update user_session set revoked_at = ? where user_id = ? and revoked_at is null returning id`, [this.clock.now(), userId]);
+    return rows.length;
+  }
+
   /** Sets a password: one's own, or (admins) anyone's in the organisation. Ends every session of that user. */
   async setPassword(scope: Scope, userId: string | undefined, password: string): Promise<void> {
-    const self = !userId || userId.toLowerCase() === scope.actor.userId;
-    if (!self) requireAdmin(scope.actor, "set another user's password");
-    const id = self ? scope.actor.userId : assertId(userId, 'user');
+    const id = this.targetUser(scope, userId, "set another user's password");
     const user = await scope.em.findOne(UserEntity, { id, organization: scope.actor.organizationId });
     if (!user) throw notFound('user', id);
     user.passwordHash = await hashPassword(password);
     await scope.em.flush();
+    await this.revokeAll(scope.em, id);
   }
 
   async viewer(scope: Scope): Promise<{ user: UserEntity; org: OrganizationEntity; agentId: string | null }> {

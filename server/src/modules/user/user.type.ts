@@ -19,6 +19,9 @@ export class User {
 
   @Field(() => ID, { nullable: true, description: 'Agent profile, when this user also takes calls' })
   agentId!: string | null;
+
+  @Field(() => Boolean, { description: 'Disabled by an admin: cannot sign in, every session ended' })
+  disabled!: boolean;
 }
 
 @ObjectType({ description: 'The acting user and organisation' })

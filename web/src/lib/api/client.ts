@@ -56,6 +56,11 @@ export interface ApiOptions {
  * active subscription after a reconnect, and each of our subscriptions starts with the current
  * value, so a reconnect is also a resync.
  */
+/** graphql-ws closes with 4403 when the server refuses the session (none, revoked, expired). */
+function isRefused(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && 'code' in e && (e as { code: unknown }).code === 4403;
+}
+
 export class Api {
   private ws: Client | undefined;
   private readonly listeners = new Set<(s: ConnectionStatus, reconnects: number) => void>();
@@ -118,7 +123,8 @@ export class Api {
       lazy: true,
       keepAlive: 5_000,
       retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: () => true,
+      // a dropped connection is retried; a refused one (4403: no or ended session) is not: sign in again
+      shouldRetry: (e) => !isRefused(e),
       // 0.5 s, 1 s, 2 s, then every 3 s with jitter: a wallboard comes back soon after the server does.
       retryWait: (retries) => new Promise((r) => setTimeout(r, Math.min(3_000, 500 * 2 ** retries) + Math.random() * 300)),
       on: {
@@ -128,8 +134,9 @@ export class Api {
           this.everConnected = true;
           this.setStatus('connected');
         },
-        closed: () => {
-          if (this.everConnected) this.setStatus('reconnecting');
+        closed: (e) => {
+          if (isRefused(e)) this.opts.onUnauthenticated?.();
+          else if (this.everConnected) this.setStatus('reconnecting');
         },
       },
     });

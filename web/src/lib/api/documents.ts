@@ -410,3 +410,6 @@ export const TIME_ZONES = `query TimeZones { timeZones }`;
 export interface TimeZonesResult {
   timeZones: string[];
 }
+
+/** Ends this session on the server (its sockets close). */
+export const SIGN_OUT = `mutation SignOut { signOut }`;
