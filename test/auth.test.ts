@@ -160,6 +160,7 @@ describe('identity is required', () => {
     const user = await createUser();
     const res = await post({ query: SIGN_IN, variables: { e: user.email, p: 'correct horse' } });
     expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: { signIn: { token: string } } }).data.signIn.token).toMatch(/\./);
     // graphql-ws: no token, refused (4403)
     const sub = subscribe(app.ws(null), STATS, { id: '00000000-0000-4000-8000-000000000000' });
     await expect.poll(() => sub.errors.length, { timeout: 3000 }).toBeGreaterThan(0);

@@ -124,8 +124,12 @@ describe('crash safety', () => {
     expect(interrupted).toBeGreaterThan(0);
     const [restarted] = await sql<{ n: string }>(db.url, `select count(*) as n from call_leg where campaign_id = $1 and kind = 'CUSTOMER' and cause = 'INSTANCE_RESTARTED'`, [campaign]);
     expect(Number(restarted!.n)).toBe(interrupted);
-    const [waiting] = await sql<{ n: string }>(db.url, `select count(*) as n from campaign_number where campaign_id = $1 and state = 'INTERRUPTED'`, [campaign]);
-    expect(Number(waiting!.n)).toBe(answeredCut);
+    // every customer cut while talking waits as INTERRUPTED; so may one whose call had just ended when the process died
+    // (its end was written, its outcome was not), and every INTERRUPTED number's last call was answered
+    const waiting = await sql<{ answered: boolean }>(db.url, `select (select l.answered_at is not null from call_leg l where l.number_id = n.id and l.kind = 'CUSTOMER'
+        order by l.created_at desc limit 1) as answered from campaign_number n where n.campaign_id = $1 and n.state = 'INTERRUPTED'`, [campaign]);
+    expect(waiting.length).toBeGreaterThanOrEqual(answeredCut);
+    expect(waiting.every((w) => w.answered)).toBe(true);
     // it goes on dialling after the last restart
     const before = await customerLegs(campaign);
     await waitFor('dialling resumed', async () => (await customerLegs(campaign)) > before + 5, 45_000);
@@ -134,11 +138,13 @@ describe('crash safety', () => {
     const [n] = await sql<{ n: string }>(db.url, `select count(*) as n from campaign_number where campaign_id = $1`, [campaign]);
     expect(Number(n!.n)).toBe(300);
     await assertBudgetsHeld(campaign);
-    console.log(JSON.stringify({ kills, callsCutByKills: interrupted, answeredCut }));
+    console.log(JSON.stringify({ kills, callsCutByKills: interrupted, answeredCut, interruptedNumbers: waiting.length }));
     expect(await stopServerProcess(server.child)).toBe(0);
   }, 300_000);
 
   it('a graceful stop drains: calls finish or are ended as interrupted, every leg closed, agents OFFLINE, nothing left to reconcile', async () => {
+    // a server the first test left running (it failed half-way) would dial this database too
+    for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) await new Promise((r) => c.once('exit', r).kill('SIGKILL'));
     let server = await startServer({ DRAIN_TIMEOUT_SEC: '2' });
     const campaign = await busyCampaign(server.url, 'Drain');
     await waitFor('calls in flight', async () => {

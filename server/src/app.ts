@@ -3,7 +3,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, specifiedRules, validate } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { DialerEngine } from './engine/dialer-engine.js';
 import { inProcessLeases, RedisLeases } from './engine/lease.js';
 import type { TelephonyPort } from './telephony/port.js';
 import { CallSimulator, type SimulatorOptions } from './telephony/simulator.js';
-import { DialerError } from './errors.js';
+import { DialerError, forbidden } from './errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { depthLimitRule, queryLengthError } from './graphql/limits.js';
@@ -40,6 +40,9 @@ import { StatsService } from './modules/stats/stats.service.js';
 import { LiveStatsService } from './modules/stats/live-stats.service.js';
 import { DialerService } from './modules/dialer/dialer.service.js';
 import { UserService } from './modules/user/user.service.js';
+import { ApiKeyService } from './modules/api-key/api-key.service.js';
+import { API_KEY_PREFIX, missingScope, rootFields } from './auth/api-key.js';
+import type { Credentials } from './auth/credentials.js';
 import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
 
@@ -73,6 +76,24 @@ export interface App {
   hurry(): void;
 }
 
+/** FORBIDDEN (HTTP 403) when an API key's scopes do not cover every root field the operation selects. */
+function scopeError(actor: Actor, document: DocumentNode | undefined, operationName: string | null | undefined): GraphQLError | undefined {
+  const fields = document ? rootFields(document, operationName) : undefined;
+  if (!fields || !actor.apiKey) return undefined;
+  const missing = missingScope(fields, actor.apiKey.scopes);
+  if (!missing) return undefined;
+  const err = forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`);
+  return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
+}
+
+function parseOrUndefined(query: string): DocumentNode | undefined {
+  try {
+    return parse(query);
+  } catch {
+    return undefined; // the executor reports the syntax error
+  }
+}
+
 /** How often open sockets' sessions are checked: a revoked or expired session's sockets close within this. */
 const SOCKET_SESSION_CHECK_MS = 2_000;
 
@@ -100,6 +121,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
   const services: Services = {
     users: new UserService(clock, sessionTokens),
+    apiKeys: new ApiKeyService(clock),
     contacts: new ContactService(clock),
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
@@ -108,6 +130,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     live: new LiveStatsService(orm, pubsub.pubSub, clock, log),
   };
   services.live.listen();
+  /** Who a request or socket acts as: a session token, or an integrator's API key. */
+  const resolveIdentity = (em: MikroORM['em'], credentials: Credentials): Promise<Actor> =>
+    credentials.token?.startsWith(API_KEY_PREFIX) ? services.apiKeys.resolve(em, credentials.token) : services.users.resolveActor(em, credentials);
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...options.simulator });
   const leaseRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
@@ -151,7 +176,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const sweep = setInterval(() => {
     const open = [...sockets];
     if (!open.length) return;
-    services.users.endedSessions(orm.em.fork(), [...new Set(open.map((s) => s.sessionId))]).then(
+    const ids = [...new Set(open.map((s) => s.sessionId))];
+    const keys = ids.filter((id) => id.startsWith('key:')).map((id) => id.slice(4));
+    const em = orm.em.fork();
+    Promise.all([services.users.endedSessions(em, ids.filter((id) => !id.startsWith('key:'))), services.apiKeys.ended(em, keys)]).then(
+      ([sessions, revoked]) => new Set([...sessions, ...[...revoked].map((k) => `key:${k}`)]),
+    ).then(
       (ended) => {
         for (const s of open) {
           if (!ended.has(s.sessionId)) continue;
@@ -170,9 +200,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       connectionInitWaitTimeout: 10_000,
       onConnect: async (ctx) => {
         try {
-          const actor = await services.users.resolveActor(orm.em.fork(), connectionCredentials(ctx.connectionParams));
+          const actor = await resolveIdentity(orm.em.fork(), connectionCredentials(ctx.connectionParams));
           ctx.extra.actor = actor;
-          ctx.extra.tracked = { sessionId: actor.sessionId!, socket: ctx.extra.socket };
+          ctx.extra.tracked = { sessionId: actor.apiKey ? `key:${actor.apiKey.id}` : actor.sessionId!, socket: ctx.extra.socket };
           sockets.add(ctx.extra.tracked);
           return true;
         } catch {
@@ -182,9 +212,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       onClose: (ctx) => {
         if (ctx.extra.tracked) sockets.delete(ctx.extra.tracked);
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
         const tooLong = queryLengthError(payload.query, config.maxQueryLength);
-        return tooLong ? [tooLong] : undefined;
+        if (tooLong) return [tooLong];
+        const denied = ctx.extra.actor?.apiKey ? scopeError(ctx.extra.actor, parseOrUndefined(payload.query), payload.operationName) : undefined;
+        return denied ? [denied] : undefined;
       },
       validate: (s, doc) => validate(s, doc, [...specifiedRules, ...validationRules]),
       context: (ctx): GraphQLContext => ({ actor: ctx.extra.actor!, em: orm.em.fork(), services }),
@@ -205,6 +237,18 @@ export async function createApp(options: AppOptions): Promise<App> {
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // an integrator's API key may call only the root fields its scopes allow
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ contextValue, document, request }) {
+              if (contextValue.actor === ANONYMOUS || !contextValue.actor.apiKey) return;
+              const denied = scopeError(contextValue.actor, document, request.operationName);
+              if (denied) throw denied;
+            },
+          };
+        },
+      },
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
@@ -244,7 +288,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           const credentials = httpCredentials(req.headers);
           // signIn is the only thing that works without a session
           if (credentials.token === undefined && isSignInOnly(req.body)) return { actor: ANONYMOUS, em, services } satisfies GraphQLContext;
-          const actor = await services.users.resolveActor(em, credentials);
+          const actor = await resolveIdentity(em, credentials);
           return { actor, em, services } satisfies GraphQLContext;
         } catch (err) {
           if (err instanceof DialerError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });

@@ -16,6 +16,8 @@ export interface Actor {
   agentId?: string;
   /** The server-side session the request came with (sign out ends it). */
   sessionId?: string;
+  /** Set when an integrator's API key acts: it may call only the root fields its scopes allow. */
+  apiKey?: { id: string; scopes: readonly string[] };
 }
 
 /** Supervisors and admins manage campaigns, agents and groups (seed 004: agents can not). */

@@ -12,11 +12,14 @@ import type { StatsService } from '../modules/stats/stats.service.js';
 import { DialerResolver } from '../modules/dialer/dialer.resolver.js';
 import type { DialerService } from '../modules/dialer/dialer.service.js';
 import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
+import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
+import type { ApiKeyService } from '../modules/api-key/api-key.service.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import type { UserService } from '../modules/user/user.service.js';
 
 export interface Services {
   users: UserService;
+  apiKeys: ApiKeyService;
   contacts: ContactService;
   agents: AgentService;
   campaigns: CampaignService;
@@ -25,12 +28,13 @@ export interface Services {
   live: LiveStatsService;
 }
 
-export const RESOLVERS = [UserResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver] as const;
+export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver] as const;
 
 /** Builds the schema with resolvers constructed over this app's services (no global container). */
 export async function buildDialerSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
   const instances = new Map<unknown, unknown>([
     [UserResolver, new UserResolver(services.users)],
+    [ApiKeyResolver, new ApiKeyResolver(services.apiKeys)],
     [ContactResolver, new ContactResolver(services.contacts)],
     [AgentResolver, new AgentResolver(services.agents)],
     [CampaignResolver, new CampaignResolver(services.campaigns, services.stats)],
