@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { GraphQLError, specifiedRules, validate, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,10 +27,9 @@ import { DialerEngine } from './engine/dialer-engine.js';
 import { inProcessLeases, RedisLeases } from './engine/lease.js';
 import type { TelephonyPort } from './telephony/port.js';
 import { CallSimulator, type SimulatorOptions } from './telephony/simulator.js';
-import { DialerError, forbidden } from './errors.js';
+import { DialerError, ErrorCode } from './errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
-import { depthLimitRule, queryLengthError } from './graphql/limits.js';
 import { buildDialerSchema, type Services } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { AgentService } from './modules/agent/agent.service.js';
@@ -41,7 +40,10 @@ import { LiveStatsService } from './modules/stats/live-stats.service.js';
 import { DialerService } from './modules/dialer/dialer.service.js';
 import { UserService } from './modules/user/user.service.js';
 import { ApiKeyService } from './modules/api-key/api-key.service.js';
-import { API_KEY_PREFIX, missingScope, rootFields } from './auth/api-key.js';
+import { API_KEY_PREFIX } from './auth/api-key.js';
+import { RateLimits } from './auth/rate-limits.js';
+import { OperationGuards } from './graphql/guards.js';
+import { jsonErrors, requestIds, securityHeaders } from './http/security.js';
 import type { Credentials } from './auth/credentials.js';
 import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
@@ -76,24 +78,6 @@ export interface App {
   hurry(): void;
 }
 
-/** FORBIDDEN (HTTP 403) when an API key's scopes do not cover every root field the operation selects. */
-function scopeError(actor: Actor, document: DocumentNode | undefined, operationName: string | null | undefined): GraphQLError | undefined {
-  const fields = document ? rootFields(document, operationName) : undefined;
-  if (!fields || !actor.apiKey) return undefined;
-  const missing = missingScope(fields, actor.apiKey.scopes);
-  if (!missing) return undefined;
-  const err = forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`);
-  return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
-}
-
-function parseOrUndefined(query: string): DocumentNode | undefined {
-  try {
-    return parse(query);
-  } catch {
-    return undefined; // the executor reports the syntax error
-  }
-}
-
 /** How often open sockets' sessions are checked: a revoked or expired session's sockets close within this. */
 const SOCKET_SESSION_CHECK_MS = 2_000;
 
@@ -119,8 +103,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const stats = new StatsService(orm, pubsub.pubSub, clock, log);
   const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
+  // one Redis connection for leases and rate limits (pubsub has its own pair)
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
+  const limits = new RateLimits(redis, config);
   const services: Services = {
-    users: new UserService(clock, sessionTokens),
+    users: new UserService(clock, sessionTokens, limits),
     apiKeys: new ApiKeyService(clock),
     contacts: new ContactService(clock),
     agents: new AgentService(clock),
@@ -135,14 +122,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     credentials.token?.startsWith(API_KEY_PREFIX) ? services.apiKeys.resolve(em, credentials.token) : services.users.resolveActor(em, credentials);
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...options.simulator });
-  const leaseRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const engine = new DialerEngine({
     orm,
     clock,
     port: telephony,
     stats,
     log,
-    leases: leaseRedis ? new RedisLeases(leaseRedis, instanceId) : inProcessLeases,
+    leases: redis ? new RedisLeases(redis, instanceId) : inProcessLeases,
     instanceId,
     soleInstance: !config.redisUrl,
     onSnapshot: (campaignId, snapshot) => void engine.tracker.track(services.live.publish(campaignId, snapshot)).catch((err) => log.error({ err }, 'live stats failed')),
@@ -153,9 +139,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
 
   const schema = await buildDialerSchema(services, pubsub.pubSub);
-  const validationRules = [depthLimitRule(config.maxQueryDepth)];
+  const guards = new OperationGuards(config);
+  const validationRules = guards.validationRules as ValidationRule[];
 
-  const formatError = createFormatError(log, config.production);
+  const formatError = createFormatError(config.exposeInternals);
 
   const app = express();
   const httpServer: Server = createServer(app);
@@ -212,11 +199,19 @@ export async function createApp(options: AppOptions): Promise<App> {
       onClose: (ctx) => {
         if (ctx.extra.tracked) sockets.delete(ctx.extra.tracked);
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const tooLong = queryLengthError(payload.query, config.maxQueryLength);
-        if (tooLong) return [tooLong];
-        const denied = ctx.extra.actor?.apiKey ? scopeError(ctx.extra.actor, parseOrUndefined(payload.query), payload.operationName) : undefined;
-        return denied ? [denied] : undefined;
+      onSubscribe: async (ctx, _id, payload) => {
+        const pre = guards.precheck(payload.query);
+        if ('error' in pre) return [pre.error];
+        const actor = ctx.extra.actor!;
+        const denied = pre.document && guards.check(schema, actor, pre.document, payload.variables ?? undefined, payload.operationName);
+        if (denied) return [denied];
+        try {
+          await limits.request(actor.apiKey ? `key:${actor.apiKey.id}` : `user:${actor.userId}`);
+        } catch (err) {
+          if (err instanceof DialerError) return [err];
+          throw err;
+        }
+        return undefined;
       },
       validate: (s, doc) => validate(s, doc, [...specifiedRules, ...validationRules]),
       context: (ctx): GraphQLContext => ({ actor: ctx.extra.actor!, em: orm.em.fork(), services }),
@@ -233,26 +228,20 @@ export async function createApp(options: AppOptions): Promise<App> {
     validationRules,
     introspection: true,
     stopOnTerminationSignals: false, // main.ts owns shutdown; two handlers race and hang
-    includeStacktraceInErrorResponses: !config.production,
+    includeStacktraceInErrorResponses: config.exposeInternals,
     formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      // an integrator's API key may call only the root fields its scopes allow
-      {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ contextValue, document, request }) {
-              if (contextValue.actor === ANONYMOUS || !contextValue.actor.apiKey) return;
-              const denied = scopeError(contextValue.actor, document, request.operationName);
-              if (denied) throw denied;
-            },
-          };
-        },
-      },
+      // cost, an API key's scopes, request ids on errors, unexpected errors logged with that id
+      guards.plugin(schema, log),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });
   await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use(requestIds);
 
   // The web app (issue 5) is served from web/dist when it has been built; until then a short page.
   const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -272,31 +261,40 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   app.use(
     '/graphql',
-    express.json({ limit: '6mb' }),
-    (req, res, next) => {
-      const tooLong = req.method === 'POST' ? queryLengthError(req.body?.query, config.maxQueryLength) : undefined;
-      if (tooLong) {
-        res.status(400).json({ errors: [{ message: tooLong.message, extensions: tooLong.extensions }] });
+    express.json({ limit: config.maxBodyBytes }),
+    jsonErrors(log),
+    (req: Request, res: Response, next: NextFunction) => {
+      // length and tokens, before Apollo parses (a batch is refused by Apollo: batching is off)
+      const pre = req.method === 'POST' && !Array.isArray(req.body) ? guards.precheck(req.body?.query) : { document: undefined };
+      if ('error' in pre) {
+        res.status(400).json({ errors: [{ message: pre.error.message, extensions: { ...pre.error.extensions, requestId: res.locals.requestId } }] });
         return;
       }
       next();
     },
     expressMiddleware(apollo as unknown as ApolloServer<BaseContext>, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const em = orm.em.fork();
+        const request = { ip: req.ip ?? req.socket.remoteAddress ?? 'unknown', id: String(res.locals.requestId) };
         try {
           const credentials = httpCredentials(req.headers);
           // signIn is the only thing that works without a session
-          if (credentials.token === undefined && isSignInOnly(req.body)) return { actor: ANONYMOUS, em, services } satisfies GraphQLContext;
+          if (credentials.token === undefined && isSignInOnly(req.body)) {
+            await limits.request(`ip:${request.ip}`);
+            return { actor: ANONYMOUS, em, services, request } satisfies GraphQLContext;
+          }
           const actor = await resolveIdentity(em, credentials);
-          return { actor, em, services } satisfies GraphQLContext;
+          await limits.request(actor.apiKey ? `key:${actor.apiKey.id}` : `user:${actor.userId}`);
+          return { actor, em, services, request } satisfies GraphQLContext;
         } catch (err) {
-          if (err instanceof DialerError) throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
-          throw err;
+          if (!(err instanceof DialerError)) throw err;
+          const http = err.code === ErrorCode.RATE_LIMITED ? err.extensions.http : { status: 401 };
+          throw new GraphQLError(err.message, { extensions: { ...err.extensions, requestId: request.id, http } });
         }
       },
     }),
   );
+  app.use(jsonErrors(log));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -320,7 +318,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(sweep);
       await step('scheduler', () => scheduler.stop());
       await step('engine', () => engine.stop(config.drainTimeoutSec * 1000));
-      await step('leases', () => leaseRedis?.quit());
+      await step('leases', () => redis?.quit());
       await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
       await step('stats', () => stats.drain());
       services.live.close();

@@ -16,10 +16,26 @@ export interface Config {
   /** Load the demo organisation, agents, lists and campaigns when the database is empty. @default true without DATABASE_URL */
   demoSeed: boolean;
   production: boolean;
+  /** `NODE_ENV=development` on purpose: stack traces and internal messages reach clients. @default false */
+  exposeInternals: boolean;
   /** Largest GraphQL document accepted, in characters. @default 20000 */
   maxQueryLength: number;
   /** Deepest selection set accepted. @default 10 */
   maxQueryDepth: number;
+  /** Most aliases in one document. @default 15 */
+  maxQueryAliases: number;
+  /** Most lexical tokens in one document (checked while parsing, before any work). @default 3000 */
+  maxQueryTokens: number;
+  /** Highest cost of one operation (lists cost their `limit`; reports and live figures cost more). @default 25000 */
+  maxQueryCost: number;
+  /** Largest request body, in bytes (a CSV import travels in it). @default 6 MB */
+  maxBodyBytes: number;
+  /** Requests per minute per user, API key (or, before sign-in, IP address). @default 600 */
+  requestsPerMinute: number;
+  /** Sign-in attempts per IP address per 10 minutes (a whole floor may sign in from one address at shift start). @default 300 */
+  signInsPerIpPer10Min: number;
+  /** Wrong passwords for one email before it is locked out (for 1 min, doubling with each lockout, at most 1 h). @default 5 */
+  signInFailuresBeforeLockout: number;
   /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
   simTimeScale: number;
   /**
@@ -72,8 +88,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPgPort: intEnv('EMBEDDED_PG_PORT', 54329),
     demoSeed: env.DEMO_SEED ? env.DEMO_SEED !== 'false' : !databaseUrl,
     production: env.NODE_ENV === 'production',
+    exposeInternals: env.NODE_ENV === 'development',
     maxQueryLength: intEnv('MAX_QUERY_LENGTH', 20_000),
     maxQueryDepth: intEnv('MAX_QUERY_DEPTH', 10),
+    maxQueryAliases: intEnv('MAX_QUERY_ALIASES', 15, env),
+    maxQueryTokens: intEnv('MAX_QUERY_TOKENS', 3000, env),
+    maxQueryCost: intEnv('MAX_QUERY_COST', 25_000, env),
+    maxBodyBytes: intEnv('MAX_BODY_BYTES', 6 * 1024 * 1024, env),
+    requestsPerMinute: intEnv('RATE_LIMIT_PER_MINUTE', 600, env),
+    signInsPerIpPer10Min: intEnv('SIGN_IN_LIMIT_PER_IP', 300, env),
+    signInFailuresBeforeLockout: intEnv('SIGN_IN_FAILURES_BEFORE_LOCKOUT', 5, env),
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),

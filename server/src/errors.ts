@@ -12,6 +12,8 @@ export const ErrorCode = {
   ILLEGAL_TRANSITION: 'ILLEGAL_TRANSITION',
   CONFLICT: 'CONFLICT',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -56,4 +58,13 @@ export function conflict(message: string, extra: Record<string, unknown> = {}): 
 
 export function tooComplex(message: string): DialerError {
   return new DialerError(ErrorCode.QUERY_TOO_COMPLEX, message);
+}
+
+/** Too many requests (or sign-in attempts): try again after `retryAfterSec` (HTTP 429 with Retry-After). */
+export function rateLimited(message: string, retryAfterSec: number): DialerError {
+  const retry = Math.max(1, Math.ceil(retryAfterSec));
+  return new DialerError(ErrorCode.RATE_LIMITED, `${message}; try again in ${retry} s`, {
+    retryAfterSec: retry,
+    http: { status: 429, headers: new Map([['retry-after', String(retry)]]) },
+  });
 }

@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { createApp, type App } from '../../server/src/app.js';
 import type { Clock } from '../../server/src/clock.js';
 import type { SimulatorOptions } from '../../server/src/telephony/simulator.js';
-import { loadConfig } from '../../server/src/config.js';
+import { loadConfig, type Config } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createTestDatabase } from './db.js';
 
@@ -43,6 +43,8 @@ export interface TestAppOptions {
   simulator?: Partial<SimulatorOptions>;
   /** @default 0 */
   drainTimeoutSec?: number;
+  /** Any other configuration (limits, origins, ...). */
+  config?: Partial<Config>;
 }
 
 /** Starts the real server on a free port against real PostgreSQL (and Redis when asked). */
@@ -60,6 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       maxQueryDepth: options.maxQueryDepth ?? 10,
       // virtual-time tests stop at once: calls still up are ended as interrupted
       drainTimeoutSec: options.drainTimeoutSec ?? 0,
+      ...options.config,
     },
     clock: options.clock,
     simulator: options.simulator,

@@ -20,4 +20,6 @@ export interface ContextServices {
 /** GraphQL context: built per HTTP request and per graphql-ws operation. */
 export interface GraphQLContext extends Scope {
   services: ContextServices;
+  /** The client's address (sign-in limits) and this request's id (in error answers and the log). */
+  request?: { ip: string; id: string };
 }

@@ -1,6 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../errors.js';
-import type { Logger } from '../logger.js';
 
 /** Codes whose messages are written for clients and pass through unchanged. */
 export const EXPOSED_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);
@@ -33,9 +32,10 @@ function originalChain(error: unknown): { extensions?: Record<string, unknown> }
 /**
  * Client-facing errors: our coded errors pass through; class-validator failures list each field
  * and rule; the query-limit code survives Apollo's relabelling of validation-rule errors; anything
- * unexpected is logged and, in production, reduced to a generic message.
+ * unexpected is reduced to a generic message unless `exposeInternals` (NODE_ENV=development) is set
+ * on purpose. Unexpected errors are logged, with the request id, by the operation guards' plugin.
  */
-export function createFormatError(log: Logger, production: boolean) {
+export function createFormatError(exposeInternals: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const chain = originalChain(error);
     if (chain.some((e) => e.extensions?.code === ErrorCode.QUERY_TOO_COMPLEX)) {
@@ -53,12 +53,11 @@ export function createFormatError(log: Logger, production: boolean) {
     }
     const code = String(formatted.extensions?.code ?? '');
     if (EXPOSED_CODES.has(code)) {
-      if (!production) return formatted;
-      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      if (exposeInternals) return formatted;
+      const { stacktrace: _drop, http: _http, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    log.error({ err: chain[chain.length - 1] ?? error }, 'unexpected error in resolver');
-    if (!production) return formatted;
+    if (exposeInternals) return formatted;
     return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
   };
 }

@@ -28,7 +28,7 @@ export class CampaignResolver {
     return toCampaign(c, (await this.stats.countsFor(ctx, [c.id])).get(c.id));
   }
 
-  @Query(() => CampaignReport, { description: 'CSV report, one row per number (supervisors and admins; at most 200,000 rows)' })
+  @Query(() => CampaignReport, { complexity: 12_500, description: 'CSV report, one row per number (supervisors and admins; at most 200,000 rows)' })
   campaignReport(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignReport> {
     return this.campaignService.report(ctx, campaignId);
   }

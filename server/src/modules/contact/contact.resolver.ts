@@ -66,7 +66,7 @@ export class ContactResolver {
     return this.contactService.setTimeZones(ctx, input);
   }
 
-  @Mutation(() => CsvImportResult, { description: 'Imports good rows and reports every bad row with its line and reason' })
+  @Mutation(() => CsvImportResult, { complexity: 5000, description: 'Imports good rows and reports every bad row with its line and reason' })
   importContactsCsv(@Arg('input', () => ImportContactsCsvInput) input: ImportContactsCsvInput, @Ctx() ctx: GraphQLContext): Promise<CsvImportResult> {
     return this.contactService.importCsv(ctx, input);
   }

@@ -21,6 +21,11 @@ interface PreparedContact {
   fields: Record<string, string>;
 }
 
+/** Custom fields per contact, and their name and value lengths (the API's input limits, enforced for CSV rows too). */
+const MAX_FIELDS = 50;
+const MAX_FIELD_KEY = 64;
+const MAX_FIELD_VALUE = 1000;
+
 /** Contact directory and contact lists. Every role may manage contacts (seed 004: agents create lists). */
 export class ContactService {
   constructor(private readonly clock: Clock) {}
@@ -289,6 +294,10 @@ function prepareContact(
   });
   const dup = phones.find((p, i) => phones.findIndex((q) => q.e164 === p.e164) !== i);
   if (dup) throw badInput(`${where}: ${dup.e164} is given twice`, 'input.phones');
+  const keys = Object.keys(raw.fields);
+  if (keys.length > MAX_FIELDS) throw badInput(`${where}: at most ${MAX_FIELDS} custom fields, got ${keys.length}`, 'input.fields');
+  const long = keys.find((k) => k.length > MAX_FIELD_KEY || raw.fields[k]!.length > MAX_FIELD_VALUE);
+  if (long) throw badInput(`${where}: custom field "${long.slice(0, MAX_FIELD_KEY)}" is longer than ${long.length > MAX_FIELD_KEY ? `${MAX_FIELD_KEY} characters (name)` : `${MAX_FIELD_VALUE} characters`}`, 'input.fields');
   const timeZone = raw.timeZone?.trim() ? canonicalTimeZone(raw.timeZone, where === 'input' ? 'input.timeZone' : `${where} time zone`) : null;
   return { name, phones, timeZone, clientId: raw.clientId?.trim() || null, fields: raw.fields };
 }

@@ -114,12 +114,12 @@ export class DialerResolver {
     return this.dialer.removeSuppression(ctx, id);
   }
 
-  @Query(() => CampaignLive, { description: 'Live wallboard figures of a campaign' })
+  @Query(() => CampaignLive, { complexity: 25, description: 'Live wallboard figures of a campaign' })
   async campaignLive(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignLive> {
     return toCampaignLive(await this.live.get(ctx, campaignId));
   }
 
-  @Query(() => [TimelinePoint], { description: 'Per-minute dials, live answers, abandons and occupancy for the wallboard charts, oldest first, ending with the current minute' })
+  @Query(() => [TimelinePoint], { complexity: 50, description: 'Per-minute dials, live answers, abandons and occupancy for the wallboard charts, oldest first, ending with the current minute' })
   campaignTimeline(@Args(() => TimelineArgs) { campaignId, minutes }: TimelineArgs, @Ctx() ctx: GraphQLContext): Promise<TimelinePoint[]> {
     return this.live.timeline(ctx, campaignId, minutes);
   }

@@ -9,7 +9,7 @@ import { CampaignStats } from './stats.type.js';
 export class StatsResolver {
   constructor(private readonly stats: StatsService) {}
 
-  @Query(() => CampaignStats)
+  @Query(() => CampaignStats, { complexity: 10 })
   async campaignStats(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<CampaignStats> {
     return toCampaignStats(await this.stats.campaignStats(ctx, campaignId));
   }

@@ -27,7 +27,7 @@ export class UserResolver {
 
   @Mutation(() => Session, { description: 'Needs no token. A wrong email or password is UNAUTHENTICATED (the same message for both)' })
   async signIn(@Args(() => SignInArgs) args: SignInArgs, @Ctx() ctx: GraphQLContext): Promise<Session> {
-    return toSession(await this.usersService.signIn(ctx.em, args.email, args.password));
+    return toSession(await this.usersService.signIn(ctx.em, args.email, args.password, ctx.request?.ip));
   }
 
   @Mutation(() => String, { description: "Admins: sets the contact centre's time zone (canonical IANA name returned); \"today\" on the wallboard is its local day" })

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock.js';
 import { requireAdmin, Role, type Actor } from '../../auth/actor.js';
 import { hashPassword, verifyNothing, verifyPassword } from '../../auth/password.js';
 import type { Credentials } from '../../auth/credentials.js';
+import type { RateLimits } from '../../auth/rate-limits.js';
 import type { SessionTokens } from '../../auth/session-token.js';
 import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
 import { randomUUID } from 'node:crypto';
@@ -43,6 +44,8 @@ export class UserService {
   constructor(
     private readonly clock: Clock,
     private readonly tokens: SessionTokens,
+    /** Sign-in limits (per IP, lockout per email); the operator CLI has none. */
+    private readonly limits?: RateLimits,
   ) {}
 
   /**
@@ -126,19 +129,23 @@ export class UserService {
    * globally: the first user (oldest) with this email whose password matches wins. Disabled users
    * are refused with the same message as a wrong password.
    */
-  async signIn(em: EntityManager, email: string, password: string): Promise<SignedIn> {
+  async signIn(em: EntityManager, email: string, password: string, ip = 'unknown'): Promise<SignedIn> {
+    const address = email.trim().toLowerCase();
+    await this.limits?.beforeSignIn(ip, address);
     const candidates = await em.find(
       UserEntity,
-      { email: email.trim().toLowerCase(), passwordHash: { $ne: null }, disabledAt: null },
+      { email: address, passwordHash: { $ne: null }, disabledAt: null },
       { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 20 },
     );
     if (!candidates.length) await verifyNothing(password);
     for (const user of candidates) {
       if (!(await verifyPassword(password, user.passwordHash!))) continue;
+      await this.limits?.signInSucceeded(address);
       const actor = await this.actorOf(em, user);
       const session = await this.openSession(em, user.id);
       return { ...session, user, agentId: actor.agentId ?? null };
     }
+    await this.limits?.signInFailed(address);
     throw unauthenticated(WRONG_CREDENTIALS);
   }
 

@@ -1,0 +1,103 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { missingScope, rootFields } from '../auth/api-key.js';
+import type { Actor } from '../auth/actor.js';
+import { ANONYMOUS } from '../auth/credentials.js';
+import { ErrorCode, forbidden } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { costError } from './cost.js';
+import type { GraphQLContext } from './context.js';
+import { EXPOSED_CODES } from './format-error.js';
+import { depthLimitRule, queryLengthError } from './limits.js';
+
+export interface GuardLimits {
+  maxQueryLength: number;
+  maxQueryDepth: number;
+  maxQueryAliases: number;
+  maxQueryTokens: number;
+  maxQueryCost: number;
+}
+
+/**
+ * Everything an operation must pass before it runs, the same for HTTP and graphql-ws:
+ * - before parsing: length, and the token count while parsing (graphql-js stops at the limit);
+ * - validation rules: depth, and aliases (graphql-armor's rule);
+ * - after validation: cost (graphql-query-complexity: lists cost their `limit`) and, for API keys, scopes.
+ * Every refusal is QUERY_TOO_COMPLEX or FORBIDDEN and costs milliseconds.
+ */
+export class OperationGuards {
+  readonly validationRules: ((context: ValidationContext) => unknown)[];
+
+  constructor(private readonly l: GuardLimits) {
+    this.validationRules = [
+      depthLimitRule(l.maxQueryDepth),
+      maxAliasesRule({
+        n: l.maxQueryAliases,
+        propagateOnRejection: false,
+        onReject: [(context, err) => (context as ValidationContext | null)?.reportError(tooComplex(err.message.replace(/^Syntax Error: /, '')))],
+      }),
+    ];
+  }
+
+  /** Length and tokens, before any other work; the parsed document when it passes. */
+  precheck(query: unknown): { error: GraphQLError } | { document: DocumentNode | undefined } {
+    const tooLong = queryLengthError(query, this.l.maxQueryLength);
+    if (tooLong) return { error: tooLong };
+    if (typeof query !== 'string') return { document: undefined };
+    try {
+      return { document: parse(query, { maxTokens: this.l.maxQueryTokens }) };
+    } catch (err) {
+      if (err instanceof GraphQLError && /tokens\. Parsing aborted/.test(err.message)) {
+        return { error: tooComplex(`Query has more than ${this.l.maxQueryTokens} tokens`) };
+      }
+      return { document: undefined }; // a syntax error: the parser reports it in the usual way
+    }
+  }
+
+  /** Cost, then an API key's scopes. */
+  check(schema: GraphQLSchema, actor: Actor, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): GraphQLError | undefined {
+    const tooCostly = costError(schema, document, variables, operationName, this.l.maxQueryCost);
+    if (tooCostly) return tooCostly;
+    if (actor === ANONYMOUS || !actor.apiKey) return undefined;
+    const fields = rootFields(document, operationName);
+    const missing = fields && missingScope(fields, actor.apiKey.scopes);
+    if (!missing) return undefined;
+    const err = forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`);
+    return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
+  }
+
+  /**
+   * The Apollo plugin: guards each operation once it is resolved, stamps the request id on every error
+   * answered, and logs unexpected errors with that id (the client sees only a generic message).
+   */
+  plugin(schema: GraphQLSchema, log: Logger): ApolloServerPlugin<GraphQLContext> {
+    return {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ contextValue, document, request }) => {
+          const denied = this.check(schema, contextValue.actor, document, request.variables, request.operationName);
+          if (denied) throw denied;
+        },
+        didEncounterErrors: async ({ errors, contextValue }) => {
+          const unexpected = errors.filter((e) => !EXPOSED_CODES.has(String(e.extensions?.code ?? '')) && !e.extensions?.validationErrors && !hasValidation(e));
+          for (const e of unexpected) log.error({ err: e.originalError ?? e, requestId: contextValue.request?.id, path: e.path }, 'unexpected error in resolver');
+        },
+        willSendResponse: async ({ response, contextValue }) => {
+          const id = contextValue.request?.id;
+          if (id && response.body.kind === 'single' && response.body.singleResult.errors) {
+            response.body.singleResult.errors = response.body.singleResult.errors.map((e) => ({ ...e, extensions: { ...e.extensions, requestId: id } }));
+          }
+        },
+      }),
+    };
+  }
+}
+
+function hasValidation(e: GraphQLError): boolean {
+  const original = e.originalError as { extensions?: Record<string, unknown> } | undefined;
+  return Array.isArray(original?.extensions?.validationErrors);
+}
+
+function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_TOO_COMPLEX } });
+}
