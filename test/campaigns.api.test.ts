@@ -183,6 +183,26 @@ describe('tenancy and roles', () => {
   });
 });
 
+describe('what agents see (seed 004)', () => {
+  it('an agent sees only the campaigns of their groups, and no other user', async () => {
+    const mine = await seedBasics(app, 2);
+    const theirs = await seedBasics(app, 2);
+    const a = (await app.gql(CREATE_CAMPAIGN, { i: input({ name: 'Assigned to me', listId: mine.listId, groupId: mine.groupId }) })).data.createCampaign;
+    const b = (await app.gql(CREATE_CAMPAIGN, { i: input({ name: 'Not mine', listId: theirs.listId, groupId: theirs.groupId }) })).data.createCampaign;
+    const user = (await app.gql(`mutation { createUser(input: { name: "Vis", email: "vis@agents.test", role: AGENT }) { id } }`)).data.createUser.id;
+    await app.gql(`mutation($u: ID!, $g: [ID!]) { createAgent(input: { name: "Vis", phone: "+919700005555", userId: $u, groupIds: $g }) { id } }`, { u: user, g: [mine.groupId] });
+    const names = (await app.gql(`{ campaigns(limit: 200) { items { name } } }`, {}, user)).data.campaigns.items.map((c: { name: string }) => c.name);
+    expect(names).toContain('Assigned to me');
+    expect(names).not.toContain('Not mine');
+    for (const q of [`query($id: ID!) { campaign(id: $id) { id } }`, `query($id: ID!) { campaignStats(campaignId: $id) { total } }`,
+      `query($id: ID!) { campaignLive(campaignId: $id) { dialsToday } }`, `query($id: ID!) { callLegs(campaignId: $id) { totalCount } }`]) {
+      expect((await app.gql(q, { id: b.id }, user)).errors?.[0]?.extensions?.code, q).toBe('NOT_FOUND');
+      expect((await app.gql(q, { id: a.id }, user)).errors, q).toBeUndefined();
+    }
+    expect((await app.gql(`{ users { email role } }`, {}, user)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
 describe('query limits', () => {
   it('refuses too-deep and oversized documents with QUERY_TOO_COMPLEX', async () => {
     const deep = `{ ${'__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } }'} }`;

@@ -24,7 +24,7 @@ export class CampaignRepository {
 
   findPage(
     organizationId: string,
-    filter: { status?: CampaignStatus[]; search?: string },
+    filter: { status?: CampaignStatus[]; search?: string; groups?: string[] },
     sort: { field: CampaignSortField; direction: SortDirection },
     limit: number,
     offset: number,
@@ -32,6 +32,7 @@ export class CampaignRepository {
     const where: Record<string, unknown> = { organization: organizationId };
     if (filter.status?.length) where.status = { $in: filter.status };
     if (filter.search) where.name = { $ilike: `%${escapeLike(filter.search)}%` };
+    if (filter.groups) where.group = { $in: filter.groups };
     const dir = sort.direction === 'ASC' ? 'asc' : 'desc';
     return this.em.findAndCount(CampaignEntity, where, {
       orderBy: { [SORT_COLUMN[sort.field]]: dir, createdAt: 'desc', id: 'asc' },

@@ -10,7 +10,7 @@ import { badInput, conflict, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import type { Logger } from '../../logger.js';
 import type { StatsService } from '../stats/stats.service.js';
-import { requireCampaignId } from '../stats/campaign-access.js';
+import { requireCampaignId, visibleGroupIds } from '../stats/campaign-access.js';
 import { buildReportCsv, REPORT_MAX_ROWS, reportFilename, type ReportRow } from './campaign-report.js';
 import { CampaignRepository } from './campaign.repository.js';
 import type { CampaignReport } from './campaign.type.js';
@@ -28,17 +28,18 @@ export class CampaignService {
   ) {}
 
   async get(scope: Scope, id: string): Promise<CampaignEntity> {
-    const found = await new CampaignRepository(scope.em).findById(scope.actor.organizationId, assertId(id, 'campaign'));
+    const found = await new CampaignRepository(scope.em).findById(scope.actor.organizationId, await requireCampaignId(scope, id));
     if (!found) throw notFound('campaign', id);
     return found;
   }
 
-  page(scope: Scope, args: CampaignsArgs) {
+  /** The actor's campaigns: agents see only those of their groups (seed 004). */
+  async page(scope: Scope, args: CampaignsArgs) {
     const search = args.search?.trim();
     if (search && search.length < 3) throw badInput('search needs at least 3 characters', 'search');
     return new CampaignRepository(scope.em).findPage(
       scope.actor.organizationId,
-      { status: args.status, search: search || undefined },
+      { status: args.status, search: search || undefined, groups: (await visibleGroupIds(scope)) ?? undefined },
       { field: args.sortBy, direction: args.sortDirection },
       args.limit,
       args.offset,

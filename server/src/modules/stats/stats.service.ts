@@ -7,7 +7,7 @@ import { CampaignEntity } from '../../entities/index.js';
 import { Topic, type CampaignStatsPayload, type CampaignUpdatedPayload, type DialerPubSub } from '../../pubsub/pubsub.js';
 import { toCampaign, toCampaignJson } from '../campaign/campaign.mapper.js';
 import type { Campaign } from '../campaign/campaign.type.js';
-import { currentThenChanges, requireCampaignId } from './campaign-access.js';
+import { visibleGroupIds, currentThenChanges, requireCampaignId } from './campaign-access.js';
 import { toRollup, toStatsPayload } from './stats.mapper.js';
 import { StatsRepository } from './stats.repository.js';
 
@@ -103,11 +103,13 @@ export class StatsService {
   }
 
   /** Creations and status moves of the actor's organisation's campaigns (no initial value: query `campaigns` first). */
-  subscribeCampaigns(scope: Scope): AsyncIterable<CampaignUpdatedPayload> {
+  async subscribeCampaigns(scope: Scope): Promise<AsyncIterable<CampaignUpdatedPayload>> {
     const organizationId = scope.actor.organizationId;
+    // agents hear only of campaigns of their groups (as of when they subscribed)
+    const groups = await visibleGroupIds(scope);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_UPDATED, organizationId);
     // keyed by organisation already; the filter is a second check on the tenant
-    return pipe(events, filter((e) => e.organizationId === organizationId));
+    return pipe(events, filter((e) => e.organizationId === organizationId && (!groups || groups.includes(e.campaign.groupId))));
   }
 
   /** Waits until every scheduled push has gone out (used at shutdown). */

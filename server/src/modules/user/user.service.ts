@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
-import { requireAdmin, Role, type Actor } from '../../auth/actor.js';
+import { requireAdmin, requireSupervisor, Role, type Actor } from '../../auth/actor.js';
 import { hashPassword, verifyNothing, verifyPassword } from '../../auth/password.js';
 import type { Credentials } from '../../auth/credentials.js';
 import type { RateLimits } from '../../auth/rate-limits.js';
@@ -213,7 +213,9 @@ export class UserService {
     return zone;
   }
 
+  /** The organisation's users, with emails and roles: supervisors and admins only. */
   users(scope: Scope): Promise<UserEntity[]> {
+    requireSupervisor(scope.actor, 'list users');
     return scope.em.find(UserEntity, { organization: scope.actor.organizationId }, { orderBy: { name: 'asc' }, limit: 1000 });
   }
 
