@@ -20,6 +20,10 @@ export interface Actor {
   apiKey?: { id: string; scopes: readonly string[] };
 }
 
+export function isSupervisor(actor: Actor): boolean {
+  return actor.role === Role.ADMIN || actor.role === Role.SUPERVISOR;
+}
+
 /** Supervisors and admins manage campaigns, agents and groups (seed 004: agents can not). */
 export function requireSupervisor(actor: Actor, action: string): void {
   if (actor.role !== Role.ADMIN && actor.role !== Role.SUPERVISOR) throw forbidden(action);

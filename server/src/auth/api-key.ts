@@ -34,7 +34,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   archiveCampaign: S.CAMPAIGNS_WRITE, resolveInterruptedCall: S.CAMPAIGNS_WRITE,
   createContact: S.CONTACTS_WRITE, updateContact: S.CONTACTS_WRITE, setContactsTimeZone: S.CONTACTS_WRITE, importContactsCsv: S.CONTACTS_WRITE,
   createContactList: S.CONTACTS_WRITE, addContactsToList: S.CONTACTS_WRITE, removeContactsFromList: S.CONTACTS_WRITE,
-  addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE,
+  addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE, importSuppressionsCsv: S.SUPPRESSIONS_WRITE,
   // Subscription
   campaignUpdated: S.STATS_SUBSCRIBE, campaignStatsChanged: S.STATS_SUBSCRIBE, campaignLiveChanged: S.STATS_SUBSCRIBE,
 };
@@ -44,7 +44,7 @@ export const PEOPLE_ONLY: readonly string[] = [
   'me', 'users', 'createUser', 'setPassword', 'signIn', 'signOut', 'signOutEverywhere', 'setUserDisabled', 'setOrganizationTimeZone',
   'apiKeys', 'createApiKey', 'revokeApiKey',
   'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup',
-  'createAgent', 'createAgentGroup', 'changeGroupMembers',
+  'createAgent', 'createAgentGroup', 'changeGroupMembers', 'updateAgent', 'updateAgentGroup', 'updateUser',
 ];
 
 /** Keys start with this, so a bearer credential tells a key from a session token at a glance (and secret scanners can find leaked ones). */

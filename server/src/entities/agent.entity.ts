@@ -56,6 +56,10 @@ export class AgentGroupEntity {
   @Property({ type: 'string', length: 200 })
   name!: string;
 
+  /** Seed 002: management decides which groups may schedule followups. */
+  @Property({ type: 'boolean', default: true })
+  mayScheduleFollowups: boolean = true;
+
   @ManyToMany(() => AgentEntity, undefined, { pivotTable: 'agent_group_member', joinColumn: 'group_id', inverseJoinColumn: 'agent_id' })
   members = new Collection<AgentEntity>(this);
 

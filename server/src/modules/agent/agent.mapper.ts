@@ -7,5 +7,5 @@ export function toAgent(e: AgentEntity): Agent {
 
 export function toAgentGroup(e: AgentGroupEntity): AgentGroup {
   const members = e.members.getItems().map(toAgent).sort((a, b) => a.name.localeCompare(b.name));
-  return { id: e.id, name: e.name, members, memberCount: members.length };
+  return { id: e.id, name: e.name, mayScheduleFollowups: e.mayScheduleFollowups, members, memberCount: members.length };
 }

@@ -2,7 +2,7 @@ import { ArrayMaxSize } from 'class-validator';
 import { Arg, Args, ArgsType, Ctx, Field, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { PageArgs } from '../../graphql/pagination.js';
-import { CreateAgentGroupInput, CreateAgentInput } from './agent.input.js';
+import { CreateAgentGroupInput, CreateAgentInput, UpdateAgentGroupInput, UpdateAgentInput } from './agent.input.js';
 import { toAgent, toAgentGroup } from './agent.mapper.js';
 import type { AgentService } from './agent.service.js';
 import { Agent, AgentGroup } from './agent.type.js';
@@ -41,6 +41,11 @@ export class AgentResolver {
     return toAgent(await this.agentService.create(ctx, input));
   }
 
+  @Mutation(() => Agent, { description: 'Supervisors: edit an agent (phone, time zone, user, groups); only the fields given change' })
+  async updateAgent(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateAgentInput) input: UpdateAgentInput, @Ctx() ctx: GraphQLContext): Promise<Agent> {
+    return toAgent(await this.agentService.update(ctx, id, input));
+  }
+
   @Query(() => [AgentGroup])
   async agentGroups(@Args(() => PageArgs) { limit, offset }: PageArgs, @Ctx() ctx: GraphQLContext): Promise<AgentGroup[]> {
     return (await this.agentService.groups(ctx, limit, offset)).map(toAgentGroup);
@@ -54,6 +59,11 @@ export class AgentResolver {
   @Mutation(() => AgentGroup)
   async createAgentGroup(@Arg('input', () => CreateAgentGroupInput) input: CreateAgentGroupInput, @Ctx() ctx: GraphQLContext): Promise<AgentGroup> {
     return toAgentGroup(await this.agentService.createGroup(ctx, input));
+  }
+
+  @Mutation(() => AgentGroup, { description: 'Supervisors: rename a group or allow / forbid its members to schedule followups' })
+  async updateAgentGroup(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateAgentGroupInput) input: UpdateAgentGroupInput, @Ctx() ctx: GraphQLContext): Promise<AgentGroup> {
+    return toAgentGroup(await this.agentService.updateGroup(ctx, id, input));
   }
 
   @Mutation(() => AgentGroup, { description: 'Add and remove members; takes effect live in running campaigns' })

@@ -35,6 +35,9 @@ export class AgentGroup {
   @Field(() => String)
   name!: string;
 
+  @Field(() => Boolean, { description: 'Whether members may schedule followups (seed 002)' })
+  mayScheduleFollowups!: boolean;
+
   @Field(() => [Agent])
   members!: Agent[];
 

@@ -1,3 +1,4 @@
+import { requireSupervisor } from '../../auth/actor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import { ContactEntity, ContactListEntity } from '../../entities/index.js';
@@ -26,17 +27,23 @@ const MAX_FIELDS = 50;
 const MAX_FIELD_KEY = 64;
 const MAX_FIELD_VALUE = 1000;
 
-/** Contact directory and contact lists. Every role may manage contacts (seed 004: agents create lists). */
+/**
+ * Contact directory and contact lists. Supervisors and admins read and edit the directory. Agents may
+ * add a contact or a list (seed 004: "create a list and contacts") but do not read the directory:
+ * they see the customer on their line through their console (seed 004's live callee details).
+ */
 export class ContactService {
   constructor(private readonly clock: Clock) {}
 
   async get(scope: Scope, id: string): Promise<ContactEntity> {
+    requireSupervisor(scope.actor, 'read the contact directory');
     const found = await new ContactRepository(scope.em).findById(scope.actor.organizationId, assertId(id, 'contact'));
     if (!found) throw notFound('contact', id);
     return found;
   }
 
   page(scope: Scope, search: string | undefined, limit: number, offset: number) {
+    requireSupervisor(scope.actor, 'read the contact directory');
     return new ContactRepository(scope.em).findPage(scope.actor.organizationId, search?.trim() || undefined, limit, offset);
   }
 
@@ -75,6 +82,7 @@ export class ContactService {
    * re-importing a list never makes duplicates). All good rows commit in one transaction.
    */
   async importCsv(scope: Scope, input: ImportContactsCsvInput): Promise<CsvImportResult> {
+    requireSupervisor(scope.actor, 'import contacts');
     const org = scope.actor.organizationId;
     const region = checkRegion(input.defaultRegion, 'input.defaultRegion');
     const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
@@ -174,6 +182,7 @@ export class ContactService {
    * number's candidate zones apply again); the change reaches its numbers in every campaign at once.
    */
   async update(scope: Scope, id: string, input: UpdateContactInput): Promise<ContactEntity> {
+    requireSupervisor(scope.actor, 'edit contacts');
     const contact = await this.get(scope, id);
     const name = input.name === undefined || input.name === null ? undefined : input.name.trim();
     if (name !== undefined && !name) throw badInput('input.name: name is empty', 'input.name');
@@ -193,6 +202,7 @@ export class ContactService {
    * Returns how many contacts changed; their campaign numbers follow in the same transaction.
    */
   async setTimeZones(scope: Scope, input: SetContactsTimeZoneInput): Promise<number> {
+    requireSupervisor(scope.actor, 'edit contacts');
     const org = scope.actor.organizationId;
     const given = [input.contactIds !== undefined && input.contactIds !== null, !!input.listId].filter(Boolean).length;
     if (given !== 1) throw badInput('name either contactIds or listId', 'input.contactIds');
@@ -231,6 +241,7 @@ export class ContactService {
   }
 
   async getList(scope: Scope, id: string): Promise<{ list: ContactListEntity; contactCount: number }> {
+    requireSupervisor(scope.actor, 'read contact lists');
     const repo = new ContactListRepository(scope.em);
     const list = await repo.findById(scope.actor.organizationId, assertId(id, 'contact list'));
     if (!list) throw notFound('contact list', id);
@@ -239,11 +250,13 @@ export class ContactService {
   }
 
   listPage(scope: Scope, limit: number, offset: number) {
+    requireSupervisor(scope.actor, 'read contact lists');
     return new ContactListRepository(scope.em).findPage(scope.actor.organizationId, limit, offset);
   }
 
   /** Adds existing contacts to a list; unknown contact ids refuse the whole call. */
   async addToList(scope: Scope, listId: string, contactIds: string[]): Promise<{ list: ContactListEntity; contactCount: number }> {
+    requireSupervisor(scope.actor, 'change contact lists');
     const { list } = await this.getList(scope, listId);
     const ids = [...new Set(contactIds.map((id, i) => assertInputId(id, `contactIds.${i}`)))];
     const repo = new ContactListRepository(scope.em);
@@ -255,6 +268,7 @@ export class ContactService {
   }
 
   async removeFromList(scope: Scope, listId: string, contactIds: string[]) {
+    requireSupervisor(scope.actor, 'change contact lists');
     const { list } = await this.getList(scope, listId);
     const ids = contactIds.map((id, i) => assertInputId(id, `contactIds.${i}`));
     await new ContactListRepository(scope.em).removeMembers(list.id, ids);

@@ -36,6 +36,31 @@ export class AddSuppressionInput {
 }
 
 @ArgsType()
+export class SuppressionsArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'Part of a number (any spelling), client id or reason' })
+  @IsOptional()
+  @MaxLength(128)
+  search?: string;
+
+  @Field(() => SuppressionKindEnum, { nullable: true })
+  @IsOptional()
+  @IsIn(Object.values(SuppressionKindEnum))
+  kind?: 'NUMBER' | 'CLIENT_ID';
+}
+
+@InputType()
+export class ImportSuppressionsCsvInput {
+  @Field(() => String, { description: 'CSV text with a header row: number (or phone, msisdn, mobile) and/or client_id, and an optional reason' })
+  @MaxLength(5_000_000)
+  csv!: string;
+
+  @Field(() => String, { nullable: true, description: 'ISO region for national-format numbers' })
+  @IsOptional()
+  @Length(2, 2)
+  defaultRegion?: string;
+}
+
+@ArgsType()
 export class CallLegsArgs extends PageArgs {
   @Field(() => ID)
   campaignId!: string;

@@ -1,13 +1,12 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { PageArgs } from '../../graphql/pagination.js';
 import type { CampaignLivePayload } from '../../pubsub/pubsub.js';
 import type { LiveStatsService } from '../stats/live-stats.service.js';
 import { CampaignLive, TimelinePoint } from '../stats/live-stats.type.js';
 import { TimelineArgs } from '../stats/stats.input.js';
-import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
+import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ImportSuppressionsCsvInput, ScheduleFollowupInput, SuppressionsArgs } from './dialer.input.js';
 import type { DialerService } from './dialer.service.js';
-import { AgentConsole, CallLegPage, Followup, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression } from './dialer.type.js';
+import { AgentConsole, CallLegPage, Followup, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
 
 function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   const a = p.agents;
@@ -99,9 +98,14 @@ export class DialerResolver {
     return this.dialer.callLegs(ctx, args);
   }
 
-  @Query(() => [Suppression])
-  suppressions(@Args(() => PageArgs) { limit, offset }: PageArgs, @Ctx() ctx: GraphQLContext): Promise<Suppression[]> {
-    return this.dialer.suppressions(ctx, limit, offset);
+  @Query(() => SuppressionPage, { description: 'The suppression (DND) list, newest first; supervisors and admins' })
+  suppressions(@Args(() => SuppressionsArgs) args: SuppressionsArgs, @Ctx() ctx: GraphQLContext): Promise<SuppressionPage> {
+    return this.dialer.suppressions(ctx, args);
+  }
+
+  @Mutation(() => SuppressionImportResult, { complexity: 5000, description: 'Adds every good row of a suppression CSV; bad rows are reported with their line and reason' })
+  importSuppressionsCsv(@Arg('input', () => ImportSuppressionsCsvInput) input: ImportSuppressionsCsvInput, @Ctx() ctx: GraphQLContext): Promise<SuppressionImportResult> {
+    return this.dialer.importSuppressions(ctx, input);
   }
 
   @Mutation(() => Suppression, { description: 'Never dial this number or client id (FAILED_DND at the pre-dial guard)' })

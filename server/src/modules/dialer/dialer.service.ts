@@ -9,14 +9,15 @@ import { FINAL_STATES, NumberState } from '../../domain/number-state.js';
 import { canonicalTimeZone } from '../../domain/time-zone.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
-import { badInput, conflict, forbidden, illegalTransition, notFound } from '../../errors.js';
+import { badInput, conflict, DialerError, ErrorCode, forbidden, illegalTransition, notFound } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
 import { escapeLike } from '../contact/contact.repository.js';
 import { requireCampaignId } from '../stats/campaign-access.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { Topic, type DialerPubSub } from '../../pubsub/pubsub.js';
-import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ScheduleFollowupInput } from './dialer.input.js';
-import type { AgentCampaign, AgentConsole, CallLeg, Followup, InterruptedCallOutcome, LiveCall, Suppression } from './dialer.type.js';
+import type { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ImportSuppressionsCsvInput, ScheduleFollowupInput, SuppressionsArgs } from './dialer.input.js';
+import { parseSuppressionCsv } from './suppression-csv.js';
+import type { AgentCampaign, AgentConsole, CallLeg, Followup, InterruptedCallOutcome, LiveCall, Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
 
 /** At most this many followups are listed on a console. */
 const FOLLOWUPS_MAX = 500;
@@ -263,6 +264,14 @@ export class DialerService {
       const now = this.clock.now();
       if (at.getTime() <= now.getTime()) throw badInput(`input.time: ${input.date} ${input.time} in ${zone} is in the past`, 'input.time');
       const c = (await repo.campaign(n.campaign_id))!;
+      if (actor.role === Role.AGENT) {
+        // seed 002: management decides which groups may schedule followups (the campaign's group)
+        const [g] = await tx.execute<{ name: string; may_schedule_followups: boolean }[]>(
+          `select name, may_schedule_followups from agent_group where id = ?`, [c.group_id]);
+        if (g && !g.may_schedule_followups) {
+          throw new DialerError(ErrorCode.FORBIDDEN, `The agents of group "${g.name}" may not schedule followups (a supervisor can allow it)`, { action: 'schedule followups', group: g.name });
+        }
+      }
       if (c.ends_at && at.getTime() >= new Date(c.ends_at).getTime()) {
         throw badInput(`input.date: ${input.date} ${input.time} in ${zone} is after the campaign ends (${new Date(c.ends_at).toISOString()})`, 'input.date');
       }
@@ -390,12 +399,68 @@ export class DialerService {
 
   // ---- suppression (DND) ----
 
-  async suppressions(scope: Scope, limit: number, offset: number): Promise<Suppression[]> {
+  /**
+   * The suppression list, newest first (supervisors and admins). `search` matches part of the value
+   * (digits of a number in any spelling, or a client id) or the reason.
+   */
+  async suppressions(scope: Scope, args: SuppressionsArgs): Promise<SuppressionPage> {
+    requireSupervisor(scope.actor, 'read the suppression list');
+    const where = ['organization_id = ?'];
+    const params: unknown[] = [scope.actor.organizationId];
+    if (args.kind) {
+      where.push('kind = ?');
+      params.push(args.kind);
+    }
+    const q = args.search?.trim();
+    if (q) {
+      const digits = q.replace(/[\s()+.-]/g, '');
+      const like = `%${escapeLike(q.toLowerCase())}%`;
+      where.push(/^\d+$/.test(digits) ? `(value like ? or lower(value) like ? or lower(coalesce(reason, '')) like ?)` : `(lower(value) like ? or lower(value) like ? or lower(coalesce(reason, '')) like ?)`);
+      params.push(`%${escapeLike(digits)}%`, like, like);
+    }
     const rows = await scope.em.execute<Record<string, any>[]>(
-      `select id, kind, value, reason, created_at from suppression where organization_id = ? order by created_at desc limit ? offset ?`,
-      [scope.actor.organizationId, limit, offset],
+      `select id, kind, value, reason, created_at, count(*) over () as total from suppression
+        where ${where.join(' and ')} order by created_at desc, id limit ? offset ?`,
+      [...params, args.limit, args.offset],
     );
-    return rows.map(toSuppression);
+    let totalCount = rows.length ? Number(rows[0]!.total) : 0;
+    if (!rows.length && args.offset > 0) {
+      const [c] = await scope.em.execute<{ n: string }[]>(`select count(*) as n from suppression where ${where.join(' and ')}`, params);
+      totalCount = Number(c!.n);
+    }
+    return { items: rows.map(toSuppression), totalCount };
+  }
+
+  /**
+   * Adds every good row of a suppression CSV in one transaction (rows already listed are counted,
+   * not changed); bad rows are reported with their line. A file that cannot be read changes nothing.
+   */
+  async importSuppressions(scope: Scope, input: ImportSuppressionsCsvInput): Promise<SuppressionImportResult> {
+    requireSupervisor(scope.actor, 'change the suppression list');
+    const parsed = parseSuppressionCsv(input.csv, input.defaultRegion?.toUpperCase());
+    const seen = new Set<string>();
+    const entries = parsed.entries.filter((e) => {
+      const k = `${e.kind}:${e.value}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    let added = 0;
+    const now = this.clock.now();
+    await scope.em.transactional(async (tx) => {
+      for (let i = 0; i < entries.length; i += 1000) {
+        const chunk = entries.slice(i, i + 1000);
+        // (knex expands an array binding into a list, so the rows go in as VALUES)
+        const rows = await tx.execute<{ id: string }[]>(
+          `insert into suppression (id, organization_id, kind, value, reason, created_at)
+           values ${chunk.map(() => '(gen_random_uuid(), ?, ?, ?, ?, ?)').join(', ')}
+           on conflict (organization_id, kind, value) do nothing returning id`,
+          chunk.flatMap((e) => [scope.actor.organizationId, e.kind, e.value, e.reason, now]),
+        );
+        added += rows.length;
+      }
+    });
+    return { rows: parsed.rows, added, alreadyListed: entries.length - added, errors: parsed.errors };
   }
 
   /** Numbers are normalised so any spelling of a number matches; the guard re-checks before every dial. */

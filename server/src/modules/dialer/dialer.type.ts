@@ -123,3 +123,24 @@ export class Suppression {
   @Field(() => String, { nullable: true }) reason!: string | null;
   @Field(() => Date) createdAt!: Date;
 }
+
+@ObjectType()
+export class SuppressionPage {
+  @Field(() => [Suppression]) items!: Suppression[];
+  @Field(() => Int, { description: 'Entries matching the search' }) totalCount!: number;
+}
+
+@ObjectType()
+export class SuppressionCsvError {
+  @Field(() => Int, { description: 'Line number in the file (the header is line 1)' }) line!: number;
+  @Field(() => String) code!: string;
+  @Field(() => String) reason!: string;
+}
+
+@ObjectType()
+export class SuppressionImportResult {
+  @Field(() => Int, { description: 'Data rows read' }) rows!: number;
+  @Field(() => Int, { description: 'Numbers and client ids newly suppressed' }) added!: number;
+  @Field(() => Int, { description: 'Entries that were already on the list (left as they were)' }) alreadyListed!: number;
+  @Field(() => [SuppressionCsvError], { description: 'Rows not imported, with their line and reason' }) errors!: SuppressionCsvError[];
+}

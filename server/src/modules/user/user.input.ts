@@ -25,6 +25,18 @@ export class CreateUserInput {
   password?: string;
 }
 
+@InputType()
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @Length(1, 200)
+  name?: string;
+
+  @Field(() => Role, { nullable: true, description: 'Takes effect on the user\'s next request; not your own' })
+  @IsOptional()
+  role?: Role;
+}
+
 @ArgsType()
 export class SetPasswordArgs {
   @Field(() => ID, { nullable: true, description: 'Omitted: the acting user. Only admins may set another user\'s' })

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { CreateUserInput, OrganizationTimeZoneArgs, SetPasswordArgs, SignInArgs } from './user.input.js';
+import { CreateUserInput, UpdateUserInput, OrganizationTimeZoneArgs, SetPasswordArgs, SignInArgs } from './user.input.js';
 import { toSession, toUser } from './user.mapper.js';
 import type { UserService } from './user.service.js';
 import { Session, User, Viewer } from './user.type.js';
@@ -17,7 +17,13 @@ export class UserResolver {
 
   @Query(() => [User])
   async users(@Ctx() ctx: GraphQLContext): Promise<User[]> {
-    return (await this.usersService.users(ctx)).map((u) => toUser(u));
+    return (await this.usersService.users(ctx)).map((u) => toUser(u.user, u.agentId));
+  }
+
+  @Mutation(() => User, { description: 'Admins: rename a user or change their role (not your own role)' })
+  async updateUser(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput, @Ctx() ctx: GraphQLContext): Promise<User> {
+    const u = await this.usersService.update(ctx, id, input);
+    return toUser(u.user, u.agentId);
   }
 
   @Mutation(() => User, { description: 'Admins only' })

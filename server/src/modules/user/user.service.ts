@@ -11,7 +11,7 @@ import { assertId } from '../../domain/ids.js';
 import { canonicalTimeZone } from '../../domain/time-zone.js';
 import { badInput, conflict, notFound, unauthenticated } from '../../errors.js';
 import type { Scope } from '../../graphql/context.js';
-import { PASSWORD_MAX, PASSWORD_MIN, type CreateUserInput } from './user.input.js';
+import { PASSWORD_MAX, PASSWORD_MIN, type CreateUserInput, type UpdateUserInput } from './user.input.js';
 
 /** The same answer for an unknown email and a wrong password, so sign-in tells nobody which emails exist. */
 const WRONG_CREDENTIALS = 'Wrong email or password';
@@ -213,10 +213,35 @@ export class UserService {
     return zone;
   }
 
-  /** The organisation's users, with emails and roles: supervisors and admins only. */
-  users(scope: Scope): Promise<UserEntity[]> {
+  /** The organisation's users, with emails, roles and agent profiles: supervisors and admins only. */
+  async users(scope: Scope): Promise<{ user: UserEntity; agentId: string | null }[]> {
     requireSupervisor(scope.actor, 'list users');
-    return scope.em.find(UserEntity, { organization: scope.actor.organizationId }, { orderBy: { name: 'asc' }, limit: 1000 });
+    const users = await scope.em.find(UserEntity, { organization: scope.actor.organizationId }, { orderBy: { name: 'asc' }, limit: 1000 });
+    const agents = users.length ? await scope.em.find(AgentEntity, { user: { $in: users.map((u) => u.id) } }, { fields: ['id', 'user'] }) : [];
+    const agentOf = new Map(agents.map((a) => [a.user!.id, a.id]));
+    return users.map((user) => ({ user, agentId: agentOf.get(user.id) ?? null }));
+  }
+
+  /**
+   * Admins: renames a user or changes their role. The new role holds from the user's next request
+   * (the role is read with the session each time). An admin cannot change their own role, so an
+   * organisation never loses its last admin by accident.
+   */
+  async update(scope: Scope, userId: string, input: UpdateUserInput): Promise<{ user: UserEntity; agentId: string | null }> {
+    requireAdmin(scope.actor, 'change users');
+    const id = assertId(userId, 'user');
+    const user = await scope.em.findOne(UserEntity, { id, organization: scope.actor.organizationId });
+    if (!user) throw notFound('user', userId);
+    if (input.role !== undefined && input.role !== user.role && id === scope.actor.userId) throw badInput('you cannot change your own role', 'input.role');
+    if (input.name !== undefined) {
+      const name = input.name.trim();
+      if (!name) throw badInput('name is empty', 'input.name');
+      user.name = name;
+    }
+    if (input.role !== undefined) user.role = input.role;
+    await scope.em.flush();
+    const agent = await scope.em.findOne(AgentEntity, { user }, { fields: ['id'] });
+    return { user, agentId: agent?.id ?? null };
   }
 
   async create(scope: Scope, input: CreateUserInput): Promise<UserEntity> {
