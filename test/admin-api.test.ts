@@ -52,6 +52,14 @@ describe('users', () => {
     const users = (await ok(`query { users { id agentId } }`)).users as { id: string; agentId: string | null }[];
     expect(users.find((u) => u.id === id)!.agentId).toBe(agent);
     expect(users.find((u) => u.id === app.adminUserId)!.agentId).toBeNull();
+    const disabled = await ok(`mutation($id: ID!) { setUserDisabled(userId: $id, disabled: true) { disabled agentId } }`, { id });
+    expect(disabled.setUserDisabled).toEqual({ disabled: true, agentId: agent });
+  });
+
+  it('refuses a blank name for a new user and creates nothing', async () => {
+    const r = await codeOf(`mutation { createUser(input: { name: "   ", email: "blank@a.io", role: AGENT }) { id } }`);
+    expect(r).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name' });
+    expect(await sql(app.databaseUrl, `select 1 from app_user where email = 'blank@a.io'`)).toHaveLength(0);
   });
 });
 

@@ -1,6 +1,9 @@
 /** A route: the page name and its parameters (`#/campaigns/abc` → { page: 'campaign', id: 'abc' }). */
 export interface Route {
-  page: 'wallboard' | 'console' | 'campaigns' | 'campaign' | 'new-campaign' | 'lists' | 'contacts' | 'signin' | 'not-found';
+  page:
+    | 'wallboard' | 'console' | 'campaigns' | 'campaign' | 'new-campaign' | 'lists' | 'contacts'
+    | 'users' | 'agents' | 'groups' | 'suppressions' | 'api-keys'
+    | 'signin' | 'not-found';
   id?: string;
 }
 
@@ -17,6 +20,12 @@ export function parseHash(hash: string): Route {
       return { page: 'lists' };
     case 'contacts':
       return { page: 'contacts' };
+    case 'users':
+    case 'agents':
+    case 'groups':
+    case 'suppressions':
+    case 'api-keys':
+      return { page: parts[0] };
     case 'signin':
       return { page: 'signin' };
     case 'campaigns':

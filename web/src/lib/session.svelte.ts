@@ -20,6 +20,8 @@ export class Session {
   organizationName = $state('');
   /** The user may manage campaigns (admins and supervisors). */
   readonly canManage = $derived(this.user?.role === 'ADMIN' || this.user?.role === 'SUPERVISOR');
+  /** The user may manage users (admins only). */
+  readonly isAdmin = $derived(this.user?.role === 'ADMIN');
   /** The user takes calls. */
   readonly isAgent = $derived(Boolean(this.user?.agentId));
   readonly api: Api;

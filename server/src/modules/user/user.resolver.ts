@@ -54,7 +54,8 @@ export class UserResolver {
 
   @Mutation(() => User, { description: 'Admins: disable a user (sign-in refused, every session ended at once) or enable them again; not yourself' })
   async setUserDisabled(@Arg('userId', () => ID) userId: string, @Arg('disabled', () => Boolean) disabled: boolean, @Ctx() ctx: GraphQLContext): Promise<User> {
-    return toUser(await this.usersService.setUserDisabled(ctx, userId, disabled));
+    const u = await this.usersService.setUserDisabled(ctx, userId, disabled);
+    return toUser(u.user, u.agentId);
   }
 
   @Mutation(() => Boolean, { description: 'Sets your own password (userId omitted) or, for admins, another user\'s. Every session of that user ends: sign in again' })

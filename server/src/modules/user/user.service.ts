@@ -164,7 +164,7 @@ export class UserService {
   }
 
   /** Admins: disables (every session ends, sign-in refused) or enables a user of the organisation; not oneself. */
-  async setUserDisabled(scope: Scope, userId: string, disabled: boolean): Promise<UserEntity> {
+  async setUserDisabled(scope: Scope, userId: string, disabled: boolean): Promise<{ user: UserEntity; agentId: string | null }> {
     requireAdmin(scope.actor, 'disable users');
     const id = assertId(userId, 'user');
     if (id === scope.actor.userId) throw badInput('you cannot disable yourself', 'userId');
@@ -173,7 +173,8 @@ export class UserService {
     user.disabledAt = disabled ? user.disabledAt ?? this.clock.now() : null;
     await scope.em.flush();
     if (disabled) await this.revokeAll(scope.em, id);
-    return user;
+    const agent = await scope.em.findOne(AgentEntity, { user }, { fields: ['id'] });
+    return { user, agentId: agent?.id ?? null };
   }
 
   private targetUser(scope: Scope, userId: string | undefined, action: string): string {
@@ -246,13 +247,15 @@ export class UserService {
 
   async create(scope: Scope, input: CreateUserInput): Promise<UserEntity> {
     requireAdmin(scope.actor, 'create users');
+    const name = input.name.trim();
+    if (!name) throw badInput('name is empty', 'input.name');
     const email = input.email.trim().toLowerCase();
     if (await scope.em.findOne(UserEntity, { organization: scope.actor.organizationId, email })) {
       throw conflict(`a user with email ${email} already exists`, { field: 'input.email' });
     }
     const user = scope.em.create(UserEntity, {
       organization: scope.actor.organizationId,
-      name: input.name.trim(),
+      name,
       email,
       role: input.role,
       passwordHash: input.password === undefined ? null : await hashPassword(input.password),

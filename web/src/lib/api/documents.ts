@@ -413,3 +413,209 @@ export interface TimeZonesResult {
 
 /** Ends this session on the server (its sockets close). */
 export const SIGN_OUT = `mutation SignOut { signOut }`;
+
+// ---------------------------------------------------------------- administration: users
+
+/** A user as the admin screens see them. */
+export interface AdminUser extends User {
+  /** Disabled by an admin: cannot sign in, every session ended. */
+  disabled: boolean;
+}
+
+const ADMIN_USER_FIELDS = `id name email role agentId disabled`;
+
+export const USERS = `query Users { users { ${ADMIN_USER_FIELDS} } }`;
+export interface UsersResult {
+  users: AdminUser[];
+}
+
+/** A user without a password cannot sign in; the admin screen always sets one. */
+export const CREATE_USER = `mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) { ${ADMIN_USER_FIELDS} } }`;
+export interface CreateUserResult {
+  createUser: AdminUser;
+}
+
+/** The server refuses a change of one's own role (`input.role`). */
+export const UPDATE_USER = `mutation UpdateUser($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { ${ADMIN_USER_FIELDS} } }`;
+export interface UpdateUserResult {
+  updateUser: AdminUser;
+}
+
+/** Not oneself (`userId`); disabling ends every session of the user at once. Only `disabled` is read back. */
+export const SET_USER_DISABLED = `mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) { setUserDisabled(userId: $userId, disabled: $disabled) { id disabled } }`;
+export interface SetUserDisabledResult {
+  setUserDisabled: { id: string; disabled: boolean };
+}
+
+/** Another user's password (admins); every session of that user ends. */
+export const SET_PASSWORD = `mutation SetPassword($userId: ID!, $password: String!) { setPassword(userId: $userId, password: $password) }`;
+export interface SetPasswordResult {
+  setPassword: boolean;
+}
+
+/** Ends every session of a user; answers how many ended. */
+export const SIGN_OUT_EVERYWHERE = `mutation SignOutEverywhere($userId: ID!) { signOutEverywhere(userId: $userId) }`;
+export interface SignOutEverywhereResult {
+  signOutEverywhere: number;
+}
+
+// ---------------------------------------------------------------- administration: agents and groups
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  /** Number or endpoint dialled for the agent leg (E.164). */
+  phone: string;
+  timeZone: string;
+  state: AgentState;
+  /** The linked user account, when the agent signs in. */
+  userId: string | null;
+}
+
+const AGENT_ROW_FIELDS = `id name phone timeZone state userId`;
+
+/** Agents by name; the page asks for one row more than it shows, to know whether there is a next page. */
+export const AGENTS = `query Agents($limit: Int!, $offset: Int!) { agents(limit: $limit, offset: $offset) { ${AGENT_ROW_FIELDS} } }`;
+export interface AgentsResult {
+  agents: AgentRow[];
+}
+
+/** What the agent form offers: groups (with their members, for the membership column) and users to link. */
+export const AGENT_FORM_OPTIONS = `query AgentFormOptions { agentGroups(limit: 200) { id name members { id } } users { ${ADMIN_USER_FIELDS} } }`;
+export interface AgentFormOptionsResult {
+  agentGroups: { id: string; name: string; members: { id: string }[] }[];
+  users: AdminUser[];
+}
+
+/** The time zone is derived from the phone when omitted. */
+export const CREATE_AGENT = `mutation CreateAgent($input: CreateAgentInput!) { createAgent(input: $input) { ${AGENT_ROW_FIELDS} } }`;
+export interface CreateAgentResult {
+  createAgent: AgentRow;
+}
+
+/** Only the fields given change; `userId: ""` unlinks; `groupIds` replaces the set. */
+export const UPDATE_AGENT = `mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { ${AGENT_ROW_FIELDS} } }`;
+export interface UpdateAgentResult {
+  updateAgent: AgentRow;
+}
+
+export interface AgentGroupRow {
+  id: string;
+  name: string;
+  memberCount: number;
+  /** Whether members may schedule followups. */
+  mayScheduleFollowups: boolean;
+  members: { id: string; name: string; state: AgentState }[];
+}
+
+const GROUP_ROW_FIELDS = `id name memberCount mayScheduleFollowups members { id name state }`;
+
+/** Groups by name, and the agents that may join them. */
+export const GROUPS = `query Groups { agentGroups(limit: 200) { ${GROUP_ROW_FIELDS} } agents(limit: 200) { id name } }`;
+export interface GroupsResult {
+  agentGroups: AgentGroupRow[];
+  agents: { id: string; name: string }[];
+}
+
+export const CREATE_GROUP = `mutation CreateAgentGroup($input: CreateAgentGroupInput!) { createAgentGroup(input: $input) { ${GROUP_ROW_FIELDS} } }`;
+export interface CreateGroupResult {
+  createAgentGroup: AgentGroupRow;
+}
+
+/** Renames a group or allows / forbids its members to schedule followups; only the fields given change. */
+export const UPDATE_GROUP = `mutation UpdateAgentGroup($id: ID!, $input: UpdateAgentGroupInput!) { updateAgentGroup(id: $id, input: $input) { ${GROUP_ROW_FIELDS} } }`;
+export interface UpdateGroupResult {
+  updateAgentGroup: AgentGroupRow;
+}
+
+/** Takes effect live in running campaigns. */
+export const CHANGE_GROUP_MEMBERS = `mutation ChangeGroupMembers($groupId: ID!, $add: [ID!]!, $remove: [ID!]!) {
+  changeGroupMembers(groupId: $groupId, addAgentIds: $add, removeAgentIds: $remove) { ${GROUP_ROW_FIELDS} }
+}`;
+export interface ChangeGroupMembersResult {
+  changeGroupMembers: AgentGroupRow;
+}
+
+// ---------------------------------------------------------------- administration: suppression list
+
+export type SuppressionKind = 'NUMBER' | 'CLIENT_ID';
+
+export interface Suppression {
+  id: string;
+  kind: SuppressionKind;
+  /** An E.164 number or a client id. */
+  value: string;
+  reason: string | null;
+  createdAt: string;
+}
+
+const SUPPRESSION_FIELDS = `id kind value reason createdAt`;
+
+/** Newest first; `search` matches part of a number (any spelling), a client id or a reason. */
+export const SUPPRESSIONS = `query Suppressions($search: String, $kind: SuppressionKind, $limit: Int!, $offset: Int!) {
+  suppressions(search: $search, kind: $kind, limit: $limit, offset: $offset) { totalCount items { ${SUPPRESSION_FIELDS} } }
+}`;
+export interface SuppressionsResult {
+  suppressions: { totalCount: number; items: Suppression[] };
+}
+
+/** Numbers are stored in E.164; adding one already listed keeps it (and its reason, unless a new one is given). */
+export const ADD_SUPPRESSION = `mutation AddSuppression($input: AddSuppressionInput!) { addSuppression(input: $input) { ${SUPPRESSION_FIELDS} } }`;
+export interface AddSuppressionResult {
+  addSuppression: Suppression;
+}
+
+export const REMOVE_SUPPRESSION = `mutation RemoveSuppression($id: ID!) { removeSuppression(id: $id) }`;
+export interface RemoveSuppressionResult {
+  removeSuppression: boolean;
+}
+
+export const IMPORT_SUPPRESSIONS = `mutation ImportSuppressions($input: ImportSuppressionsCsvInput!) {
+  importSuppressionsCsv(input: $input) { rows added alreadyListed errors { line code reason } }
+}`;
+export interface SuppressionImportResult {
+  importSuppressionsCsv: {
+    rows: number;
+    added: number;
+    /** Entries that were on the list already (left as they were). */
+    alreadyListed: number;
+    errors: { line: number; code: string; reason: string }[];
+  };
+}
+
+// ---------------------------------------------------------------- administration: API keys
+
+export type ApiKeyScope = 'CAMPAIGNS_READ' | 'CAMPAIGNS_WRITE' | 'CONTACTS_READ' | 'CONTACTS_WRITE' | 'SUPPRESSIONS_WRITE' | 'STATS_SUBSCRIBE' | 'REPORTS_READ';
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** The first characters of the key, to recognise it by. */
+  prefix: string;
+  scopes: ApiKeyScope[];
+  /** Who created it (a user's name). */
+  createdBy: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const API_KEY_FIELDS = `id name prefix scopes createdBy createdAt lastUsedAt revokedAt`;
+
+/** Live keys first. */
+export const API_KEYS = `query ApiKeys { apiKeys { ${API_KEY_FIELDS} } }`;
+export interface ApiKeysResult {
+  apiKeys: ApiKey[];
+}
+
+/** The key itself is in this answer and nowhere else (only its hash is kept). */
+export const CREATE_API_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) { createApiKey(input: $input) { key apiKey { ${API_KEY_FIELDS} } } }`;
+export interface CreateApiKeyResult {
+  createApiKey: { key: string; apiKey: ApiKey };
+}
+
+/** Refused from its next request; its open sockets close within seconds. */
+export const REVOKE_API_KEY = `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ${API_KEY_FIELDS} } }`;
+export interface RevokeApiKeyResult {
+  revokeApiKey: ApiKey;
+}
