@@ -3,7 +3,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { GraphQLError, specifiedRules, validate, type ValidationRule } from 'graphql';
+import { specifiedRules, validate, type ValidationRule } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,8 @@ import { DialerEngine } from './engine/dialer-engine.js';
 import { inProcessLeases, RedisLeases } from './engine/lease.js';
 import type { TelephonyPort } from './telephony/port.js';
 import { CallSimulator, type SimulatorOptions } from './telephony/simulator.js';
-import { DialerError, ErrorCode } from './errors.js';
+import { DialerError } from './domain/errors.js';
+import { toGraphQLError } from './graphql/errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { buildDialerSchema, type Services } from './graphql/schema.js';
@@ -126,7 +127,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm,
     clock,
     port: telephony,
-    stats,
+    events: stats, // live counters and console pushes (webhooks will listen here too)
     log,
     leases: redis ? new RedisLeases(redis, instanceId) : inProcessLeases,
     instanceId,
@@ -208,7 +209,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         try {
           await limits.request(actor.apiKey ? `key:${actor.apiKey.id}` : `user:${actor.userId}`);
         } catch (err) {
-          if (err instanceof DialerError) return [err];
+          if (err instanceof DialerError) return [toGraphQLError(err)];
           throw err;
         }
         return undefined;
@@ -288,8 +289,7 @@ export async function createApp(options: AppOptions): Promise<App> {
           return { actor, em, services, request } satisfies GraphQLContext;
         } catch (err) {
           if (!(err instanceof DialerError)) throw err;
-          const http = err.code === ErrorCode.RATE_LIMITED ? err.extensions.http : { status: 401 };
-          throw new GraphQLError(err.message, { extensions: { ...err.extensions, requestId: request.id, http } });
+          throw toGraphQLError(err, { status: 401, requestId: request.id });
         }
       },
     }),

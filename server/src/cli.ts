@@ -14,7 +14,7 @@ import { systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { initOrm } from './db/orm.js';
-import { DialerError } from './errors.js';
+import { DialerError } from './domain/errors.js';
 import { createLogger } from './logger.js';
 import { UserService } from './modules/user/user.service.js';
 

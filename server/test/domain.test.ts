@@ -5,7 +5,7 @@ import { resolveCallingWindow, resolveCampaignSchedule } from '../src/domain/cam
 import { normalisePhone } from '../src/domain/phone.js';
 import { canonicalTimeZone, dialZones, zonesOfNumber } from '../src/domain/time-zone.js';
 import { parseContactCsv } from '../src/modules/contact/csv.js';
-import { DialerError } from '../src/errors.js';
+import { DialerError } from '../src/domain/errors.js';
 
 const code = (fn: () => unknown) => {
   try {

@@ -1,4 +1,4 @@
-import { forbidden } from '../errors.js';
+import { forbidden } from '../domain/errors.js';
 
 export const Role = { ADMIN: 'ADMIN', SUPERVISOR: 'SUPERVISOR', AGENT: 'AGENT' } as const;
 export type Role = (typeof Role)[keyof typeof Role];

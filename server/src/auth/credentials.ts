@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Kind, parse, type OperationDefinitionNode } from 'graphql';
 import type { Actor } from './actor.js';
-import { unauthenticated } from '../errors.js';
+import { unauthenticated } from '../domain/errors.js';
 
 /** How a request or WebSocket connection says who it is. */
 export interface Credentials {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { rateLimited } from '../errors.js';
+import { rateLimited } from '../domain/errors.js';
 
 export interface RateLimitOptions {
   requestsPerMinute: number;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { isUuid } from '../domain/ids.js';
-import { unauthenticated } from '../errors.js';
+import { unauthenticated } from '../domain/errors.js';
 
 /** How long a session token lasts. @default 12 hours */
 export const SESSION_LIFETIME_MS = 12 * 3_600_000;

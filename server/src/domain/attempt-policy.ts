@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { badInput } from './errors.js';
 import { LIMITS, RetryStatus } from './campaign-options.js';
 
 export interface AttemptPolicy {

@@ -1,4 +1,4 @@
-import { illegalTransition } from '../errors.js';
+import { illegalTransition } from './errors.js';
 
 /** Campaign lifecycle: SCHEDULED -> RUNNING <-> PAUSED -> COMPLETED -> ARCHIVED. */
 export const CampaignStatus = {

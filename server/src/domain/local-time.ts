@@ -1,4 +1,4 @@
-import { badInput } from '../errors.js';
+import { badInput } from './errors.js';
 import { canonicalTimeZone } from './time-zone.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

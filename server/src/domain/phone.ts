@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import { badInput } from '../errors.js';
+import { badInput } from './errors.js';
 
 export interface NormalisedPhone {
   e164: string;

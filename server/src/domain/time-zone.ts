@@ -1,6 +1,6 @@
 import ct from 'countries-and-timezones';
 import { getCountries } from 'libphonenumber-js/max';
-import { badInput } from '../errors.js';
+import { badInput } from './errors.js';
 import { prefixZones } from './number-zones.js';
 
 /** Every zone name the IANA database knows, links and legacy names included, by its lower-case spelling. */

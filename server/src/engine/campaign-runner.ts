@@ -9,7 +9,7 @@ import type { DialMode } from '../domain/campaign-options.js';
 import { transition, type LegOutcome, type MachineContext, type NumberEvent } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import type { Logger } from '../logger.js';
-import type { StatsService } from '../modules/stats/stats.service.js';
+import type { DialerEvents } from './events.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
 import { Hopper } from './hopper.js';
@@ -36,7 +36,7 @@ export interface RunnerDeps {
   clock: Clock;
   port: TelephonyPort;
   pool: PacingPool;
-  stats: StatsService;
+  events: DialerEvents;
   log: Logger;
   tracker: WorkTracker;
   instanceId: string;
@@ -350,7 +350,7 @@ export class CampaignRunner {
       const rows = await tx.lockWaitingNumbers(ids.map((r) => r.id));
       await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)) })), now);
     });
-    this.d.stats.publish(c.organization_id, c.id);
+    this.d.events.campaignChanged(c.organization_id, c.id);
   }
 
   private async dial(now: Date): Promise<void> {
@@ -461,7 +461,7 @@ export class CampaignRunner {
       if (legs.length && s && agentFirst) await repo.setAgent(s.agentId, AgentState.RINGING, at);
       for (const { id, t } of updates) this.hopper.mark(id, t.state, null);
     });
-    this.d.stats.publish(c.organization_id, c.id);
+    this.d.events.campaignChanged(c.organization_id, c.id);
     if (s && placed[0]) {
       s.phase = 'DIALLING';
       if (agentFirst) s.recordLegId = placed[0].leg.id;
@@ -832,7 +832,7 @@ export class CampaignRunner {
       if (handled) await repo.bumpDay(c.organization_id, c.id, now, { handled: 1, handle_seconds: Math.round(handled.handleSec) });
       this.hopper.mark(n.id, t.state, t.nextAttemptAt);
     });
-    this.d.stats.publish(c.organization_id, c.id);
+    this.d.events.campaignChanged(c.organization_id, c.id);
   }
 
   private machine(now: Date, campaignCompleted = false): MachineContext {
@@ -850,7 +850,7 @@ export class CampaignRunner {
     const em = this.d.orm.em.fork();
     let repo: DialerRepository | undefined;
     const result = await em.transactional((tx) => fn((repo = new DialerRepository(tx)), this.d.clock.now()));
-    if (repo?.touchedAgents.size) this.d.stats.publishAgents(repo.touchedAgents);
+    if (repo?.touchedAgents.size) this.d.events.agentsChanged(repo.touchedAgents);
     return result;
   }
 }

@@ -2,8 +2,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../clock.js';
 import { CampaignStatus } from '../domain/campaign-lifecycle.js';
 import type { Logger } from '../logger.js';
-import { CampaignRepository } from '../modules/campaign/campaign.repository.js';
-import type { StatsService } from '../modules/stats/stats.service.js';
+import { DialerRepository } from './dialer.repository.js';
+import type { DialerEvents } from './events.js';
 
 /**
  * Moves campaigns by the clock: SCHEDULED -> RUNNING at their start time; RUNNING or PAUSED ->
@@ -17,7 +17,7 @@ export class CampaignScheduler {
   constructor(
     private readonly orm: MikroORM,
     private readonly clock: Clock,
-    private readonly stats: StatsService,
+    private readonly events: DialerEvents,
     private readonly log: Logger,
   ) {}
 
@@ -48,8 +48,8 @@ export class CampaignScheduler {
       );
       for (const c of started) {
         this.log.info({ campaignId: c.id }, 'campaign started (start time reached)');
-        this.stats.publish(c.organization_id, c.id);
-        this.stats.publishCampaign({ organizationId: c.organization_id, campaignId: c.id });
+        this.events.campaignChanged(c.organization_id, c.id);
+        this.events.campaignStatusChanged(c.organization_id, c.id);
       }
       const expired: { id: string; organization_id: string }[] = await em.execute(
         `select id, organization_id from campaign where status in (?, ?) and ends_at is not null and ends_at <= ?`,
@@ -62,12 +62,12 @@ export class CampaignScheduler {
             [CampaignStatus.COMPLETED, now, now, c.id, CampaignStatus.RUNNING, CampaignStatus.PAUSED],
           );
           if (!rows.length) return false;
-          const failed = await new CampaignRepository(tx).failUnattempted(c.id, now);
+          const failed = await new DialerRepository(tx).failUnattempted(c.id, now);
           this.log.info({ campaignId: c.id, failedNoAttempt: failed }, 'campaign completed (end time reached)');
           return true;
         });
-        this.stats.publish(c.organization_id, c.id);
-        if (completed) this.stats.publishCampaign({ organizationId: c.organization_id, campaignId: c.id });
+        this.events.campaignChanged(c.organization_id, c.id);
+        if (completed) this.events.campaignStatusChanged(c.organization_id, c.id);
       }
     } catch (err) {
       this.log.error({ err }, 'campaign scheduler pass failed');

@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock, Timer } from '../clock.js';
 import type { Logger } from '../logger.js';
-import type { StatsService } from '../modules/stats/stats.service.js';
+import type { DialerEvents } from './events.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import { CampaignRunner, type RunnerSnapshot } from './campaign-runner.js';
 import { DialerRepository } from './dialer.repository.js';
@@ -14,7 +14,7 @@ export interface EngineOptions {
   orm: MikroORM;
   clock: Clock;
   port: TelephonyPort;
-  stats: StatsService;
+  events: DialerEvents;
   log: Logger;
   leases: LeaseManager;
   /** Unique per process; stamped on every leg this process places. */
@@ -105,7 +105,7 @@ export class DialerEngine {
   }
 
   private orphanDeps() {
-    return { orm: this.o.orm, clock: this.o.clock, log: this.o.log, stats: this.o.stats };
+    return { orm: this.o.orm, clock: this.o.clock, log: this.o.log, events: this.o.events };
   }
 
   /** Owned campaigns' pacing snapshots (for the wallboard). */
@@ -198,7 +198,7 @@ export class DialerEngine {
     const idle = await repo.idleAgentsOffline(this.o.clock.now());
     if (idle.length) {
       this.o.log.warn({ agents: idle }, 'agents shown busy with no campaign and no call: set OFFLINE');
-      this.o.stats.publishAgents(repo.touchedAgents);
+      this.o.events.agentsChanged(repo.touchedAgents);
     }
   }
 }

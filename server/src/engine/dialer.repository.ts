@@ -3,6 +3,7 @@ import type { AgentState } from '../domain/agent-state.js';
 import { resolveAttemptPolicy, type AttemptPolicy } from '../domain/attempt-policy.js';
 import type { RetryStatus } from '../domain/campaign-options.js';
 import type { Transition, NumberSnapshot } from '../domain/number-machine.js';
+import { NumberReason, NumberState } from '../domain/number-state.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import { IN_UUID, jsonParam } from '../db/sql.js';
 
@@ -378,6 +379,21 @@ export class DialerRepository {
     if (!ids.length) return Promise.resolve([]);
     return this.em.execute(`select id, state from agent where id in ${IN_UUID}`, [jsonParam(ids)]);
   }
+
+  /**
+   * Marks every number that has not been dialled yet (or waits for a retry) FAILED_NO_ATTEMPT.
+   * Numbers with a call in progress are left for the dialler to finish.
+   */
+  async failUnattempted(campaignId: string, now: Date): Promise<number> {
+    const res = await this.em.execute(
+      `update campaign_number set state = ?, reason = ?, next_attempt_at = null, updated_at = ?
+        where campaign_id = ? and state in (?, ?)`,
+      [NumberState.FAILED_NO_ATTEMPT, NumberReason.CAMPAIGN_COMPLETED, now, campaignId, NumberState.SCHEDULED, NumberState.RETRY],
+      'run',
+    );
+    return (res as unknown as { affectedRows: number }).affectedRows;
+  }
+
 }
 
 /** The state machine's view of a number row. */
@@ -407,4 +423,5 @@ export function policyOf(c: CampaignRow): AttemptPolicy {
     agentRetryIntervalMinutes: c.agent_retry_interval_minutes,
     continueOnNotConnected: c.continue_on_not_connected,
   });
+
 }

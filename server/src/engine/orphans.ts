@@ -3,14 +3,14 @@ import type { Clock } from '../clock.js';
 import type { DialMode } from '../domain/campaign-options.js';
 import { transition, type NumberEvent } from '../domain/number-machine.js';
 import type { Logger } from '../logger.js';
-import type { StatsService } from '../modules/stats/stats.service.js';
+import type { DialerEvents } from './events.js';
 import { DialerRepository, policyOf, snapshotOf } from './dialer.repository.js';
 
 export interface OrphanDeps {
   orm: MikroORM;
   clock: Clock;
   log: Logger;
-  stats: StatsService;
+  events: DialerEvents;
 }
 
 /**
@@ -41,9 +41,9 @@ export async function settleStrandedNumbers(d: OrphanDeps, numberIds?: string[])
       await repo.saveNumber(n.id, t, now);
       if (t.state === 'INTERRUPTED') await repo.handInterrupted(n.id, c.dial_mode === 'PREDICTIVE' ? null : n.agent_id, now);
       settled++;
-      if (repo.touchedAgents.size) d.stats.publishAgents(repo.touchedAgents);
+      if (repo.touchedAgents.size) d.events.agentsChanged(repo.touchedAgents);
     });
-    d.stats.publish(n.organization_id, n.campaign_id);
+    d.events.campaignChanged(n.organization_id, n.campaign_id);
   }
   return settled;
 }
@@ -52,7 +52,7 @@ export async function settleStrandedNumbers(d: OrphanDeps, numberIds?: string[])
 export async function closeOrphanLegs(d: OrphanDeps, by: Parameters<DialerRepository['closeLegs']>[0], cause: string): Promise<{ legs: number; numbers: number }> {
   const repo = new DialerRepository(d.orm.em.fork());
   const closed = await repo.closeLegs(by, cause, d.clock.now());
-  if (repo.touchedAgents.size) d.stats.publishAgents(repo.touchedAgents);
+  if (repo.touchedAgents.size) d.events.agentsChanged(repo.touchedAgents);
   const numbers = await settleStrandedNumbers(d, [...new Set(closed.map((l) => l.number_id).filter((x): x is string => !!x))]);
   return { legs: closed.length, numbers };
 }

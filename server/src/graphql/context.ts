@@ -1,14 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../auth/actor.js';
+import type { Scope } from '../auth/scope.js';
 import type { DialerService } from '../modules/dialer/dialer.service.js';
 import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 
-/** One unit of work: who acts, and an EntityManager forked for this request or subscription operation. */
-export interface Scope {
-  actor: Actor;
-  em: EntityManager;
-}
+export type { Scope } from '../auth/scope.js';
 
 /** Services reachable from the context, for subscribe functions that run without a resolver instance. */
 export interface ContextServices {

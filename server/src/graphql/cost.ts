@@ -1,7 +1,7 @@
 import { getNamedType, getNullableType, GraphQLError, isListType, isObjectType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LIMITS } from '../domain/campaign-options.js';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../domain/errors.js';
 
 /** A list of objects with no `limit` argument is costed as this many items (bounded lists: campaigns' agents, a console's followups). */
 const UNBOUNDED_LIST_ITEMS = 10;

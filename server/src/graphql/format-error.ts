@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../domain/errors.js';
 
 /** Codes whose messages are written for clients and pass through unchanged. */
 export const EXPOSED_CODES = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST']);

@@ -4,10 +4,11 @@ import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type Valida
 import { missingScope, rootFields } from '../auth/api-key.js';
 import type { Actor } from '../auth/actor.js';
 import { ANONYMOUS } from '../auth/credentials.js';
-import { ErrorCode, forbidden } from '../errors.js';
+import { ErrorCode, forbidden } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { costError } from './cost.js';
 import type { GraphQLContext } from './context.js';
+import { toGraphQLError } from './errors.js';
 import { EXPOSED_CODES } from './format-error.js';
 import { depthLimitRule, queryLengthError } from './limits.js';
 
@@ -63,8 +64,7 @@ export class OperationGuards {
     const fields = rootFields(document, operationName);
     const missing = fields && missingScope(fields, actor.apiKey.scopes);
     if (!missing) return undefined;
-    const err = forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`);
-    return new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
+    return toGraphQLError(forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`), { status: 403 });
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../domain/errors.js';
 
 /**
  * Validation rule refusing selection sets nested deeper than `maxDepth` (fragments followed,

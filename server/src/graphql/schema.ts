@@ -1,32 +1,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
+import { domainErrors } from './errors.js';
 import { AgentResolver } from '../modules/agent/agent.resolver.js';
-import type { AgentService } from '../modules/agent/agent.service.js';
 import { CampaignResolver } from '../modules/campaign/campaign.resolver.js';
-import type { CampaignService } from '../modules/campaign/campaign.service.js';
 import { ContactResolver } from '../modules/contact/contact.resolver.js';
-import type { ContactService } from '../modules/contact/contact.service.js';
 import { StatsResolver } from '../modules/stats/stats.resolver.js';
-import type { StatsService } from '../modules/stats/stats.service.js';
 import { DialerResolver } from '../modules/dialer/dialer.resolver.js';
-import type { DialerService } from '../modules/dialer/dialer.service.js';
-import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
-import type { ApiKeyService } from '../modules/api-key/api-key.service.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
-import type { UserService } from '../modules/user/user.service.js';
 
-export interface Services {
-  users: UserService;
-  apiKeys: ApiKeyService;
-  contacts: ContactService;
-  agents: AgentService;
-  campaigns: CampaignService;
-  stats: StatsService;
-  dialer: DialerService;
-  live: LiveStatsService;
-}
+import type { Services } from '../modules/services.js';
+
+export type { Services };
 
 export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver] as const;
 
@@ -52,6 +38,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     resolvers: RESOLVERS as unknown as [Function, ...Function[]],
     container,
     pubSub,
+    globalMiddlewares: [domainErrors],
     validate: { forbidUnknownValues: false, validationError: { target: false, value: false } },
   });
 }

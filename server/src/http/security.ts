@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
-import { ErrorCode } from '../errors.js';
+import { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 
 /**

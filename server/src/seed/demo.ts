@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { DialMode, CallType } from '../domain/campaign-options.js';
 import { normalisePhone } from '../domain/phone.js';
 import { UserEntity } from '../entities/index.js';
-import type { Services } from '../graphql/schema.js';
+import type { Services } from '../modules/services.js';
 import type { Logger } from '../logger.js';
 
 const FIRST = ['Asha', 'Ravi', 'Meera', 'Arjun', 'Priya', 'John', 'Emma', 'Liam', 'Olivia', 'Noah', 'Sita', 'Bikash', 'Anil', 'Grace', 'Omar'];

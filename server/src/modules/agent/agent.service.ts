@@ -7,8 +7,8 @@ import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { canonicalTimeZone, singleZoneOf } from '../../domain/time-zone.js';
 import { AgentEntity, AgentGroupEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
-import { badInput, conflict, notFound } from '../../errors.js';
-import type { Scope } from '../../graphql/context.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
+import type { Scope } from '../../auth/scope.js';
 import { AgentRepository } from './agent.repository.js';
 import type { CreateAgentInput, CreateAgentGroupInput, UpdateAgentGroupInput, UpdateAgentInput } from './agent.input.js';
 

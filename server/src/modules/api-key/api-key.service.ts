@@ -4,8 +4,8 @@ import { requireSupervisor, Role, type Actor } from '../../auth/actor.js';
 import { API_KEY_SCOPES, hashApiKey, newApiKey, type ApiKeyScope } from '../../auth/api-key.js';
 import type { Clock } from '../../clock.js';
 import { assertId } from '../../domain/ids.js';
-import { badInput, notFound, unauthenticated } from '../../errors.js';
-import type { Scope } from '../../graphql/context.js';
+import { badInput, notFound, unauthenticated } from '../../domain/errors.js';
+import type { Scope } from '../../auth/scope.js';
 import { ApiKeyRepository, type ApiKeyRow } from './api-key.repository.js';
 
 /**

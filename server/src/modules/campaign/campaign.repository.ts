@@ -75,20 +75,7 @@ export class CampaignRepository {
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
 
-  /**
-   * Marks every number that has not been dialled yet (or waits for a retry) FAILED_NO_ATTEMPT.
-   * Numbers with a call in progress are left for the dialler to finish.
-   */
-  async failUnattempted(campaignId: string, now: Date): Promise<number> {
-    const res = await this.em.execute(
-      `update campaign_number set state = ?, reason = ?, next_attempt_at = null, updated_at = ?
-        where campaign_id = ? and state in (?, ?)`,
-      [NumberState.FAILED_NO_ATTEMPT, NumberReason.CAMPAIGN_COMPLETED, now, campaignId, NumberState.SCHEDULED, NumberState.RETRY],
-      'run',
-    );
-    return (res as unknown as { affectedRows: number }).affectedRows;
-  }
-
+  
   /**
    * Up to `limit` numbers of a campaign in list order, each with its latest customer leg (one
    * pass over the campaign's legs, not one lookup per number) and its owner's name.

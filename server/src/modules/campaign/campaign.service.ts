@@ -6,8 +6,9 @@ import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { AgentGroupEntity, CampaignEntity, ContactListEntity } from '../../entities/index.js';
-import { badInput, conflict, notFound } from '../../errors.js';
-import type { Scope } from '../../graphql/context.js';
+import { badInput, conflict, notFound } from '../../domain/errors.js';
+import { DialerRepository } from '../../engine/dialer.repository.js';
+import type { Scope } from '../../auth/scope.js';
 import type { Logger } from '../../logger.js';
 import type { StatsService } from '../stats/stats.service.js';
 import { requireCampaignId, visibleGroupIds } from '../stats/campaign-access.js';
@@ -139,7 +140,7 @@ export class CampaignService {
       c.updatedAt = now;
       if (c.status === CampaignStatus.COMPLETED) {
         c.completedAt = now;
-        const failed = await repo.failUnattempted(c.id, now);
+        const failed = await new DialerRepository(em).failUnattempted(c.id, now);
         this.log.info({ campaignId: c.id, failedNoAttempt: failed }, 'campaign completed');
       }
       await em.flush();

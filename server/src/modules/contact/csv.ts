@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { badInput } from '../../errors.js';
+import { badInput } from '../../domain/errors.js';
 
 /** A parsed CSV data row with its line number in the file (header = line 1). */
 export interface CsvRow {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { normalisePhone } from '../../domain/phone.js';
-import { badInput, DialerError } from '../../errors.js';
+import { badInput, DialerError } from '../../domain/errors.js';
 import { MAX_CSV_ROWS } from '../contact/csv.js';
 
 /** One suppression a CSV row asks for. */

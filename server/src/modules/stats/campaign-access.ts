@@ -1,8 +1,8 @@
 import { Role } from '../../auth/actor.js';
 import { assertId } from '../../domain/ids.js';
 import { CampaignEntity } from '../../entities/index.js';
-import { notFound } from '../../errors.js';
-import type { Scope } from '../../graphql/context.js';
+import { notFound } from '../../domain/errors.js';
+import type { Scope } from '../../auth/scope.js';
 
 /**
  * The agent groups whose campaigns an agent may see (seed 004: agents see and start only the

@@ -9,8 +9,8 @@ import { AgentEntity, OrganizationEntity, UserEntity } from '../../entities/inde
 import { randomUUID } from 'node:crypto';
 import { assertId } from '../../domain/ids.js';
 import { canonicalTimeZone } from '../../domain/time-zone.js';
-import { badInput, conflict, notFound, unauthenticated } from '../../errors.js';
-import type { Scope } from '../../graphql/context.js';
+import { badInput, conflict, notFound, unauthenticated } from '../../domain/errors.js';
+import type { Scope } from '../../auth/scope.js';
 import { PASSWORD_MAX, PASSWORD_MIN, type CreateUserInput, type UpdateUserInput } from './user.input.js';
 
 /** The same answer for an unknown email and a wrong password, so sign-in tells nobody which emails exist. */

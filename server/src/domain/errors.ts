@@ -1,5 +1,3 @@
-import { GraphQLError } from 'graphql';
-
 /**
  * Error codes that reach API clients in `extensions.code`. Every error a client can
  * provoke is built by one of the factories below, so the set stays small and documented.
@@ -17,14 +15,22 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** An error meant for the client: message and code are safe to show. */
-export class DialerError extends GraphQLError {
+/**
+ * An error meant for the client: message, code and `extensions` are safe to show. It is a plain
+ * error (the domain knows nothing of GraphQL); `graphql/errors.ts` maps it to a GraphQL error with
+ * its HTTP status in one place.
+ */
+export class DialerError extends Error {
+  /** `code` and the extra fields a client may read (`field`, `from`/`to`, `retryAfterSec`, ...). */
+  readonly extensions: Readonly<Record<string, unknown>> & { code: ErrorCode };
+
   constructor(code: ErrorCode, message: string, extra: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...extra } });
+    super(message);
     this.name = 'DialerError';
+    this.extensions = { code, ...extra };
   }
   get code(): ErrorCode {
-    return this.extensions.code as ErrorCode;
+    return this.extensions.code;
   }
 }
 
@@ -63,8 +69,5 @@ export function tooComplex(message: string): DialerError {
 /** Too many requests (or sign-in attempts): try again after `retryAfterSec` (HTTP 429 with Retry-After). */
 export function rateLimited(message: string, retryAfterSec: number): DialerError {
   const retry = Math.max(1, Math.ceil(retryAfterSec));
-  return new DialerError(ErrorCode.RATE_LIMITED, `${message}; try again in ${retry} s`, {
-    retryAfterSec: retry,
-    http: { status: 429, headers: new Map([['retry-after', String(retry)]]) },
-  });
+  return new DialerError(ErrorCode.RATE_LIMITED, `${message}; try again in ${retry} s`, { retryAfterSec: retry });
 }

@@ -1,0 +1,20 @@
+import type { AgentService } from './agent/agent.service.js';
+import type { CampaignService } from './campaign/campaign.service.js';
+import type { ContactService } from './contact/contact.service.js';
+import type { StatsService } from './stats/stats.service.js';
+import type { DialerService } from './dialer/dialer.service.js';
+import type { LiveStatsService } from './stats/live-stats.service.js';
+import type { ApiKeyService } from './api-key/api-key.service.js';
+import type { UserService } from './user/user.service.js';
+
+/** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
+export interface Services {
+  users: UserService;
+  apiKeys: ApiKeyService;
+  contacts: ContactService;
+  agents: AgentService;
+  campaigns: CampaignService;
+  stats: StatsService;
+  dialer: DialerService;
+  live: LiveStatsService;
+}
