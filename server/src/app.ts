@@ -38,7 +38,10 @@ import { CampaignService } from './modules/campaign/campaign.service.js';
 import { ContactService } from './modules/contact/contact.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { LiveStatsService } from './modules/stats/live-stats.service.js';
-import { DialerService } from './modules/dialer/dialer.service.js';
+import { CallListService } from './modules/dialer/call-list.service.js';
+import { ConsoleService } from './modules/dialer/console.service.js';
+import { FollowupService } from './modules/dialer/followup.service.js';
+import { SuppressionService } from './modules/dialer/suppression.service.js';
 import { UserService } from './modules/user/user.service.js';
 import { ApiKeyService } from './modules/api-key/api-key.service.js';
 import { API_KEY_PREFIX } from './auth/api-key.js';
@@ -103,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pubsub = await createDialerPubSub(config.redisUrl, log);
 
   const stats = new StatsService(orm, pubsub.pubSub, clock, log);
+  const followups = new FollowupService(clock, stats);
   const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
@@ -114,7 +118,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
     stats,
-    dialer: new DialerService(clock, stats, pubsub.pubSub),
+    consoles: new ConsoleService(clock, stats, pubsub.pubSub, followups),
+    followups,
+    suppressions: new SuppressionService(clock),
+    callList: new CallListService(),
     live: new LiveStatsService(orm, pubsub.pubSub, clock, log),
   };
   services.live.listen();

@@ -1,5 +1,5 @@
 import type { Scope } from '../auth/scope.js';
-import type { DialerService } from '../modules/dialer/dialer.service.js';
+import type { ConsoleService } from '../modules/dialer/console.service.js';
 import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
 
@@ -9,7 +9,7 @@ export type { Scope } from '../auth/scope.js';
 export interface ContextServices {
   stats: StatsService;
   live: LiveStatsService;
-  dialer: DialerService;
+  consoles: ConsoleService;
 }
 
 /** GraphQL context: built per HTTP request and per graphql-ws operation. */

@@ -25,7 +25,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     [AgentResolver, new AgentResolver(services.agents)],
     [CampaignResolver, new CampaignResolver(services.campaigns, services.stats)],
     [StatsResolver, new StatsResolver(services.stats)],
-    [DialerResolver, new DialerResolver(services.dialer, services.live)],
+    [DialerResolver, new DialerResolver(services.consoles, services.followups, services.suppressions, services.callList, services.live)],
   ]);
   const container: ContainerType = {
     get: (cls) => {

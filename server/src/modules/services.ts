@@ -2,7 +2,10 @@ import type { AgentService } from './agent/agent.service.js';
 import type { CampaignService } from './campaign/campaign.service.js';
 import type { ContactService } from './contact/contact.service.js';
 import type { StatsService } from './stats/stats.service.js';
-import type { DialerService } from './dialer/dialer.service.js';
+import type { CallListService } from './dialer/call-list.service.js';
+import type { ConsoleService } from './dialer/console.service.js';
+import type { FollowupService } from './dialer/followup.service.js';
+import type { SuppressionService } from './dialer/suppression.service.js';
 import type { LiveStatsService } from './stats/live-stats.service.js';
 import type { ApiKeyService } from './api-key/api-key.service.js';
 import type { UserService } from './user/user.service.js';
@@ -15,6 +18,9 @@ export interface Services {
   agents: AgentService;
   campaigns: CampaignService;
   stats: StatsService;
-  dialer: DialerService;
+  consoles: ConsoleService;
+  followups: FollowupService;
+  suppressions: SuppressionService;
+  callList: CallListService;
   live: LiveStatsService;
 }

@@ -5,7 +5,10 @@ import type { LiveStatsService } from '../stats/live-stats.service.js';
 import { CampaignLive, TimelinePoint } from '../stats/live-stats.type.js';
 import { TimelineArgs } from '../stats/stats.input.js';
 import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ImportSuppressionsCsvInput, ScheduleFollowupInput, SuppressionsArgs } from './dialer.input.js';
-import type { DialerService } from './dialer.service.js';
+import type { CallListService } from './call-list.service.js';
+import type { ConsoleService } from './console.service.js';
+import type { FollowupService } from './followup.service.js';
+import type { SuppressionService } from './suppression.service.js';
 import { AgentConsole, CallLegPage, Followup, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
 
 function toCampaignLive(p: CampaignLivePayload): CampaignLive {
@@ -20,13 +23,16 @@ function toCampaignLive(p: CampaignLivePayload): CampaignLive {
 @Resolver()
 export class DialerResolver {
   constructor(
-    private readonly dialer: DialerService,
+    private readonly consoles: ConsoleService,
+    private readonly followups: FollowupService,
+    private readonly dnd: SuppressionService,
+    private readonly callList: CallListService,
     private readonly live: LiveStatsService,
   ) {}
 
   @Subscription(() => AgentConsole, {
     description: 'My agent console at once, then on every change: state, live call, campaigns, followups (supervisors may name an agent)',
-    subscribe: ({ args, context }) => (context as GraphQLContext).services.dialer.subscribeConsole(context as GraphQLContext, args.agentId as string | undefined),
+    subscribe: ({ args, context }) => (context as GraphQLContext).services.consoles.subscribe(context as GraphQLContext, args.agentId as string | undefined),
   })
   agentConsoleChanged(@Arg('agentId', () => ID, { nullable: true }) _agentId: string | undefined, @Root() payload: AgentConsole): AgentConsole {
     return payload;
@@ -34,7 +40,7 @@ export class DialerResolver {
 
   @Query(() => AgentConsole, { description: 'My agent console (supervisors may name an agent)' })
   agentConsole(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
-    return this.dialer.console(ctx, agentId);
+    return this.consoles.console(ctx, agentId);
   }
 
   @Mutation(() => AgentConsole, { description: 'Start dialling in a campaign: the agent leg is dialled first (refused before the start time or when nothing is left)' })
@@ -43,12 +49,12 @@ export class DialerResolver {
     @Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AgentConsole> {
-    return this.dialer.startDialling(ctx, campaignId, agentId);
+    return this.consoles.start(ctx, campaignId, agentId);
   }
 
   @Mutation(() => AgentConsole, { description: 'Stop dialling: the agent leg is hung up' })
   stopDialling(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
-    return this.dialer.stopDialling(ctx, agentId);
+    return this.consoles.stop(ctx, agentId);
   }
 
   @Mutation(() => AgentConsole, { description: 'Pause (takes effect when the agent is next free; no new calls) or resume' })
@@ -57,7 +63,7 @@ export class DialerResolver {
     @Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AgentConsole> {
-    return this.dialer.setPaused(ctx, paused, agentId);
+    return this.consoles.setPaused(ctx, paused, agentId);
   }
 
   @Mutation(() => LiveCall, { nullable: true, description: 'Set reschedule_agent_call / reschedule_customer_call and a disposition, during or right after the call' })
@@ -66,22 +72,22 @@ export class DialerResolver {
     @Arg('input', () => FlowVariablesInput) input: FlowVariablesInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<LiveCall | null> {
-    return this.dialer.setFlowVariables(ctx, numberId, input);
+    return this.consoles.setFlowVariables(ctx, numberId, input);
   }
 
   @Mutation(() => Followup, { description: "Schedule a followup call at a local date and time (default zone: the owning agent's); during the call or after it. Dialled for its owner only, when due" })
   scheduleFollowup(@Arg('input', () => ScheduleFollowupInput) input: ScheduleFollowupInput, @Ctx() ctx: GraphQLContext): Promise<Followup> {
-    return this.dialer.scheduleFollowup(ctx, input);
+    return this.followups.schedule(ctx, input);
   }
 
   @Mutation(() => Boolean, { description: 'Cancel a followup (its owner or a supervisor): the number is no longer owned; it keeps its retry time' })
   cancelFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return this.dialer.cancelFollowup(ctx, numberId);
+    return this.followups.cancel(ctx, numberId);
   }
 
   @Query(() => [Followup], { description: 'Calls of a campaign cut off by a crash or shutdown after the customer answered, waiting for a person to follow up (supervisors)' })
   interruptedCalls(@Arg('campaignId', () => ID) campaignId: string, @Ctx() ctx: GraphQLContext): Promise<Followup[]> {
-    return this.dialer.interruptedCalls(ctx, campaignId);
+    return this.followups.interruptedCalls(ctx, campaignId);
   }
 
   @Mutation(() => SettledNumber, { description: "Settle an interrupted call (its agent or a supervisor): COMPLETED, RETRY within its budgets, or FAILED. scheduleFollowup books a time instead" })
@@ -90,32 +96,32 @@ export class DialerResolver {
     @Arg('outcome', () => InterruptedCallOutcome) outcome: InterruptedCallOutcome,
     @Ctx() ctx: GraphQLContext,
   ): Promise<SettledNumber> {
-    return this.dialer.resolveInterrupted(ctx, numberId, outcome);
+    return this.followups.resolveInterrupted(ctx, numberId, outcome);
   }
 
   @Query(() => CallLegPage, { description: 'Call legs of a campaign: search by number, filter by status, sort by date' })
   callLegs(@Args(() => CallLegsArgs) args: CallLegsArgs, @Ctx() ctx: GraphQLContext): Promise<CallLegPage> {
-    return this.dialer.callLegs(ctx, args);
+    return this.callList.page(ctx, args);
   }
 
   @Query(() => SuppressionPage, { description: 'The suppression (DND) list, newest first; supervisors and admins' })
   suppressions(@Args(() => SuppressionsArgs) args: SuppressionsArgs, @Ctx() ctx: GraphQLContext): Promise<SuppressionPage> {
-    return this.dialer.suppressions(ctx, args);
+    return this.dnd.page(ctx, args);
   }
 
   @Mutation(() => SuppressionImportResult, { complexity: 5000, description: 'Adds every good row of a suppression CSV; bad rows are reported with their line and reason' })
   importSuppressionsCsv(@Arg('input', () => ImportSuppressionsCsvInput) input: ImportSuppressionsCsvInput, @Ctx() ctx: GraphQLContext): Promise<SuppressionImportResult> {
-    return this.dialer.importSuppressions(ctx, input);
+    return this.dnd.importCsv(ctx, input);
   }
 
   @Mutation(() => Suppression, { description: 'Never dial this number or client id (FAILED_DND at the pre-dial guard)' })
   addSuppression(@Arg('input', () => AddSuppressionInput) input: AddSuppressionInput, @Ctx() ctx: GraphQLContext): Promise<Suppression> {
-    return this.dialer.addSuppression(ctx, input);
+    return this.dnd.add(ctx, input);
   }
 
   @Mutation(() => Boolean)
   removeSuppression(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
-    return this.dialer.removeSuppression(ctx, id);
+    return this.dnd.remove(ctx, id);
   }
 
   @Query(() => CampaignLive, { complexity: 25, description: 'Live wallboard figures of a campaign' })

@@ -1,0 +1,104 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AgentState } from '../../domain/agent-state.js';
+import type { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+
+export interface ConsoleAgentRow {
+  id: string;
+  name: string;
+  state: AgentState;
+  active_campaign_id: string | null;
+  user_id: string | null;
+}
+
+export interface AgentCampaignRow {
+  id: string;
+  name: string;
+  status: CampaignStatus;
+  starts_at: Date;
+  ends_at: Date | null;
+  remaining: string;
+}
+
+/** The customer call on an agent's line (or just ended, within the campaign's wrap-up time). */
+export interface CurrentCallRow {
+  leg_id: string;
+  status: string;
+  to_number: string;
+  created_at: Date;
+  answered_at: Date | null;
+  customer_attempt: number;
+  campaign_id: string;
+  number_id: string;
+  contact_name: string;
+  contact_fields: Record<string, string> | null;
+  reschedule_agent_call: boolean;
+  reschedule_customer_call: boolean;
+  disposition: string | null;
+  popup_url: string | null;
+  dial_mode: string;
+}
+
+/** The agent console's reads and the agent's own switches (start, stop, pause, flow variables). */
+export class ConsoleRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async agent(organizationId: string, id: string): Promise<ConsoleAgentRow | null> {
+    const [row] = await this.em.execute<ConsoleAgentRow[]>(
+      `select id, name, state, active_campaign_id, user_id from agent where id = ? and organization_id = ?`, [id, organizationId]);
+    return row ?? null;
+  }
+
+  /** Campaigns of the agent's groups that are not over, with how many numbers are left to dial. */
+  campaignsOf(organizationId: string, agentId: string): Promise<AgentCampaignRow[]> {
+    return this.em.execute<AgentCampaignRow[]>(
+      `select c.id, c.name, c.status, c.starts_at, c.ends_at,
+              (select count(*) from campaign_number n where n.campaign_id = c.id and n.state in ('SCHEDULED','RETRY')) as remaining
+         from campaign c join agent_group_member m on m.group_id = c.group_id and m.agent_id = ?
+        where c.organization_id = ? and c.status in ('SCHEDULED','RUNNING','PAUSED')
+        order by c.starts_at, c.name`,
+      [agentId, organizationId],
+    );
+  }
+
+  async setActiveCampaign(agentId: string, campaignId: string): Promise<void> {
+    await this.em.execute(`update agent set active_campaign_id = ? where id = ?`, [campaignId, agentId]);
+  }
+
+  async stop(agentId: string): Promise<void> {
+    await this.em.execute(`update agent set active_campaign_id = null, pause_requested = false where id = ?`, [agentId]);
+  }
+
+  async setPauseRequested(agentId: string, paused: boolean): Promise<void> {
+    await this.em.execute(`update agent set pause_requested = ? where id = ?`, [paused, agentId]);
+  }
+
+  async currentCall(organizationId: string, agentId: string, now: Date): Promise<CurrentCallRow | null> {
+    const [row] = await this.em.execute<CurrentCallRow[]>(
+      `select l.id as leg_id, l.status, l.to_number, l.created_at, l.answered_at, l.customer_attempt, l.campaign_id,
+              n.id as number_id, n.contact_name, n.contact_fields, n.reschedule_agent_call, n.reschedule_customer_call, n.disposition, c.popup_url, c.dial_mode
+         from call_leg l join campaign_number n on n.id = l.number_id join campaign c on c.id = l.campaign_id
+        where l.agent_id = ? and l.kind = 'CUSTOMER' and l.organization_id = ?
+          and (l.status in ('QUEUED','RINGING','ANSWERED') or l.ended_at > ?::timestamptz - make_interval(secs => c.wrap_up_seconds))
+        order by l.created_at desc limit 1`,
+      [agentId, organizationId, now],
+    );
+    return row ?? null;
+  }
+
+  /** Locks a number of the organisation with its campaign's dial mode. */
+  async lockNumberWithMode(organizationId: string, id: string): Promise<{ id: string; campaign_id: string; state: string; dial_mode: string } | null> {
+    const [n] = await this.em.execute<{ id: string; campaign_id: string; state: string; dial_mode: string }[]>(
+      `select n.id, n.campaign_id, n.state, c.dial_mode from campaign_number n join campaign c on c.id = n.campaign_id
+        where n.id = ? and n.organization_id = ? for update of n`, [id, organizationId]);
+    return n ?? null;
+  }
+
+  /** Sets the flow variables given (null leaves one as it is) and a disposition. */
+  async setFlowVariables(id: string, v: { rescheduleAgentCall: boolean | null; rescheduleCustomerCall: boolean | null; disposition: string | null }, now: Date): Promise<void> {
+    await this.em.execute(
+      `update campaign_number set reschedule_agent_call = coalesce(?, reschedule_agent_call), reschedule_customer_call = coalesce(?, reschedule_customer_call),
+              disposition = coalesce(?, disposition), updated_at = ? where id = ?`,
+      [v.rescheduleAgentCall, v.rescheduleCustomerCall, v.disposition, now, id],
+    );
+  }
+}
