@@ -38,6 +38,7 @@ import { CampaignService } from './modules/campaign/campaign.service.js';
 import { ContactService } from './modules/contact/contact.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { LiveStatsService } from './modules/stats/live-stats.service.js';
+import { StatsEvents } from './modules/stats/stats-events.js';
 import { CallListService } from './modules/dialer/call-list.service.js';
 import { ConsoleService } from './modules/dialer/console.service.js';
 import { FollowupService } from './modules/dialer/followup.service.js';
@@ -106,7 +107,10 @@ export async function createApp(options: AppOptions): Promise<App> {
   const pubsub = await createDialerPubSub(config.redisUrl, log);
 
   const stats = new StatsService(orm, pubsub.pubSub, clock, log);
-  const followups = new FollowupService(clock, stats);
+  const live = new LiveStatsService(orm, pubsub.pubSub, clock, log);
+  // what the engine and the services tell after each commit (live counters, consoles, wallboard figures)
+  const events = new StatsEvents(stats, live);
+  const followups = new FollowupService(clock, events);
   const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
@@ -118,11 +122,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
     stats,
-    consoles: new ConsoleService(clock, stats, pubsub.pubSub, followups),
+    consoles: new ConsoleService(clock, events, pubsub.pubSub, followups),
     followups,
     suppressions: new SuppressionService(clock),
     callList: new CallListService(),
-    live: new LiveStatsService(orm, pubsub.pubSub, clock, log),
+    live,
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */
@@ -134,12 +138,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm,
     clock,
     port: telephony,
-    events: stats, // live counters and console pushes (webhooks will listen here too)
+    events,
     log,
     leases: redis ? new RedisLeases(redis, instanceId) : inProcessLeases,
     instanceId,
     soleInstance: !config.redisUrl,
-    onSnapshot: (campaignId, snapshot) => void engine.tracker.track(services.live.publish(campaignId, snapshot)).catch((err) => log.error({ err }, 'live stats failed')),
   });
   if (config.demoSeed) await seedDemo(orm.em.fork(), services, clock, log);
   else if (!(await services.users.countOrganizations(orm.em.fork()))) {
@@ -310,7 +313,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
-  const scheduler = new CampaignScheduler(orm, clock, stats, log);
+  const scheduler = new CampaignScheduler(orm, clock, events, log);
   if (options.scheduler !== false) scheduler.start();
   if (options.engine !== false) await engine.start();
 

@@ -1,111 +1,25 @@
-import {
-  handleTimeOf, initialControllerState, initialTalkTime, observeTalk, zonesOpen, type ControllerState, type PacingDecision, type TalkTimeEstimate,
-} from '@dialer/pacing-core';
-import type { MikroORM } from '@mikro-orm/postgresql';
+/*
+ * Why this file is long (~800 lines): the runner is the single, serialised owner of one campaign's
+ * agent sessions and legs. Claiming, placing, the three leg handlers, the drain and the
+ * reconciliation all change that in-memory state inside one queue, and splitting them over objects
+ * would let them run out of order. What is not that state lives elsewhere: session phases in
+ * domain/agent-session.ts (pure), each dial mode in modes/, the model in runner-model.ts, SQL in
+ * dialer.repository.ts.
+ */
+import { zonesOpen } from '@dialer/pacing-core';
 import { randomUUID } from 'node:crypto';
-import type { Clock, Timer } from '../clock.js';
-import { AgentState } from '../domain/agent-state.js';
+import { PHASE_SHOWS, sessionTransition, type SessionEvent, type SessionTransition } from '../domain/agent-session.js';
 import type { DialMode } from '../domain/campaign-options.js';
 import { transition, type LegOutcome, type MachineContext, type NumberEvent } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
-import type { Logger } from '../logger.js';
-import type { DialerEvents } from './events.js';
-import type { LegEvent, TelephonyPort } from '../telephony/port.js';
+import type { LegEvent } from '../telephony/port.js';
 import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
+import type { RunnerSnapshot } from './events.js';
 import { Hopper } from './hopper.js';
+import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
-import type { PacingPool } from './pacing-pool.js';
-import type { WorkTracker } from './work-tracker.js';
+import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, HOPPER_MAX_AGE_MS, LOST_LEG_GRACE_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
 
-/** Seconds a predictive call answered with no free agent waits before it is abandoned. */
-export const ABANDON_GRACE_SEC = 2;
-/** Seconds an agent who missed an agent-first leg is skipped. */
-const AGENT_MISS_COOLDOWN_SEC = 30;
-const HOPPER_MAX_AGE_MS = 15_000;
-/** A leg the provider does not list is lost only once it is this old (a provider may list a new call late). */
-const LOST_LEG_GRACE_MS = 10_000;
-
-/** The agent state each session phase shows (DIALLING depends on the mode, so it is not checked). */
-const PHASE_STATE: Partial<Record<Phase, AgentState>> = {
-  CONNECTING: AgentState.RINGING, READY: AgentState.AVAILABLE, COOLDOWN: AgentState.AVAILABLE, TALKING: AgentState.ON_CALL,
-  WRAP_UP: AgentState.WRAP_UP, PAUSED: AgentState.PAUSED,
-};
-
-export interface RunnerDeps {
-  orm: MikroORM;
-  clock: Clock;
-  port: TelephonyPort;
-  pool: PacingPool;
-  events: DialerEvents;
-  log: Logger;
-  tracker: WorkTracker;
-  instanceId: string;
-  /** Registers a leg id with the engine so its events come back to this runner. */
-  routeLeg(legId: string, runner: CampaignRunner | null): void;
-}
-
-type Phase = 'CONNECTING' | 'READY' | 'DIALLING' | 'TALKING' | 'WRAP_UP' | 'COOLDOWN' | 'PAUSED';
-
-interface Session {
-  agentId: string;
-  phone: string;
-  phase: Phase;
-  /** PROGRESSIVE / PREDICTIVE: the agent's leg, dialled once and kept up. */
-  nailedLegId?: string;
-  /** The customer leg the agent is dialling or talking to. */
-  customerLegId?: string;
-  /** AGENT_FIRST_FLOW: this record's agent leg. */
-  recordLegId?: string;
-  readySince: number;
-  timer?: Timer;
-  leaving?: boolean;
-  /** The agent asked for a pause (applies when next free). */
-  pauseRequested?: boolean;
-  /** When the current wrap-up began (epoch ms). */
-  wrapSince?: number;
-}
-
-interface Leg {
-  id: string;
-  kind: 'AGENT' | 'CUSTOMER';
-  sid?: string;
-  numberId?: string;
-  agentId?: string;
-  status: LegStatus;
-  answeredAt?: Date;
-  machine?: boolean;
-  abandoned?: boolean;
-  /** AGENT_FIRST_FLOW: the agent leg's outcome, carried to the customer leg. */
-  agentOutcome?: LegOutcome;
-  graceTimer?: Timer;
-  /** Nailed agent leg (not tied to one number). */
-  nailed?: boolean;
-  /** When the leg was placed (epoch ms). */
-  placedAt: number;
-  /** AGENT_FIRST_FLOW: the customer leg of this record's agent leg, once dialled. */
-  customerLegId?: string;
-  /** AGENT_FIRST_FLOW: the record's agent leg of this customer leg (it ends with the customer). */
-  agentLegId?: string;
-  /** We hung it up before anyone answered because its agent left: its number goes back in line. */
-  withdrawn?: boolean;
-  /** Cut off by a crash, a shutdown or a provider that lost the call: the attempt counts (INTERRUPTED). */
-  interrupted?: boolean;
-  /** Bridged to an agent (a conversation, not a caller waiting). */
-  connected?: boolean;
-}
-
-/** What the wallboard shows about the pacing of one campaign (JSON-safe). */
-export interface RunnerSnapshot {
-  hopperDepth: number;
-  hopperDue: number;
-  removed: Record<string, number> | null;
-  pacingRatio: number;
-  pacingReason: string;
-  ringing: number;
-  connected: number;
-  waitingForAgent: number;
-  at: string;
-}
 
 /**
  * Dials one campaign. Only the instance holding the campaign's lease runs its runner. All work is
@@ -118,15 +32,14 @@ export class CampaignRunner {
   private readonly hopper: Hopper;
   private queue: Promise<void> = Promise.resolve();
   private campaign: CampaignRow | undefined;
-  private controller: ControllerState = initialControllerState();
-  /** This campaign's talk time, learnt from its own conversations (predictive pacing forecasts agents freeing up from it). */
-  private talk: TalkTimeEstimate = initialTalkTime();
-  private decision: PacingDecision | undefined;
-  /** What happened since the last pacing decision (pacing-core's estimators learn from it). */
-  private observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
+  /** Predictive pacing's state: what it learnt and decided (other modes only feed it). */
+  private readonly pacer: PredictivePacer;
   private stopped = false;
   /** Shutting down: nothing new is launched (no claims, no agent legs); calls in flight go on. */
   private draining = false;
+  /** The writes of the leg event being handled (one transaction per event), and what to tell once they commit. */
+  private pending: ((repo: DialerRepository, now: Date) => Promise<unknown>)[] | undefined;
+  private toTell: (() => void)[] = [];
   /** When this runner started (a lease just taken may still see the previous owner's last writes). */
   private readonly startedAt: number;
 
@@ -135,6 +48,7 @@ export class CampaignRunner {
     private readonly d: RunnerDeps,
   ) {
     this.hopper = new Hopper(campaignId, d.pool);
+    this.pacer = new PredictivePacer(d.pool);
     this.startedAt = d.clock.now().getTime();
   }
 
@@ -164,8 +78,8 @@ export class CampaignRunner {
       hopperDepth: this.hopper.last.eligible,
       hopperDue: this.hopper.last.eligibleDue,
       removed: this.hopper.last.removed ? { ...this.hopper.last.removed } : null,
-      pacingRatio: this.decision?.ratio ?? (this.campaign?.dial_mode === 'PREVIEW' ? 0 : 1),
-      pacingReason: this.decision?.reason ?? this.defaultReason(),
+      pacingRatio: this.pacer.decision?.ratio ?? (this.campaign?.dial_mode === 'PREVIEW' ? 0 : 1),
+      pacingReason: this.pacer.decision?.reason ?? (this.campaign ? this.strategy().idleReason : 'one customer call per ready agent'),
       ringing: customer.filter((l) => l.status === 'QUEUED' || l.status === 'RINGING').length,
       connected: customer.filter((l) => l.status === 'ANSWERED' && !l.graceTimer).length,
       waitingForAgent: customer.filter((l) => l.graceTimer).length,
@@ -214,7 +128,8 @@ export class CampaignRunner {
       for (const s of [...this.sessions.values()]) {
         this.d.clock.clearTimeout(s.timer);
         this.sessions.delete(s.agentId);
-        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now));
+        const t = this.move(s, { type: 'LEAVE' });
+        await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
       }
     });
   }
@@ -248,7 +163,7 @@ export class CampaignRunner {
           this.d.log.warn({ campaignId: this.campaignId, ...fixed }, 'closed live legs no runner tracked');
         }
       }
-      const want = new Map([...this.sessions.values()].filter((s) => PHASE_STATE[s.phase]).map((s) => [s.agentId, PHASE_STATE[s.phase]!]));
+      const want = new Map([...this.sessions.values()].filter((s) => PHASE_SHOWS[s.phase]).map((s) => [s.agentId, PHASE_SHOWS[s.phase]!]));
       for (const a of await repo.agentStates([...want.keys()])) {
         const expected = want.get(a.id)!;
         if (a.state === expected) continue;
@@ -266,15 +181,9 @@ export class CampaignRunner {
     });
   }
 
-  private defaultReason(): string {
-    switch (this.campaign?.dial_mode) {
-      case 'PREVIEW':
-        return 'preview: agents launch calls';
-      case 'PREDICTIVE':
-        return 'predictive: waiting for the first decision';
-      default:
-        return 'one customer call per ready agent';
-    }
+  /** How this campaign's dial mode dials. */
+  private strategy(): DialModeStrategy {
+    return strategyFor(this.campaign!.dial_mode as DialMode);
   }
 
   // ---------------------------------------------------------------- tick
@@ -296,8 +205,8 @@ export class CampaignRunner {
       if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
-      if (a.pause_requested && s.phase === 'READY') await this.pause(s);
-      else if (!a.pause_requested && s.phase === 'PAUSED') await this.ready(s);
+      if (a.pause_requested && s.phase === 'READY') await this.settle(s, this.move(s, { type: 'PAUSE' }));
+      else if (!a.pause_requested && s.phase === 'PAUSED') await this.settle(s, this.move(s, { type: 'RESUME' }));
     }
     for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
 
@@ -311,20 +220,21 @@ export class CampaignRunner {
 
   private async join(agentId: string, phone: string): Promise<void> {
     const c = this.campaign!;
-    const s: Session = { agentId, phone, phase: 'READY', readySince: this.d.clock.now().getTime() };
+    const s: Session = { agentId, phone, phase: 'OFFLINE', readySince: this.d.clock.now().getTime() };
     this.sessions.set(agentId, s);
-    if (c.dial_mode === 'PROGRESSIVE' || c.dial_mode === 'PREDICTIVE') {
-      // Seed 004: the agent's leg is dialled first and kept up ("nailed") for the session.
-      s.phase = 'CONNECTING';
+    // Seed 004: in progressive and predictive campaigns the agent's leg is dialled first and kept up ("nailed").
+    const nailed = this.strategy().nailsAgentLeg;
+    const t = this.move(s, { type: 'JOIN', nailed });
+    if (nailed) {
       const legId = randomUUID();
       s.nailedLegId = legId;
       await this.write(async (repo, now) => {
         await repo.insertLeg({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: null, agentId, kind: 'AGENT', to: phone, agentAttempt: 0, customerAttempt: 0, instanceId: this.d.instanceId, now });
-        await repo.setAgent(agentId, AgentState.RINGING, now);
+        await repo.setAgent(agentId, t.show!, now);
       });
       await this.place({ id: legId, kind: 'AGENT', agentId, status: 'QUEUED', nailed: true, placedAt: this.d.clock.now().getTime() }, phone);
     } else {
-      await this.write((repo, now) => repo.setAgent(agentId, AgentState.AVAILABLE, now));
+      await this.write((repo, now) => repo.setAgent(agentId, t.show!, now));
     }
   }
 
@@ -338,7 +248,8 @@ export class CampaignRunner {
     if (s.nailedLegId && this.legs.has(s.nailedLegId)) await this.hangup(s.nailedLegId);
     this.d.clock.clearTimeout(s.timer);
     this.sessions.delete(s.agentId);
-    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, null));
+    const t = this.move(s, { type: 'LEAVE' });
+    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, null));
   }
 
   /** Numbers a suppression entry covers become FAILED_DND (seed 004), rather than waiting forever. */
@@ -350,67 +261,46 @@ export class CampaignRunner {
       const rows = await tx.lockWaitingNumbers(ids.map((r) => r.id));
       await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)) })), now);
     });
-    this.d.events.campaignChanged(c.organization_id, c.id);
+    this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
   }
 
   private async dial(now: Date): Promise<void> {
-    const c = this.campaign!;
-    const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
-    const mode = c.dial_mode as DialMode;
-    if (mode === 'PREVIEW') return;
-    if (mode === 'PREDICTIVE') return this.dialPredictive(now, window);
-    const ready = [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince);
-    let empty = false;
-    for (const s of ready) {
-      const [numberId] = await this.hopper.next(now.getTime(), 1, window, s.agentId);
-      if (!numberId) {
-        empty = true;
-        // nothing for this agent; only records owned by another (followups) can still be due
-        if (this.hopper.hasOwned) continue;
-        break;
-      }
-      await this.claim([numberId], s);
-    }
-    if (empty) await this.hopper.next(now.getTime(), 0, window); // refresh the wallboard's filter counts
+    await this.strategy().dial(this.view(), now);
   }
 
-  private async dialPredictive(now: Date, window: { startMinute: number; endMinute: number }): Promise<void> {
+  /** What the campaign's dial mode sees of this runner for one tick. */
+  private view(): DialingView {
     const c = this.campaign!;
-    const sessions = [...this.sessions.values()];
-    const ready = sessions.filter((s) => s.phase === 'READY' && !s.leaving).length;
-    const legs = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER');
-    const nowMs = now.getTime();
-    const ringing = legs.filter((l) => l.status !== 'ANSWERED');
-    const talking = sessions.filter((s) => s.phase === 'TALKING');
-    const { window24h, window30d } = await this.abandonWindows();
-    const obs = this.observed;
-    this.observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
-    this.decision = await this.d.pool.run('decidePacing', {
-      input: {
-        mode: 'PREDICTIVE',
-        now: nowMs,
-        readyAgents: ready,
-        talkingElapsedSec: talking.map((s) => {
-          const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
-          return l?.answeredAt ? (nowMs - l.answeredAt.getTime()) / 1000 : 0;
-        }),
-        wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map((s) => Math.max(0, nowMs - (s.wrapSince ?? nowMs)) / 1000),
-        ringingElapsedSec: ringing.map((l) => (nowMs - l.placedAt) / 1000),
-        handleTime: handleTimeOf(this.talk, c.wrap_up_seconds),
-        observed: obs,
-        window24h,
-        window30d,
-        config: { abandonCap: c.abandon_rate_cap, maxDialRatio: c.max_dial_ratio, ringTimeoutSec: c.ring_timeout_seconds },
+    const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
+    const hopper = this.hopper;
+    return {
+      campaign: c,
+      freeAgents: () => [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince),
+      next: (now, count, agentId) => this.hopper.next(now.getTime(), count, window, agentId),
+      get hasOwned() {
+        return hopper.hasOwned;
       },
-      state: this.controller,
+      claim: (ids, agent) => this.claim(ids, agent ? this.sessions.get(agent.agentId) : undefined),
+      pace: (now) => this.pace(now),
+    };
+  }
+
+  /** Predictive: how many customer calls to launch now (pacing-core on the worker pool). */
+  private async pace(now: Date): Promise<number> {
+    const sessions = [...this.sessions.values()];
+    const nowMs = now.getTime();
+    const ringing = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER' && l.status !== 'ANSWERED');
+    const decision = await this.pacer.decide(this.campaign!, nowMs, {
+      readyAgents: sessions.filter((s) => s.phase === 'READY' && !s.leaving).length,
+      talkingElapsedSec: sessions.filter((s) => s.phase === 'TALKING').map((s) => {
+        const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
+        return l?.answeredAt ? (nowMs - l.answeredAt.getTime()) / 1000 : 0;
+      }),
+      wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map((s) => Math.max(0, nowMs - (s.wrapSince ?? nowMs)) / 1000),
+      ringingElapsedSec: ringing.map((l) => (nowMs - l.placedAt) / 1000),
+      ...(await this.abandonWindows()),
     });
-    this.controller = this.decision.nextState;
-    if (this.decision.launch <= 0) {
-      await this.hopper.next(nowMs, 0, window);
-      return;
-    }
-    const ids = await this.hopper.next(nowMs, this.decision.launch, window);
-    await this.claim(ids);
+    return decision.launch;
   }
 
   /** Live answers and abandons over the rolling 24 hours and 30 days: both bound the pacer. */
@@ -429,7 +319,7 @@ export class CampaignRunner {
   private async claim(ids: string[], s?: Session): Promise<void> {
     if (!ids.length || this.draining) return;
     const c = this.campaign!;
-    const agentFirst = c.dial_mode === 'AGENT_FIRST_FLOW';
+    const agentFirst = this.strategy().agentLegFirst;
     const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
     const placed: { leg: Leg; to: string }[] = [];
     await this.write(async (repo, at) => {
@@ -458,12 +348,13 @@ export class CampaignRunner {
       await repo.saveNumbers(updates, at);
       await repo.insertLegs(legs);
       if (legs.length && !agentFirst) await repo.bumpDay(c.organization_id, c.id, at, { dials: legs.length });
-      if (legs.length && s && agentFirst) await repo.setAgent(s.agentId, AgentState.RINGING, at);
+      const shows = legs.length && s ? sessionTransition(s.phase, { type: 'CLAIMED', agentFirst }, this.sessionContext(s)).show : null;
+      if (shows) await repo.setAgent(s!.agentId, shows, at);
       for (const { id, t } of updates) this.hopper.mark(id, t.state, null);
     });
-    this.d.events.campaignChanged(c.organization_id, c.id);
+    this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
     if (s && placed[0]) {
-      s.phase = 'DIALLING';
+      this.move(s, { type: 'CLAIMED', agentFirst });
       if (agentFirst) s.recordLegId = placed[0].leg.id;
       else s.customerLegId = placed[0].leg.id;
     }
@@ -481,6 +372,7 @@ export class CampaignRunner {
    */
   private async placeAll(items: { leg: Leg; to: string }[]): Promise<void> {
     const c = this.campaign!;
+    await this.flush(); // the legs' rows first: a call never exists without its row
     const sids: { id: string; sid: string }[] = [];
     for (const { leg, to } of items) {
       this.legs.set(leg.id, leg);
@@ -512,7 +404,24 @@ export class CampaignRunner {
 
   // ---------------------------------------------------------------- events
 
+  /**
+   * One leg event, one transaction: the writes its handlers make (end the leg, move the number, show
+   * the agent, count it) are collected and committed together when the event is handled, or just
+   * before a leg is placed (a leg row is always committed before its call exists). What changed is
+   * told after the commit.
+   */
   private async handle(e: LegEvent): Promise<void> {
+    if (this.pending) return this.dispatch(e); // an event raised while handling another joins its transaction
+    this.pending = [];
+    try {
+      await this.dispatch(e);
+    } finally {
+      await this.flush();
+      this.pending = undefined;
+    }
+  }
+
+  private async dispatch(e: LegEvent): Promise<void> {
     const leg = this.legs.get(e.legId);
     if (!leg) return;
     if (e.type === 'RINGING') {
@@ -540,12 +449,13 @@ export class CampaignRunner {
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
         const s = this.owner(leg, 'nailedLegId');
+        const t = s ? this.move(s, { type: 'AGENT_LEG_ANSWERED' }) : undefined;
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
-          if (s) await repo.setAgent(leg.agentId!, AgentState.AVAILABLE, now);
+          if (t?.show) await repo.setAgent(leg.agentId!, t.show, now);
         });
         // the agent stopped (or the campaign stopped) while the phone rang: hang up rather than leave it up
-        if (s) await this.ready(s, true);
+        if (s) await this.settle(s, t!, true);
         else await this.hangup(leg.id);
         return;
       }
@@ -558,8 +468,9 @@ export class CampaignRunner {
         if (s.customerLegId && this.legs.has(s.customerLegId)) await this.withdraw(s.customerLegId);
         this.d.clock.clearTimeout(s.timer);
         this.sessions.delete(s.agentId);
+        const t = this.move(s, { type: 'AGENT_LEG_ENDED' });
         // hung up by the agent: out of the campaign; by a shutdown: still in it, dialled again at the next start
-        await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.OFFLINE, now, this.draining ? undefined : null));
+        await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, this.draining ? undefined : null));
       }
     }
   }
@@ -580,6 +491,7 @@ export class CampaignRunner {
         }
         // Seed 000: the agent answered; now the customer is dialled.
         const customerLegId = randomUUID();
+        const t = this.move(s, { type: 'RECORD_ANSWERED' });
         let to = '';
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
@@ -590,7 +502,7 @@ export class CampaignRunner {
             to, agentAttempt: n!.agent_attempts + 1, customerAttempt: n!.customer_attempts + 1, instanceId: this.d.instanceId, now,
           });
           await repo.bumpDay(c.organization_id, c.id, now, { dials: 1 });
-          await repo.setAgent(leg.agentId!, AgentState.ON_CALL, now);
+          await repo.setAgent(leg.agentId!, t.show!, now);
         });
         s.customerLegId = customerLegId;
         leg.customerLegId = customerLegId;
@@ -615,7 +527,7 @@ export class CampaignRunner {
           : { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) };
         await this.finishNumber(leg.numberId!, event);
         if (current && event.type === 'ATTEMPT_FINISHED' && !s!.leaving) await this.cooldown(s!);
-        else if (current && !s!.leaving) await this.ready(s!);
+        else if (current && !s!.leaving) await this.settle(s!, this.move(s!, { type: 'CALL_ENDED', talked: false }));
       }
     }
   }
@@ -626,14 +538,12 @@ export class CampaignRunner {
       case 'ANSWERED': {
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
-        this.observed.resolved++;
-        this.observed.live++;
-        this.observed.liveAnswerSecSum += (e.at.getTime() - leg.placedAt) / 1000;
+        this.pacer.answered((e.at.getTime() - leg.placedAt) / 1000);
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
           await repo.bumpDay(c.organization_id, c.id, now, { live_answers: 1 });
         });
-        if (c.dial_mode === 'PREDICTIVE' && !leg.agentId) {
+        if (this.strategy().pooled && !leg.agentId) {
           const s = this.freeAgent();
           if (s && (await this.connect(leg, s))) return;
           leg.graceTimer = this.d.clock.setTimeout(() => void this.enqueue(() => this.abandon(leg.id)), ABANDON_GRACE_SEC * 1000);
@@ -648,7 +558,7 @@ export class CampaignRunner {
       }
       case 'MACHINE': {
         leg.machine = true;
-        this.observed.live = Math.max(0, this.observed.live - 1);
+        this.pacer.machine();
         // A machine connected before detection finished is not a connect either.
         const connected = !!leg.agentId && this.sessions.get(leg.agentId)?.customerLegId === leg.id && this.sessions.get(leg.agentId)?.phase === 'TALKING';
         await this.write(async (repo, now) => {
@@ -660,19 +570,19 @@ export class CampaignRunner {
       }
       default: {
         const answered = leg.status === 'ANSWERED';
-        if (!answered) this.observed.resolved++;
+        if (!answered) this.pacer.unanswered();
         this.d.clock.clearTimeout(leg.graceTimer);
         await this.endLeg(leg, e);
         const s = leg.agentId ? this.sessions.get(leg.agentId) : undefined;
         const talked = answered && !leg.machine && !leg.abandoned && !leg.interrupted;
-        if (talked && s) this.talk = observeTalk(this.talk, secondsBetween(leg.answeredAt!, e.at));
+        if (talked && s) this.pacer.talked(secondsBetween(leg.answeredAt!, e.at));
         // Cut off by a crash, a shutdown or a lost call: the call counts, and an answered customer is not redialled blind.
         // Withdrawn while it rang (the agent stopped): the customer's phone rang, so it counts; it is offered again.
         const event: NumberEvent = leg.interrupted ? { type: 'INTERRUPTED', customer: answered ? 'ANSWERED' : 'PLACED' }
           : leg.withdrawn && !answered ? { type: 'INTERRUPTED', customer: 'PLACED' }
           : {
               type: 'ATTEMPT_FINISHED',
-              agent: c.dial_mode === 'AGENT_FIRST_FLOW' ? leg.agentOutcome ?? 'ANSWERED' : undefined,
+              agent: this.strategy().agentLegFirst ? leg.agentOutcome ?? 'ANSWERED' : undefined,
               customer: answered ? 'ANSWERED' : outcomeOf(e),
               machine: leg.machine,
               abandoned: leg.abandoned,
@@ -686,7 +596,7 @@ export class CampaignRunner {
         if (!s || s.customerLegId !== leg.id) return;
         s.customerLegId = undefined;
         if (talked) await this.wrapUp(s);
-        else await this.ready(s);
+        else await this.settle(s, this.move(s, { type: 'CALL_ENDED', talked: false }));
       }
     }
   }
@@ -695,7 +605,7 @@ export class CampaignRunner {
   private async markAbandoned(leg: Leg): Promise<void> {
     if (leg.abandoned || leg.machine) return;
     leg.abandoned = true;
-    this.observed.abandons++;
+    this.pacer.abandoned();
     const c = this.campaign!;
     await this.write(async (repo, now) => {
       await repo.updateLeg(leg.id, { abandoned: true });
@@ -734,10 +644,10 @@ export class CampaignRunner {
     leg.connected = true;
     leg.agentId = s.agentId;
     s.customerLegId = leg.id;
-    s.phase = 'TALKING';
+    const t = this.move(s, { type: 'CONNECTED' });
     const c = this.campaign!;
     await this.write(async (repo, now) => {
-      await repo.setAgent(s.agentId, AgentState.ON_CALL, now);
+      await repo.setAgent(s.agentId, t.show!, now);
       await repo.bumpDay(c.organization_id, c.id, now, { connects: 1 });
       await repo.assignLegAgent(leg.id, s.agentId);
     });
@@ -757,21 +667,26 @@ export class CampaignRunner {
     return [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince)[0];
   }
 
-  private async pause(s: Session): Promise<void> {
-    s.phase = 'PAUSED';
-    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.PAUSED, now));
+  /** Moves a session through the agent session machine (the only place a phase changes). */
+  private move(s: Session, e: SessionEvent): SessionTransition {
+    const t = sessionTransition(s.phase, e, this.sessionContext(s));
+    s.phase = t.phase;
+    if (t.phase === 'READY') s.readySince = this.d.clock.now().getTime();
+    return t;
+  }
+
+  private sessionContext(s: Session): { pauseRequested: boolean; leaving: boolean } {
+    return { pauseRequested: !!s.pauseRequested, leaving: !!s.leaving };
   }
 
   /**
-   * The agent is free again: shown AVAILABLE in the same queue step (so no reconciliation ever sees
-   * a free session shown busy), then offered the next call. `shown`: the caller already wrote it.
+   * After a move: shows the agent's new state (in the same queue step, so no reconciliation ever
+   * sees a free session shown busy; `shown`: the caller already wrote it) and offers a free agent
+   * the next call.
    */
-  private async ready(s: Session, shown = false): Promise<void> {
-    if (s.pauseRequested && !s.leaving) return this.pause(s);
-    s.phase = 'READY';
-    s.readySince = this.d.clock.now().getTime();
-    if (s.leaving) return;
-    if (!shown) await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
+  private async settle(s: Session, t: SessionTransition, shown = false): Promise<void> {
+    if (t.show && !shown) await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
+    if (t.phase !== 'READY' || s.leaving) return;
     void this.enqueue(async () => {
       if (this.sessions.get(s.agentId) !== s || s.phase !== 'READY') return;
       // Predictive: a caller already waiting gets this agent before anything new is dialled.
@@ -785,14 +700,14 @@ export class CampaignRunner {
     const c = this.campaign;
     const now = this.d.clock.now();
     if (this.stopped || this.draining || !c || c.status !== 'RUNNING' || now < new Date(c.starts_at) || (c.ends_at && now >= new Date(c.ends_at))) return;
-    if (c.dial_mode !== 'PREDICTIVE') await this.dial(now);
+    if (this.strategy().offersWhenFree) await this.dial(now);
   }
 
   private async wrapUp(s: Session): Promise<void> {
     const c = this.campaign!;
-    s.phase = 'WRAP_UP';
+    const t = this.move(s, { type: 'CALL_ENDED', talked: true });
     s.wrapSince = this.d.clock.now().getTime();
-    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.WRAP_UP, now));
+    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(() => this.endWrap(s.agentId)), c.wrap_up_seconds * 1000);
   }
 
@@ -800,14 +715,14 @@ export class CampaignRunner {
     const s = this.sessions.get(agentId);
     if (!s || s.phase !== 'WRAP_UP') return;
     if (s.leaving) return this.leave(s, false);
-    await this.ready(s);
+    await this.settle(s, this.move(s, { type: 'WRAP_DONE' }));
   }
 
   private async cooldown(s: Session): Promise<void> {
-    s.phase = 'COOLDOWN';
-    await this.write((repo, now) => repo.setAgent(s.agentId, AgentState.AVAILABLE, now));
+    const t = this.move(s, { type: 'AGENT_MISSED' });
+    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(async () => {
-      if (this.sessions.get(s.agentId) === s && s.phase === 'COOLDOWN') await this.ready(s, true);
+      if (this.sessions.get(s.agentId) === s && s.phase === 'COOLDOWN') await this.settle(s, this.move(s, { type: 'COOLDOWN_DONE' }));
     }), AGENT_MISS_COOLDOWN_SEC * 1000);
   }
 
@@ -828,11 +743,11 @@ export class CampaignRunner {
       if (!n || (n.state !== 'IN_PROGRESS' && n.state !== 'RETRYING')) return;
       const t = transition(snapshotOf(n), event, this.machine(now, (await repo.campaignStatus(c.id)) === 'COMPLETED'));
       await repo.saveNumber(n.id, t, now);
-      if (t.state === 'INTERRUPTED') await repo.handInterrupted(n.id, c.dial_mode === 'PREDICTIVE' ? null : interruptedAgentId ?? null, now);
+      if (t.state === 'INTERRUPTED') await repo.handInterrupted(n.id, this.strategy().pooled ? null : interruptedAgentId ?? null, now);
       if (handled) await repo.bumpDay(c.organization_id, c.id, now, { handled: 1, handle_seconds: Math.round(handled.handleSec) });
       this.hopper.mark(n.id, t.state, t.nextAttemptAt);
     });
-    this.d.events.campaignChanged(c.organization_id, c.id);
+    this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
   }
 
   private machine(now: Date, campaignCompleted = false): MachineContext {
@@ -845,13 +760,43 @@ export class CampaignRunner {
     };
   }
 
-  /** One short transaction with the dialler's SQL. */
-  private async write<T>(fn: (repo: DialerRepository, now: Date) => Promise<T>): Promise<T> {
+  /** One short transaction with the dialler's SQL; while a leg event is handled, part of that event's transaction. */
+  private async write(fn: (repo: DialerRepository, now: Date) => Promise<unknown>): Promise<void> {
+    if (this.pending) {
+      this.pending.push(fn);
+      return;
+    }
+    await this.commit([fn]);
+  }
+
+  /** Runs `fn` once what is being written is committed (at once when nothing is pending). */
+  private tell(fn: () => void): void {
+    if (this.pending) this.toTell.push(fn);
+    else fn();
+  }
+
+  /** Commits the writes collected so far in one transaction, then tells what changed. */
+  private async flush(): Promise<void> {
+    const fns = this.pending ?? [];
+    if (this.pending) this.pending = [];
+    try {
+      if (fns.length) await this.commit(fns);
+    } finally {
+      const told = this.toTell;
+      this.toTell = [];
+      for (const fn of told) fn();
+    }
+  }
+
+  private async commit(fns: ((repo: DialerRepository, now: Date) => Promise<unknown>)[]): Promise<void> {
     const em = this.d.orm.em.fork();
     let repo: DialerRepository | undefined;
-    const result = await em.transactional((tx) => fn((repo = new DialerRepository(tx)), this.d.clock.now()));
+    await em.transactional(async (tx) => {
+      repo = new DialerRepository(tx);
+      const now = this.d.clock.now();
+      for (const fn of fns) await fn(repo, now);
+    });
     if (repo?.touchedAgents.size) this.d.events.agentsChanged(repo.touchedAgents);
-    return result;
   }
 }
 

@@ -3,7 +3,9 @@ import type { Clock, Timer } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { DialerEvents } from './events.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
-import { CampaignRunner, type RunnerSnapshot } from './campaign-runner.js';
+import { CampaignRunner } from './campaign-runner.js';
+import type { RunnerSnapshot } from './events.js';
+import type { LegSink } from './runner-model.js';
 import { DialerRepository } from './dialer.repository.js';
 import { closeOrphanLegs, settleStrandedNumbers } from './orphans.js';
 import type { LeaseManager } from './lease.js';
@@ -21,8 +23,6 @@ export interface EngineOptions {
   instanceId: string;
   /** True when this is the only instance (no Redis): every live leg in the database was ours. */
   soleInstance: boolean;
-  /** Called after each tick with every owned campaign's pacing snapshot. */
-  onSnapshot?: (campaignId: string, snapshot: RunnerSnapshot) => void;
   /** @default 1000 */
   tickMs?: number;
 }
@@ -39,7 +39,7 @@ const RECONCILE_EVERY_MS = 30_000;
 export class DialerEngine {
   readonly tracker = new WorkTracker();
   private readonly runners = new Map<string, CampaignRunner>();
-  private readonly legRoutes = new Map<string, CampaignRunner>();
+  private readonly legRoutes = new Map<string, LegSink>();
   private readonly pool = new PacingPool(1);
   private timer: Timer | undefined;
   private stopped = false;
@@ -143,7 +143,7 @@ export class DialerEngine {
           this.runners.set(id, runner);
         }
         await runner.tick();
-        this.o.onSnapshot?.(id, runner.snapshot());
+        void this.tracker.track(this.o.events.campaignTicked(id, runner.snapshot())).catch((err) => this.o.log.error({ err, campaignId: id }, 'live figures failed'));
       }
       await this.reconcileLive();
     } catch (err) {

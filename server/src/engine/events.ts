@@ -10,4 +10,23 @@ export interface DialerEvents {
   campaignStatusChanged(organizationId: string, campaignId: string): void;
   /** These agents' states or legs changed (committed). */
   agentsChanged(agentIds: Iterable<string>): void;
+  /**
+   * The owning instance ticked a campaign: what its runner holds in memory (pacing, calls ringing and
+   * connected, callers waiting), for the live figures. The engine tracks the promise (a drain waits for it).
+   */
+  campaignTicked(campaignId: string, snapshot: RunnerSnapshot): Promise<void>;
 }
+
+/** What the wallboard shows about the pacing of one campaign (JSON-safe). */
+export interface RunnerSnapshot {
+  hopperDepth: number;
+  hopperDue: number;
+  removed: Record<string, number> | null;
+  pacingRatio: number;
+  pacingReason: string;
+  ringing: number;
+  connected: number;
+  waitingForAgent: number;
+  at: string;
+}
+

@@ -1,6 +1,6 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
-import type { RunnerSnapshot } from '../../engine/campaign-runner.js';
+import type { RunnerSnapshot } from '../../engine/events.js';
 import { DialerRepository } from '../../engine/dialer.repository.js';
 import type { Scope } from '../../auth/scope.js';
 import type { Logger } from '../../logger.js';
@@ -16,8 +16,11 @@ const MINUTE_MS = 60_000;
 const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline' };
 
 /**
- * Live wallboard figures. The instance that owns a campaign computes them after each tick and
- * publishes them; every instance keeps the latest per campaign, so any of them can answer.
+ * Live wallboard figures, one path: the instance that owns a campaign computes them once per tick
+ * from its runner's in-memory state (calls ringing and connected, callers waiting, pacing) and the
+ * committed counters, and publishes them; every instance caches the latest per campaign and answers
+ * queries and new subscriptions from that cache. Only a campaign nobody has published yet is read
+ * from the database.
  */
 export class LiveStatsService {
   private readonly latest = new Map<string, CampaignLivePayload>();
@@ -110,9 +113,8 @@ export class LiveStatsService {
          from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = ? group by 1`, [campaignId, c.group_id]);
     const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0 };
     for (const r of agentRows) agents[AGENT_KEYS[r.state] ?? 'offline']! += Number(r.n);
-    const [legs] = await em.execute<{ ringing: string; connected: string }[]>(
-      `select count(*) filter (where status in ('QUEUED','RINGING')) as ringing, count(*) filter (where status = 'ANSWERED' and not abandoned) as connected
-         from call_leg where campaign_id = ? and kind = 'CUSTOMER' and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
+    // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
+    const legs = snap ? { ringing: snap.ringing, connected: snap.connected } : await this.liveLegs(em, campaignId);
     const { today, window24h, window30d } = await new DialerRepository(em).callCounters(campaignId, now, c.time_zone);
     const [left] = await em.execute<{ remaining: string; finished: string }[]>(
       `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
@@ -125,8 +127,8 @@ export class LiveStatsService {
       campaignId,
       organizationId: c.organization_id,
       agents,
-      callsRinging: Number(legs!.ringing),
-      callsConnected: Number(legs!.connected),
+      callsRinging: legs.ringing,
+      callsConnected: legs.connected,
       waitingForAgent: snap?.waitingForAgent ?? 0,
       localTimeZone: c.time_zone,
       dialsToday: today.dials,
@@ -150,4 +152,10 @@ export class LiveStatsService {
     };
   }
 
+  private async liveLegs(em: EntityManager, campaignId: string): Promise<{ ringing: number; connected: number }> {
+    const [legs] = await em.execute<{ ringing: string; connected: string }[]>(
+      `select count(*) filter (where status in ('QUEUED','RINGING')) as ringing, count(*) filter (where status = 'ANSWERED' and not abandoned) as connected
+         from call_leg where campaign_id = ? and kind = 'CUSTOMER' and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
+    return { ringing: Number(legs!.ringing), connected: Number(legs!.connected) };
+  }
 }

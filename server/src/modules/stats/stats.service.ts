@@ -1,7 +1,6 @@
 import { filter, pipe } from '@graphql-yoga/subscription';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
-import type { DialerEvents } from '../../engine/events.js';
 import type { Scope } from '../../auth/scope.js';
 import type { Logger } from '../../logger.js';
 import { CampaignEntity } from '../../entities/index.js';
@@ -16,7 +15,7 @@ import { StatsRepository } from './stats.repository.js';
 const PUBLISH_COALESCE_MS = 25;
 
 /** Live per-campaign counters: read, subscribe, and publish after each committed change. */
-export class StatsService implements DialerEvents {
+export class StatsService {
   private readonly pending = new Map<string, { org: string; since: Date }>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -55,20 +54,6 @@ export class StatsService implements DialerEvents {
   }
 
   /** Schedules a push of fresh counts for a campaign; call after the transaction commits. */
-  // ---- DialerEvents: what the engine tells after each commit ----
-
-  campaignChanged(organizationId: string, campaignId: string): void {
-    this.publish(organizationId, campaignId);
-  }
-
-  campaignStatusChanged(organizationId: string, campaignId: string): void {
-    this.publishCampaign({ organizationId, campaignId });
-  }
-
-  agentsChanged(agentIds: Iterable<string>): void {
-    this.publishAgents(agentIds);
-  }
-
   publish(organizationId: string, campaignId: string): void {
     if (!this.pending.has(campaignId)) this.pending.set(campaignId, { org: organizationId, since: this.clock.now() });
     this.timer ??= setTimeout(() => {
