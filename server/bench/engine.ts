@@ -32,11 +32,14 @@ const url = new URL(ADMIN);
 url.pathname = `/${dbName}`;
 
 const app = await createApp({
-  config: { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: url.toString(), demoSeed: false, simTimeScale: SCALE },
+  config: { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: url.toString(), demoSeed: false, simTimeScale: SCALE, requestsPerMinute: 1_000_000 },
   logger: createLogger('warn'),
 });
+// an organisation and a session for its administrator, as the operator CLI and signIn make them
+const { adminUserId } = await app.services.users.createOrganization(app.orm.em.fork(), { name: 'Bench', adminEmail: 'bench@localhost', adminPassword: 'bench-password' });
+const { token } = await app.services.users.openSession(app.orm.em.fork(), adminUserId);
 async function gql(query: string, variables: Record<string, unknown> = {}) {
-  const r = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const r = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   const body = (await r.json()) as { data: any; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -56,7 +59,7 @@ try {
   await app.scheduler.tick();
 
   const latencies: number[] = [];
-  const client = createClient({ url: app.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({ url: app.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { token } });
   client.subscribe({ query: `subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { changedAt } }`, variables: { id: campaign } }, {
     next: (m) => latencies.push(Date.now() - new Date((m.data as any).campaignStatsChanged.changedAt).getTime()),
     error: () => undefined,
