@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvTable } from '../../domain/csv-table.js';
 import { badInput } from '../../domain/errors.js';
 
 /** A parsed CSV data row with its line number in the file (header = line 1). */
@@ -20,14 +20,7 @@ const FIELD_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * column, too many rows) throw BAD_USER_INPUT; row-level problems are left to the importer.
  */
 export function parseContactCsv(text: string): CsvRow[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
-  } catch (err) {
-    throw badInput(`CSV could not be read: ${(err as Error).message}`, 'input.csv');
-  }
-  if (!records.length) throw badInput('CSV is empty: expected a header row and data rows', 'input.csv');
-  const header = records[0]!.record.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const { header, rows } = readCsvTable(text);
   const nameIdx = header.findIndex((h) => h === 'name' || h === 'full_name');
   const phoneIdx = header.map((h, i) => (PHONE_COLUMN.test(h) ? i : -1)).filter((i) => i >= 0);
   if (nameIdx < 0) throw badInput('CSV header has no "name" column', 'input.csv');
@@ -41,15 +34,15 @@ export function parseContactCsv(text: string): CsvRow[] {
   }
   const dupes = header.filter((h, i) => header.indexOf(h) !== i);
   if (dupes.length) throw badInput(`CSV header repeats column "${dupes[0]}"`, 'input.csv');
-  if (records.length - 1 > MAX_CSV_ROWS) {
-    throw badInput(`CSV has ${records.length - 1} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
+  if (rows.length > MAX_CSV_ROWS) {
+    throw badInput(`CSV has ${rows.length} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
   }
-  return records.slice(1).map(({ record, info }) => {
+  return rows.map(({ record, line }) => {
     const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
     const fields: Record<string, string> = {};
     for (const { h, i } of fieldCols) if (cell(i)) fields[h] = cell(i);
     return {
-      line: info.lines,
+      line,
       name: cell(nameIdx),
       phones: phoneIdx.flatMap((i) => cell(i).split(/[;|]/)).map((p) => p.trim()).filter(Boolean),
       timeZone: cell(tzIdx) || undefined,

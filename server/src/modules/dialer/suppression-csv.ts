@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { readCsvTable } from '../../domain/csv-table.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { badInput, DialerError } from '../../domain/errors.js';
 import { MAX_CSV_ROWS } from '../contact/csv.js';
@@ -29,24 +29,16 @@ const CLIENT_ID_MAX = 128;
  * line and the rest are kept. A file that cannot be read at all is BAD_USER_INPUT.
  */
 export function parseSuppressionCsv(text: string, defaultRegion?: string): ParsedSuppressions {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
-  } catch (err) {
-    throw badInput(`CSV could not be read: ${(err as Error).message}`, 'input.csv');
-  }
-  if (!records.length) throw badInput('CSV is empty: expected a header row and data rows', 'input.csv');
-  const header = records[0]!.record.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const { header, rows } = readCsvTable(text);
   const numberIdx = header.findIndex((h) => NUMBER_COLUMN.test(h));
   const clientIdx = header.findIndex((h) => CLIENT_COLUMN.test(h));
   const reasonIdx = header.indexOf('reason');
   if (numberIdx < 0 && clientIdx < 0) throw badInput('CSV header has neither a "number" nor a "client_id" column', 'input.csv');
-  if (records.length - 1 > MAX_CSV_ROWS) throw badInput(`CSV has ${records.length - 1} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
+  if (rows.length > MAX_CSV_ROWS) throw badInput(`CSV has ${rows.length} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
 
-  const out: ParsedSuppressions = { rows: records.length - 1, entries: [], errors: [] };
-  for (const { record, info } of records.slice(1)) {
+  const out: ParsedSuppressions = { rows: rows.length, entries: [], errors: [] };
+  for (const { record, line } of rows) {
     const cell = (i: number) => (i >= 0 ? (record[i] ?? '').trim() : '');
-    const line = info.lines;
     const number = cell(numberIdx);
     const clientId = cell(clientIdx);
     const reason = cell(reasonIdx) || null;
