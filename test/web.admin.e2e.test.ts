@@ -5,12 +5,11 @@
  * /usr/bin/chromium.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServerProcess, stopServerProcess, type ServerProcess } from './helpers/child.js';
+import { freePort, ROOT, type ServerProcess, startServerProcess, stopServerProcess } from './helpers/child.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set to a folder to keep screenshots of each page (they are not committed). */
@@ -32,17 +31,6 @@ let browser: Browser;
 let base = '';
 /** The admin's API session, to check what the UI did. */
 let adminToken = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 interface GqlAnswer<T> {
   status: number;

@@ -4,12 +4,11 @@
  * `npm start` runs it. Needs `web/dist` (the test script builds it) and /usr/bin/chromium.
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startServerProcess, stopServerProcess, type ServerProcess } from './helpers/child.js';
+import { freePort, ROOT, type ServerProcess, startServerProcess, stopServerProcess } from './helpers/child.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set to a folder to keep screenshots of each step (they are not committed). */
@@ -22,17 +21,6 @@ let port = 0;
 let server: ServerProcess | undefined;
 let browser: Browser;
 let base = '';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const start = () =>
   startServerProcess({

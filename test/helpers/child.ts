@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -74,4 +75,16 @@ export async function signInOver(url: string, email: string, password: string): 
   const body = (await res.json()) as { data?: { signIn: { token: string } }; errors?: unknown[] };
   if (!body.data) throw new Error(`sign-in failed: ${JSON.stringify(body.errors)}`);
   return body.data.signIn.token;
+}
+
+/** A TCP port free on 127.0.0.1 right now (for a child server that must be restarted on the same port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
