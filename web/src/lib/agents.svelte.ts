@@ -4,6 +4,7 @@ import {
   type AdminUser, type AgentFormOptionsResult, type AgentRow, type AgentsResult, type CreateAgentResult, type UpdateAgentResult,
 } from './api/documents.js';
 import { errorText, formErrors, NO_ERRORS, type FormErrors } from './form-errors.js';
+import { LatestRead } from './latest.js';
 
 /** Agents per page. */
 export const AGENTS_PAGE = 50;
@@ -88,30 +89,27 @@ export class AgentsStore {
   readonly linkableUsers = $derived(this.users.filter((u) => !u.agentId || (this.formFor !== null && u.agentId === this.formFor)));
   readonly editing = $derived(this.formFor && this.formFor !== 'new' ? (this.agents.find((a) => a.id === this.formFor) ?? null) : null);
 
-  private seq = 0;
+  private readonly reads = new LatestRead();
 
   constructor(private readonly api: Api) {}
 
   /** Reads the page at `offset`, with the groups and users; an answer that arrives after a newer request is dropped. */
   async load(offset = this.offset): Promise<void> {
-    const seq = ++this.seq;
-    this.loading = true;
-    try {
-      const [page, options] = await Promise.all([
-        this.api.request<AgentsResult>(AGENTS, { limit: AGENTS_PAGE + 1, offset }),
-        this.api.request<AgentFormOptionsResult>(AGENT_FORM_OPTIONS),
-      ]);
-      if (seq !== this.seq) return;
-      this.agents = page.agents.slice(0, AGENTS_PAGE);
-      this.hasMore = page.agents.length > AGENTS_PAGE;
-      this.groups = options.agentGroups;
-      this.users = options.users;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = errorText(e);
-    } finally {
-      if (seq === this.seq) this.loading = false;
-    }
+    const read = () => Promise.all([
+      this.api.request<AgentsResult>(AGENTS, { limit: AGENTS_PAGE + 1, offset }),
+      this.api.request<AgentFormOptionsResult>(AGENT_FORM_OPTIONS),
+    ]);
+    await this.reads.run(read, {
+      ok: ([page, options]) => {
+        this.agents = page.agents.slice(0, AGENTS_PAGE);
+        this.hasMore = page.agents.length > AGENTS_PAGE;
+        this.groups = options.agentGroups;
+        this.users = options.users;
+        this.error = null;
+      },
+      fail: (e) => (this.error = errorText(e)),
+      busy: (b) => (this.loading = b),
+    });
   }
 
   next(): void {

@@ -4,6 +4,7 @@ import {
   type Contact, type ContactListsResult, type ContactsResult, type SetContactsTimeZoneResult, type UpdateContactResult,
 } from './api/documents.js';
 import { fieldMessage } from './format.js';
+import { LatestRead } from './latest.js';
 
 /** Contacts per page. */
 export const CONTACTS_PAGE = 25;
@@ -59,24 +60,20 @@ export class ContactsStore {
   /** How many contacts a bulk change would reach (a list's size as the server counted it). */
   readonly bulkCount = $derived(this.bulkTarget === 'selected' ? this.selected.size : (this.bulkList?.contactCount ?? 0));
 
-  private seq = 0;
+  private readonly reads = new LatestRead();
 
   constructor(private readonly api: Api) {}
 
   /** Reads one page; an answer that arrives after a newer request is dropped. */
   async load(query = this.query): Promise<void> {
-    const seq = ++this.seq;
-    this.loading = true;
-    try {
-      const { contacts } = await this.api.request<ContactsResult>(CONTACTS, query);
-      if (seq !== this.seq) return;
-      this.page = contacts;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = message(e);
-    } finally {
-      if (seq === this.seq) this.loading = false;
-    }
+    await this.reads.run(() => this.api.request<ContactsResult>(CONTACTS, query), {
+      ok: ({ contacts }) => {
+        this.page = contacts;
+        this.error = null;
+      },
+      fail: (e) => (this.error = message(e)),
+      busy: (b) => (this.loading = b),
+    });
   }
 
   async loadLists(): Promise<void> {

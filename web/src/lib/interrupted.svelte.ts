@@ -4,6 +4,7 @@ import {
   type Followup, type InterruptedCallOutcome, type InterruptedCallsResult, type ResolveInterruptedResult,
 } from './api/documents.js';
 import { settledText } from './format.js';
+import { LatestRead } from './latest.js';
 
 /** An error in words, with the server's code when it has one ("ILLEGAL_TRANSITION: ..."). */
 export function actionError(e: unknown): string {
@@ -23,7 +24,7 @@ export class InterruptedCallsStore {
   /** The number being settled right now. */
   busyId = $state<string | null>(null);
 
-  private seq = 0;
+  private readonly reads = new LatestRead();
 
   constructor(
     private readonly api: Api,
@@ -32,15 +33,13 @@ export class InterruptedCallsStore {
 
   /** Reads the list; an answer that arrives after a newer request is dropped. */
   async load(): Promise<void> {
-    const seq = ++this.seq;
-    try {
-      const { interruptedCalls } = await this.api.request<InterruptedCallsResult>(INTERRUPTED_CALLS, { campaignId: this.campaignId });
-      if (seq !== this.seq) return;
-      this.items = interruptedCalls;
-      this.loaded = true;
-    } catch (e) {
-      if (seq === this.seq) this.error = actionError(e);
-    }
+    await this.reads.run(() => this.api.request<InterruptedCallsResult>(INTERRUPTED_CALLS, { campaignId: this.campaignId }), {
+      ok: ({ interruptedCalls }) => {
+        this.items = interruptedCalls;
+        this.loaded = true;
+      },
+      fail: (e) => (this.error = actionError(e)),
+    });
   }
 
   /** Settles one call; on success it leaves the list. A refusal (e.g. someone settled it first) is shown and the list re-read. */

@@ -4,6 +4,7 @@ import {
   type AddSuppressionResult, type RemoveSuppressionResult, type Suppression, type SuppressionImportResult, type SuppressionKind, type SuppressionsResult,
 } from './api/documents.js';
 import { errorText, formErrors, NO_ERRORS, type FormErrors } from './form-errors.js';
+import { LatestRead } from './latest.js';
 
 /** Entries per page. */
 export const SUPPRESSIONS_PAGE = 50;
@@ -60,24 +61,20 @@ export class SuppressionsStore {
   /** What the page shows: the server searches numbers (any spelling), client ids and reasons. */
   readonly query = $derived({ search: this.search.trim() || null, kind: this.kind || null, limit: SUPPRESSIONS_PAGE, offset: this.offset });
 
-  private seq = 0;
+  private readonly reads = new LatestRead();
 
   constructor(private readonly api: Api) {}
 
   /** Reads one page; an answer that arrives after a newer request is dropped. */
   async load(query = this.query): Promise<void> {
-    const seq = ++this.seq;
-    this.loading = true;
-    try {
-      const { suppressions } = await this.api.request<SuppressionsResult>(SUPPRESSIONS, query);
-      if (seq !== this.seq) return;
-      this.page = suppressions;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.seq) this.error = errorText(e);
-    } finally {
-      if (seq === this.seq) this.loading = false;
-    }
+    await this.reads.run(() => this.api.request<SuppressionsResult>(SUPPRESSIONS, query), {
+      ok: ({ suppressions }) => {
+        this.page = suppressions;
+        this.error = null;
+      },
+      fail: (e) => (this.error = errorText(e)),
+      busy: (b) => (this.loading = b),
+    });
   }
 
   setSearch(text: string): void {
