@@ -69,6 +69,8 @@ try {
 
   await new Promise((r) => setTimeout(r, 5000)); // warm-up: agent legs answered
   app.engine.tickDurations.length = 0;
+  const engine0 = { ...app.engine.stats };
+  const hopper0 = app.engine.hopperStats(campaign);
   latencies.length = 0;
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
@@ -97,8 +99,11 @@ try {
     eventToSubscriberMs: { p50: pct(latencies, 50), p99: pct(latencies, 99), n: latencies.length },
     cpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1000 / (elapsed * 1000)) * 100),
     live: onCall,
+    // one batched pacing call per pass; the hopper's full loads, incremental syncs and indexed refills over the run
+    pacing: { passes: app.engine.stats.passes - engine0.passes, batches: app.engine.stats.pacingBatches - engine0.pacingBatches },
+    hopper: Object.fromEntries(Object.entries(app.engine.hopperStats(campaign) ?? {}).map(([k, v]) => [k, v - ((hopper0 as Record<string, number> | undefined)?.[k] ?? 0)])),
   };
-  console.log(`agents ${AGENTS} x time scale ${SCALE}: ${figures.callsPerSecond} calls/s, tick p50 ${figures.tickMs.p50} ms p99 ${figures.tickMs.p99} ms, event->subscriber p50 ${figures.eventToSubscriberMs.p50} ms p99 ${figures.eventToSubscriberMs.p99} ms`);
+  console.log(`agents ${AGENTS} x time scale ${SCALE}: ${figures.callsPerSecond} calls/s, tick p50 ${figures.tickMs.p50} ms p99 ${figures.tickMs.p99} ms, event->subscriber p50 ${figures.eventToSubscriberMs.p50} ms p99 ${figures.eventToSubscriberMs.p99} ms; hopper ${JSON.stringify(figures.hopper)}`);
   console.log(JSON.stringify(figures));
 } finally {
   await app.close();

@@ -6,7 +6,7 @@
  * domain/agent-session.ts (pure), each dial mode in modes/, the model in runner-model.ts, SQL in
  * dialer.repository.ts.
  */
-import { zonesOpen } from '@dialer/pacing-core';
+import { zonesOpen, type ControllerState } from '@dialer/pacing-core';
 import { randomUUID } from 'node:crypto';
 import { PHASE_SHOWS, sessionTransition, type SessionEvent, type SessionTransition } from '../domain/agent-session.js';
 import type { DialMode } from '../domain/campaign-options.js';
@@ -16,9 +16,9 @@ import type { LegEvent } from '../telephony/port.js';
 import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
 import type { RunnerSnapshot } from './events.js';
 import { Hopper } from './hopper.js';
-import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView } from './modes/index.js';
+import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView, type PaceDecision, type PaceRequest, type PacingSituation } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
-import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, HOPPER_MAX_AGE_MS, LOST_LEG_GRACE_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
+import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESSION_SWEEP_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
 
 
 /**
@@ -42,25 +42,50 @@ export class CampaignRunner {
   private toTell: (() => void)[] = [];
   /** When this runner started (a lease just taken may still see the previous owner's last writes). */
   private readonly startedAt: number;
+  private suppressionSweptAt = -Infinity;
+  /** This tick's batched pacing decision, while a paced dial mode dials with it. */
+  private paceDecision: PaceDecision | undefined;
 
   constructor(
     readonly campaignId: string,
     private readonly d: RunnerDeps,
   ) {
     this.hopper = new Hopper(campaignId, d.pool);
-    this.pacer = new PredictivePacer(d.pool);
+    this.pacer = new PredictivePacer();
     this.startedAt = d.clock.now().getTime();
   }
 
-  /** Serialises work for this campaign; errors are logged, never thrown into timers. */
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(work).catch((err) => this.d.log.error({ err, campaignId: this.campaignId }, 'campaign runner step failed'));
-    this.queue = next;
+  /** Serialises work for this campaign; errors are logged (the result is then undefined), never thrown into timers. */
+  private enqueue<T = void>(work: () => Promise<T>): Promise<T | undefined> {
+    const next = this.queue.then(work).catch((err): undefined => {
+      this.d.log.error({ err, campaignId: this.campaignId }, 'campaign runner step failed');
+    });
+    this.queue = next.then(() => undefined);
     return this.d.tracker.track(next);
   }
 
-  tick(): Promise<void> {
+  /**
+   * The tick's first half: agents' sessions follow who is in the campaign, the hopper is brought up
+   * to date, and modes that are not paced dial. A paced (predictive) campaign returns its pacing
+   * request instead; the engine decides all of them in one batch and hands each decision to {@link launch}.
+   */
+  tick(): Promise<PaceRequest | undefined> {
     return this.enqueue(() => this.step());
+  }
+
+  /** The tick's second half for a paced campaign: dials what the batch decided (if the campaign still dials). */
+  launch(decision: PaceDecision, next: ControllerState): Promise<void> {
+    return this.enqueue(async () => {
+      this.pacer.decided(decision, next);
+      const c = this.campaign;
+      if (this.stopped || this.draining || !c || !this.dialling(c, this.d.clock.now())) return;
+      this.paceDecision = decision;
+      try {
+        await this.dial(this.d.clock.now());
+      } finally {
+        this.paceDecision = undefined;
+      }
+    });
   }
 
   onLegEvent(e: LegEvent): Promise<void> {
@@ -85,6 +110,10 @@ export class CampaignRunner {
       waitingForAgent: customer.filter((l) => l.graceTimer).length,
       at: this.d.clock.now().toISOString(),
     };
+  }
+
+  get hopperStats(): Hopper['stats'] {
+    return { ...this.hopper.stats };
   }
 
   /** Calls that carry a number (customer legs, agent-first record legs) still up. */
@@ -188,7 +217,11 @@ export class CampaignRunner {
 
   // ---------------------------------------------------------------- tick
 
-  private async step(): Promise<void> {
+  private dialling(c: CampaignRow, now: Date): boolean {
+    return c.status === 'RUNNING' && now >= new Date(c.starts_at) && (!c.ends_at || now < new Date(c.ends_at));
+  }
+
+  private async step(): Promise<PaceRequest | undefined> {
     if (this.stopped || this.draining) return;
     const em = this.d.orm.em.fork();
     const repo = new DialerRepository(em);
@@ -196,7 +229,7 @@ export class CampaignRunner {
     const c = this.campaign;
     if (!c) return;
     const now = this.d.clock.now();
-    const dialling = c.status === 'RUNNING' && now >= new Date(c.starts_at) && (!c.ends_at || now < new Date(c.ends_at));
+    const dialling = this.dialling(c, now);
 
     // Agents: who pressed Start and is still in the group (membership changes apply live).
     const wanted = c.status === 'COMPLETED' ? [] : await repo.activeAgents(c.id, c.group_id);
@@ -211,10 +244,12 @@ export class CampaignRunner {
     for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
 
     if (!dialling) return;
-    if (this.hopper.needsReload(now.getTime(), HOPPER_MAX_AGE_MS)) {
+    if (now.getTime() - this.suppressionSweptAt >= SUPPRESSION_SWEEP_MS) {
+      this.suppressionSweptAt = now.getTime();
       await this.failSuppressed(repo);
-      await this.hopper.load(em, now.getTime());
     }
+    await this.hopper.refresh(em, now.getTime());
+    if (this.strategy().paced) return this.pacer.request(c, await this.situation(now));
     await this.dial(now);
   }
 
@@ -281,16 +316,16 @@ export class CampaignRunner {
         return hopper.hasOwned;
       },
       claim: (ids, agent) => this.claim(ids, agent ? this.sessions.get(agent.agentId) : undefined),
-      pace: (now) => this.pace(now),
+      pace: () => this.paceDecision?.launch ?? 0,
     };
   }
 
-  /** Predictive: how many customer calls to launch now (pacing-core on the worker pool). */
-  private async pace(now: Date): Promise<number> {
+  /** Predictive: what the pacer decides from (agents, calls in flight, the abandon windows). */
+  private async situation(now: Date): Promise<PacingSituation> {
     const sessions = [...this.sessions.values()];
     const nowMs = now.getTime();
     const ringing = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER' && l.status !== 'ANSWERED');
-    const decision = await this.pacer.decide(this.campaign!, nowMs, {
+    return {
       readyAgents: sessions.filter((s) => s.phase === 'READY' && !s.leaving).length,
       talkingElapsedSec: sessions.filter((s) => s.phase === 'TALKING').map((s) => {
         const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
@@ -299,8 +334,7 @@ export class CampaignRunner {
       wrapElapsedSec: sessions.filter((s) => s.phase === 'WRAP_UP').map((s) => Math.max(0, nowMs - (s.wrapSince ?? nowMs)) / 1000),
       ringingElapsedSec: ringing.map((l) => (nowMs - l.placedAt) / 1000),
       ...(await this.abandonWindows()),
-    });
-    return decision.launch;
+    };
   }
 
   /** Live answers and abandons over the rolling 24 hours and 30 days: both bound the pacer. */

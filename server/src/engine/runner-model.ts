@@ -15,7 +15,8 @@ import type { WorkTracker } from './work-tracker.js';
 export const ABANDON_GRACE_SEC = 2;
 /** Seconds an agent who missed an agent-first leg is skipped. */
 export const AGENT_MISS_COOLDOWN_SEC = 30;
-export const HOPPER_MAX_AGE_MS = 15_000;
+/** How often waiting numbers a suppression entry now covers are failed as FAILED_DND (seed 004). */
+export const SUPPRESSION_SWEEP_MS = 15_000;
 /** A leg the provider does not list is lost only once it is this old (a provider may list a new call late). */
 export const LOST_LEG_GRACE_MS = 10_000;
 

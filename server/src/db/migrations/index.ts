@@ -8,6 +8,7 @@ import { Migration20261129000000Compliance } from './Migration20261129000000Comp
 import { Migration20261129100000Sessions } from './Migration20261129100000Sessions.js';
 import { Migration20261129110000ApiKeys } from './Migration20261129110000ApiKeys.js';
 import { Migration20261129120000GroupFollowups } from './Migration20261129120000GroupFollowups.js';
+import { Migration20261129130000HopperChanges } from './Migration20261129130000HopperChanges.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129100000Sessions', class: Migration20261129100000Sessions },
   { name: 'Migration20261129110000ApiKeys', class: Migration20261129110000ApiKeys },
   { name: 'Migration20261129120000GroupFollowups', class: Migration20261129120000GroupFollowups },
+  { name: 'Migration20261129130000HopperChanges', class: Migration20261129130000HopperChanges },
 ];

@@ -7,6 +7,7 @@ export const agentFirstFlow: DialModeStrategy = {
   nailsAgentLeg: false,
   agentLegFirst: true,
   pooled: false,
+  paced: false,
   offersWhenFree: true,
   idleReason: 'one customer call per ready agent',
   dial: dialPerFreeAgent,

@@ -17,8 +17,8 @@ export interface DialingView {
   readonly hasOwned: boolean;
   /** Claims numbers and places their first legs: for an agent, or for the campaign's pool. */
   claim(numberIds: string[], agent?: FreeAgent): Promise<void>;
-  /** How many customer calls predictive pacing launches now (0 for other modes). */
-  pace(now: Date): Promise<number>;
+  /** How many customer calls this tick's pacing decision launches (0 for modes that are not paced). */
+  pace(): number;
 }
 
 /**
@@ -33,6 +33,11 @@ export interface DialModeStrategy {
   readonly agentLegFirst: boolean;
   /** Customer calls belong to the campaign's pool until one is answered and bridged to a free agent. */
   readonly pooled: boolean;
+  /**
+   * The tick's launch count comes from pacing-core's batched decision, made once per tick for every
+   * owned paced campaign (engine/batch-pacing.ts), before {@link dial} runs.
+   */
+  readonly paced: boolean;
   /** A free agent is offered the next call at once (otherwise the next tick's pacing decides). */
   readonly offersWhenFree: boolean;
   /** The wallboard's pacing line before the first decision. */

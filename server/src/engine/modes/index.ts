@@ -6,7 +6,7 @@ import { preview } from './preview.js';
 import { progressive } from './progressive.js';
 
 export type { DialModeStrategy, DialingView, FreeAgent } from './dial-mode.js';
-export { PredictivePacer } from './predictive.js';
+export { PredictivePacer, type PaceDecision, type PaceRequest, type PacingSituation } from './predictive.js';
 
 /** Each dial mode's strategy, in its own file. */
 const STRATEGIES: Record<DialMode, DialModeStrategy> = {

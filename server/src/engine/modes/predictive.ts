@@ -1,8 +1,8 @@
 import {
-  handleTimeOf, initialControllerState, initialTalkTime, observeTalk, type ControllerState, type PacingDecision, type TalkTimeEstimate,
+  handleTimeOf, initialControllerState, initialTalkTime, observeTalk, type BatchCampaignInput, type BoundBy, type ControllerState,
+  type PacingConfig, type TalkTimeEstimate,
 } from '@dialer/pacing-core';
 import type { AbandonWindow, CampaignRow } from '../dialer.repository.js';
-import type { PacingPool } from '../pacing-pool.js';
 import type { DialModeStrategy } from './dial-mode.js';
 
 /**
@@ -17,8 +17,9 @@ export const predictive: DialModeStrategy = {
   pooled: true,
   offersWhenFree: false,
   idleReason: 'predictive: waiting for the first decision',
+  paced: true,
   async dial(view, now) {
-    const launch = await view.pace(now);
+    const launch = view.pace();
     const ids = await view.next(now, Math.max(0, launch));
     if (launch > 0) await view.claim(ids);
   },
@@ -34,18 +35,34 @@ export interface PacingSituation {
   window30d: AbandonWindow;
 }
 
+/** One campaign's turn in the tick's batched pacing decision (engine/batch-pacing.ts). */
+export interface PaceRequest {
+  /** The campaign's pacing input (everything but the instant, shared by the batch). */
+  input: BatchCampaignInput;
+  config: PacingConfig;
+  /** The controller state to decide from; the batch hands back the next one. */
+  state: ControllerState;
+}
+
+/** A pacing decision as the runner keeps it: how many to launch, and the ratio and reason the wallboard shows. */
+export interface PaceDecision {
+  launch: number;
+  ratio: number;
+  boundBy: BoundBy;
+  reason: string;
+}
+
 /**
  * A runner's predictive pacing state: the controller, this campaign's learnt talk time, and what
- * happened since the last decision. The decision itself is pacing-core's, on the worker pool.
+ * happened since the last decision. The decision itself is pacing-core's, made for every owned
+ * campaign at once in one `paceMany` call on the worker pool (engine/batch-pacing.ts).
  */
 export class PredictivePacer {
   private controller: ControllerState = initialControllerState();
   private talk: TalkTimeEstimate = initialTalkTime();
   private observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
   /** The last decision (its ratio and reason are on the wallboard). */
-  decision: PacingDecision | undefined;
-
-  constructor(private readonly pool: PacingPool) {}
+  decision: PaceDecision | undefined;
 
   answered(ringSec: number): void {
     this.observed.resolved++;
@@ -72,13 +89,13 @@ export class PredictivePacer {
     this.talk = observeTalk(this.talk, sec);
   }
 
-  async decide(c: CampaignRow, nowMs: number, s: PacingSituation): Promise<PacingDecision> {
+  /** This tick's request: the situation and what was observed since the last one (which starts afresh). */
+  request(c: CampaignRow, s: PacingSituation): PaceRequest {
     const observed = this.observed;
     this.observed = { resolved: 0, live: 0, liveAnswerSecSum: 0, abandons: 0 };
-    this.decision = await this.pool.run('decidePacing', {
+    return {
       input: {
         mode: 'PREDICTIVE',
-        now: nowMs,
         readyAgents: s.readyAgents,
         talkingElapsedSec: s.talkingElapsedSec,
         wrapElapsedSec: s.wrapElapsedSec,
@@ -87,11 +104,15 @@ export class PredictivePacer {
         observed,
         window24h: s.window24h,
         window30d: s.window30d,
-        config: { abandonCap: c.abandon_rate_cap, maxDialRatio: c.max_dial_ratio, ringTimeoutSec: c.ring_timeout_seconds },
       },
+      config: { abandonCap: c.abandon_rate_cap, maxDialRatio: c.max_dial_ratio, ringTimeoutSec: c.ring_timeout_seconds },
       state: this.controller,
-    });
-    this.controller = this.decision.nextState;
-    return this.decision;
+    };
+  }
+
+  /** The batch decided: keep the controller's next state and the decision. */
+  decided(decision: PaceDecision, next: ControllerState): void {
+    this.controller = next;
+    this.decision = decision;
   }
 }

@@ -6,6 +6,7 @@ export const preview: DialModeStrategy = {
   nailsAgentLeg: false,
   agentLegFirst: false,
   pooled: false,
+  paced: false,
   offersWhenFree: false,
   idleReason: 'preview: agents launch calls',
   dial: async () => undefined,

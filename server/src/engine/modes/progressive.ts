@@ -7,6 +7,7 @@ export const progressive: DialModeStrategy = {
   nailsAgentLeg: true,
   agentLegFirst: false,
   pooled: false,
+  paced: false,
   offersWhenFree: true,
   idleReason: 'one customer call per ready agent',
   dial: dialPerFreeAgent,
