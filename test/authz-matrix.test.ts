@@ -30,7 +30,7 @@ const MANAGERS: Who[] = ['supervisor', 'admin'];
 /** Scope names as the GraphQL enum spells them. */
 const SCOPE_ENUM: Record<string, string> = {
   'campaigns:read': 'CAMPAIGNS_READ', 'campaigns:write': 'CAMPAIGNS_WRITE', 'contacts:read': 'CONTACTS_READ', 'contacts:write': 'CONTACTS_WRITE',
-  'suppressions:write': 'SUPPRESSIONS_WRITE', 'stats:subscribe': 'STATS_SUBSCRIBE', 'reports:read': 'REPORTS_READ',
+  'suppressions:write': 'SUPPRESSIONS_WRITE', 'stats:subscribe': 'STATS_SUBSCRIBE', 'reports:read': 'REPORTS_READ', 'inbound:write': 'INBOUND_WRITE',
 };
 const PASSWORD = 'matrix-password-1';
 
@@ -194,6 +194,7 @@ const ROWS = (): Row[] => [
   { field: 'setUserDisabled', doc: `mutation($id: ID!) { setUserDisabled(userId: $id, disabled: true) { id } }`, vars: async () => ({ id: await newUser() }), allow: ['admin'] },
   { field: 'setOrganizationTimeZone', doc: `mutation { setOrganizationTimeZone(timeZone: "Asia/Kolkata") }`, allow: ['admin', 'otherAdmin'] },
   { field: 'createApiKey', doc: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`, vars: () => ({ i: { name: uniq('made key'), scopes: ['REPORTS_READ'] } }), allow: [...MANAGERS, 'otherAdmin'] },
+  { field: 'rotateInboundHookSecret', doc: `mutation { rotateInboundHookSecret }`, allow: ['admin', 'otherAdmin'] },
   { field: 'revokeApiKey', doc: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, vars: async () => ({ id: await newKey() }), allow: MANAGERS },
 
   // ---- agents and groups ----
@@ -209,6 +210,8 @@ const ROWS = (): Row[] => [
   { field: 'resumeCampaign', doc: `mutation($id: ID!) { resumeCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
   { field: 'completeCampaign', doc: `mutation($id: ID!) { completeCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
   { field: 'archiveCampaign', doc: `mutation($id: ID!) { archiveCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign', 'completeCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
+  { field: 'setCampaignRules', doc: `mutation($id: ID!) { setCampaignRules(campaignId: $id, rules: { addOnDrop: { dialledNumbers: ["+912240007777"] } }) { id } }`, vars: async () => ({ id: await newCampaign() }), allow: [...MANAGERS, 'key'] },
+  { field: 'reportInboundCall', doc: `mutation($i: ReportInboundCallInput!) { reportInboundCall(input: $i) { id } }`, vars: () => ({ i: { caller: phone(), dialled: '+912240007777', outcome: 'DROPPED_IN_QUEUE' } }), allow: [...MANAGERS, 'otherAdmin', 'key'] },
   { field: 'resolveInterruptedCall', label: 'own call', doc: `mutation($n: ID!) { resolveInterruptedCall(numberId: $n, outcome: FAILED) { numberId } }`, vars: async () => ({ n: await handled(fx.agentId, 'INTERRUPTED') }), allow: ['agent', ...MANAGERS, 'key'] },
   { field: 'resolveInterruptedCall', label: "another agent's call", doc: `mutation($n: ID!) { resolveInterruptedCall(numberId: $n, outcome: FAILED) { numberId } }`, vars: async () => ({ n: await handled(fx.otherAgentId, 'INTERRUPTED') }), allow: [...MANAGERS, 'key'] },
 

@@ -437,6 +437,40 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await ctx.close();
   });
 
+  it('missed-call rules: a supervisor edits an infinite campaign\'s rules (a bad number refused at the field); completion shows live with its reason', async () => {
+    const groupId = (await gql(`{ agentGroups(limit: 10) { id } }`)).agentGroups[0].id as string;
+    const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+      i: { name: `Missed calls ${Date.now()}`, infinite: true, groupId, callerId: '+912240001234', attemptPolicy: { retries: 2, retrySchedule: [5, 15, 60] } },
+    })).createCampaign.id as string;
+    const { ctx, page } = await signedIn(SUPERVISOR, `#/campaigns/${id}`);
+    const rules = page.getByTestId('campaign-rules');
+    await expect.poll(() => rules.getByTestId('rule-add').textContent()).toContain('Callers are not added by inbound calls');
+    await rules.getByRole('button', { name: 'Edit rules' }).click();
+    await rules.getByLabel('Add callers whose session was dropped').check();
+    await rules.getByLabel(/Dialled numbers/).fill('+91 22 4000 9999\nnot-a-number');
+    await rules.getByLabel('Drops in the voice menu (IVR) count too').check();
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    await expect.poll(() => rules.locator('.field-error').textContent()).toContain('Number 2 (not-a-number)');
+    expect((await gql(`query($id: ID!) { campaign(id: $id) { rules { removeOnAnswered } } }`, { id })).campaign.rules).toBeNull(); // nothing saved
+    await rules.getByLabel(/Dialled numbers/).fill('+91 22 4000 9999');
+    await rules.getByRole('button', { name: 'Save rules' }).click();
+    const ruleText = async () => (await rules.getByTestId('rule-add').textContent())?.replace(/\s+/g, ' ');
+    await expect.poll(ruleText).toContain('in the queue or in the voice menu of +912240009999, add them');
+    expect(await ruleText()).toContain('call again 5, 15, 60 minutes after they were added');
+    expect((await gql(`query($id: ID!) { campaign(id: $id) { rules { addOnDrop { dialledNumbers includeIvrDrops } removeOnAnswered } } }`, { id })).campaign.rules)
+      .toEqual({ addOnDrop: { dialledNumbers: ['+912240009999'], includeIvrDrops: true }, removeOnAnswered: true });
+    await shot(page, 'campaign-rules');
+    // a dropped call to that number lands in the campaign
+    const added = await gql(`mutation { reportInboundCall(input: { caller: "+919820012345", dialled: "+912240009999", outcome: DROPPED_IN_IVR }) { addedTo } }`);
+    expect(added.reportInboundCall.addedTo).toEqual([id]);
+    // completed by a supervisor elsewhere: the page says so live and the rules freeze
+    await gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id });
+    await gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id });
+    await expect.poll(() => page.getByTestId('completed').textContent()).toContain('completed by a supervisor');
+    await expect.poll(() => rules.getByRole('button', { name: 'Edit rules' }).count()).toBe(0);
+    await ctx.close();
+  });
+
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {
     const { page, ctx } = await signedIn(SUPERVISOR, '#/users');
     await page.locator(`tr[data-email="${NEW_USER.email}"]`).waitFor();

@@ -45,10 +45,12 @@ import { FollowupService } from './modules/dialer/followup.service.js';
 import { SuppressionService } from './modules/dialer/suppression.service.js';
 import { UserService } from './modules/user/user.service.js';
 import { ApiKeyService } from './modules/api-key/api-key.service.js';
+import { InboundService } from './modules/inbound/inbound.service.js';
 import { API_KEY_PREFIX } from './auth/api-key.js';
 import { RateLimits } from './auth/rate-limits.js';
 import { OperationGuards } from './graphql/guards.js';
 import { jsonErrors, requestIds, securityHeaders } from './http/security.js';
+import { inboundHook } from './http/inbound-hook.js';
 import type { Credentials } from './auth/credentials.js';
 import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
@@ -115,10 +117,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const limits = new RateLimits(redis, config);
+  const contacts = new ContactService(clock);
   const services: Services = {
     users: new UserService(clock, sessionTokens, limits),
     apiKeys: new ApiKeyService(clock),
-    contacts: new ContactService(clock),
+    contacts,
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log),
     stats,
@@ -127,6 +130,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     suppressions: new SuppressionService(clock),
     callList: new CallListService(),
     live,
+    inbound: new InboundService(clock, contacts, stats, log),
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */
@@ -267,6 +271,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       res.type('html').send(LANDING_PAGE);
     });
   }
+  app.use(inboundHook({ orm, clock, inbound: services.inbound, limits, log }), jsonErrors(log));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, pubsub: pubsub.kind, time: clock.now().toISOString() });
   });

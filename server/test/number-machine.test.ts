@@ -220,7 +220,10 @@ describe('other events', () => {
     expect(transition(fresh({ state: 'RETRYING', dialCount: 2, customerAttempts: 1 }), { type: 'RECOVERED' }, c)).toMatchObject({ state: 'RETRY', customerAttempts: 1, nextAttemptAt: T0 });
   });
   it('cancel and expire; final states take nothing', () => {
-    expect(transition(fresh({ state: 'RETRY' }), { type: 'CANCELLED' }, c).state).toBe('CANCELLED');
+    expect(transition(fresh({ state: 'RETRY' }), { type: 'CANCELLED' }, c)).toMatchObject({ state: 'CANCELLED', reason: 'SUPPRESSED' });
+    // seed 001: the missed-call rule removes a pending number, naming the source
+    expect(transition(fresh(), { type: 'CANCELLED', by: 'ANSWERED_INBOUND' }, c)).toMatchObject({ state: 'CANCELLED', reason: 'ANSWERED_INBOUND', nextAttemptAt: null });
+    expect(transition(fresh({ state: 'RETRY' }), { type: 'CANCELLED', by: 'ANSWERED_OUTBOUND' }, c)).toMatchObject({ state: 'CANCELLED', reason: 'ANSWERED_OUTBOUND' });
     expect(transition(fresh(), { type: 'EXPIRED' }, c).state).toBe('EXPIRED');
     for (const state of ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const) {
       for (const type of ['CLAIM', 'CANCELLED', 'EXPIRED', 'CAMPAIGN_COMPLETED'] as const) {

@@ -10,6 +10,8 @@ export const ApiKeyScope = {
   SUPPRESSIONS_WRITE: 'suppressions:write',
   STATS_SUBSCRIBE: 'stats:subscribe',
   REPORTS_READ: 'reports:read',
+  /** Report inbound call events (missed calls, seed 001). */
+  INBOUND_WRITE: 'inbound:write',
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = Object.values(ApiKeyScope);
@@ -31,7 +33,8 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   campaignReport: S.REPORTS_READ,
   // Mutation
   createCampaign: S.CAMPAIGNS_WRITE, pauseCampaign: S.CAMPAIGNS_WRITE, resumeCampaign: S.CAMPAIGNS_WRITE, completeCampaign: S.CAMPAIGNS_WRITE,
-  archiveCampaign: S.CAMPAIGNS_WRITE, resolveInterruptedCall: S.CAMPAIGNS_WRITE,
+  archiveCampaign: S.CAMPAIGNS_WRITE, resolveInterruptedCall: S.CAMPAIGNS_WRITE, setCampaignRules: S.CAMPAIGNS_WRITE,
+  reportInboundCall: S.INBOUND_WRITE,
   createContact: S.CONTACTS_WRITE, updateContact: S.CONTACTS_WRITE, setContactsTimeZone: S.CONTACTS_WRITE, importContactsCsv: S.CONTACTS_WRITE,
   createContactList: S.CONTACTS_WRITE, addContactsToList: S.CONTACTS_WRITE, removeContactsFromList: S.CONTACTS_WRITE,
   addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE, importSuppressionsCsv: S.SUPPRESSIONS_WRITE,
@@ -42,7 +45,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
 /** Root fields no API key may call, whatever its scopes (people's own actions and administration). */
 export const PEOPLE_ONLY: readonly string[] = [
   'me', 'users', 'createUser', 'setPassword', 'signIn', 'signOut', 'signOutEverywhere', 'setUserDisabled', 'setOrganizationTimeZone',
-  'apiKeys', 'createApiKey', 'revokeApiKey',
+  'apiKeys', 'createApiKey', 'revokeApiKey', 'rotateInboundHookSecret',
   'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup',
   'createAgent', 'createAgentGroup', 'changeGroupMembers', 'updateAgent', 'updateAgentGroup', 'updateUser',
 ];

@@ -11,6 +11,27 @@ export const CampaignStatus = {
 export type CampaignStatus = (typeof CampaignStatus)[keyof typeof CampaignStatus];
 export const CAMPAIGN_STATUSES = Object.values(CampaignStatus);
 
+/** Why a campaign became COMPLETED. */
+export const CompletionReason = {
+  /** A supervisor completed it (from PAUSED). */
+  SUPERVISOR: 'SUPERVISOR',
+  /** Its end time (30 days at most) was reached. */
+  END_TIME: 'END_TIME',
+  /** No new or retry numbers were left and no call was in progress (seed 004). */
+  LIST_EXHAUSTED: 'LIST_EXHAUSTED',
+} as const;
+export type CompletionReason = (typeof CompletionReason)[keyof typeof CompletionReason];
+
+/** The wording agents and supervisors see for a completed campaign. */
+export function completionText(reason: CompletionReason | null): string {
+  switch (reason) {
+    case CompletionReason.LIST_EXHAUSTED: return 'the campaign is completed: no new or retry numbers are left';
+    case CompletionReason.END_TIME: return 'the campaign is completed: its end time was reached';
+    case CompletionReason.SUPERVISOR: return 'the campaign was completed by a supervisor';
+    default: return 'the campaign is completed';
+  }
+}
+
 /** User-requested lifecycle actions. */
 export type CampaignAction = 'pause' | 'resume' | 'complete' | 'archive';
 

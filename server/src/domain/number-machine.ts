@@ -50,8 +50,11 @@ export type NumberEvent =
   | { type: 'GUARD_REFUSED'; guard: 'DND' | 'BALANCE' }
   /** The campaign was completed (by a user, its end time or the 30-day limit). */
   | { type: 'CAMPAIGN_COMPLETED' }
-  /** Removed by a rule or a suppression entry. */
-  | { type: 'CANCELLED' }
+  /**
+   * Removed by a suppression entry, or by the missed-call rule (seed 001) because the customer had an
+   * answered inbound or outbound call with the organisation first. @default by 'SUPPRESSION'
+   */
+  | { type: 'CANCELLED'; by?: 'SUPPRESSION' | 'ANSWERED_INBOUND' | 'ANSWERED_OUTBOUND' }
   /** A preview followup not launched within 5 minutes of its time. */
   | { type: 'EXPIRED' }
   /** A crash left the number IN_PROGRESS with no call behind it: put it back without using an attempt. */
@@ -248,7 +251,8 @@ function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Trans
     }
     case 'CANCELLED': {
       if (FINAL_STATES.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
-      return { ...out, state: NumberState.CANCELLED, reason: NumberReason.SUPPRESSED, nextAttemptAt: null };
+      const reason = event.by === undefined || event.by === 'SUPPRESSION' ? NumberReason.SUPPRESSED : NumberReason[event.by];
+      return { ...out, state: NumberState.CANCELLED, reason, nextAttemptAt: null };
     }
     case 'EXPIRED': {
       if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);

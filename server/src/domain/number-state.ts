@@ -31,6 +31,10 @@ export const NumberReason = {
   INVALID_NUMBER: 'INVALID_NUMBER',
   CAMPAIGN_COMPLETED: 'CAMPAIGN_COMPLETED',
   SUPPRESSED: 'SUPPRESSED',
+  /** Missed-call rule (seed 001): the caller got through on an answered inbound call before the attempt was due. */
+  ANSWERED_INBOUND: 'ANSWERED_INBOUND',
+  /** Missed-call rule (seed 001): an outbound call to the same number was answered (in another campaign) first. */
+  ANSWERED_OUTBOUND: 'ANSWERED_OUTBOUND',
   /** The call was cut off by a crash or a shutdown of the dialler (INTERRUPTED, or FAILED when closed so). */
   CALL_INTERRUPTED: 'CALL_INTERRUPTED',
 } as const;

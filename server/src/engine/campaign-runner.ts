@@ -16,6 +16,7 @@ import type { LegEvent } from '../telephony/port.js';
 import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
 import type { RunnerSnapshot } from './events.js';
 import { Hopper } from './hopper.js';
+import { MissedCallRepository, type TouchedCampaign } from './missed-call.repository.js';
 import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView, type PaceDecision, type PaceRequest, type PacingSituation } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
 import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESSION_SWEEP_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
@@ -625,6 +626,7 @@ export class CampaignRunner {
             };
         await this.finishNumber(leg.numberId!, event, talked && s ? { handleSec: secondsBetween(leg.answeredAt!, e.at) + c.wrap_up_seconds } : undefined,
           leg.interrupted && answered ? leg.agentId ?? null : undefined);
+        if (answered && !leg.machine && !leg.abandoned) await this.cancelAnsweredElsewhere(leg.numberId!, leg.answeredAt!);
         // agent-first: the record's agent leg ends with its customer
         if (leg.agentLegId && this.legs.has(leg.agentLegId)) await this.hangup(leg.agentLegId);
         if (!s || s.customerLegId !== leg.id) return;
@@ -633,6 +635,22 @@ export class CampaignRunner {
         else await this.settle(s, this.move(s, { type: 'CALL_ENDED', talked: false }));
       }
     }
+  }
+
+  /**
+   * Seed 001: the customer had an answered call with us, so pending attempts to the same number in
+   * campaigns whose missed-call rules remove on answer are cancelled (ANSWERED_OUTBOUND), in this
+   * event's transaction.
+   */
+  private async cancelAnsweredElsewhere(numberId: string, answeredAt: Date): Promise<void> {
+    let touched: TouchedCampaign[] = [];
+    await this.write(async (repo, now) => {
+      const n = await repo.lockNumber(numberId);
+      if (n) touched = await new MissedCallRepository(repo.em).cancelAnswered(n.organization_id, n.e164, 'ANSWERED_OUTBOUND', answeredAt, now, numberId);
+    });
+    this.tell(() => {
+      for (const t of touched) this.d.events.campaignChanged(t.organization_id, t.campaign_id);
+    });
   }
 
   /** Counts an answered customer leg that no agent took as abandoned (in the same figures as a predictive abandon). */

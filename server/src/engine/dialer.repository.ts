@@ -82,7 +82,7 @@ export class DialerRepository {
   /** Agents whose console this unit of work changed (state, a leg of theirs); published after the commit. */
   readonly touchedAgents = new Set<string>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(readonly em: EntityManager) {}
 
   async campaign(id: string): Promise<CampaignRow | undefined> {
     const [row] = await this.em.execute<CampaignRow[]>(`select * from campaign where id = ?`, [id]);

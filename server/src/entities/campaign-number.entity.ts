@@ -109,6 +109,13 @@ export class CampaignNumberEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Dropped inbound sessions of this caller recorded while the number was already pending (seed 001). */
+  @Property({ type: 'smallint', default: 0 })
+  inboundDrops: number = 0;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  lastInboundAt?: Date | null;
 }
 
 /** Live counters per campaign, state and reason; written only by triggers on campaign_number. */

@@ -1,6 +1,7 @@
 import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import type { CampaignStatus } from '../domain/campaign-lifecycle.js';
+import type { CampaignStatus, CompletionReason } from '../domain/campaign-lifecycle.js';
+import type { CampaignRules } from '../domain/missed-calls.js';
 import type { DialMode, RetryStatus } from '../domain/campaign-options.js';
 import { AgentGroupEntity } from './agent.entity.js';
 import { ContactListEntity } from './contact.entity.js';
@@ -116,4 +117,12 @@ export class CampaignEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   completedAt?: Date | null;
+
+  /** Why it became COMPLETED (a supervisor, its end time, or nothing left to dial). */
+  @Property({ type: 'string', length: 24, nullable: true })
+  completionReason?: CompletionReason | null;
+
+  /** Missed-call rules (seed 001): add callers of dropped sessions, remove numbers answered elsewhere. */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  rules?: CampaignRules | null;
 }

@@ -3,7 +3,7 @@ import { CallLegEntity, SuppressionEntity } from './call-leg.entity.js';
 import { CampaignNumberEntity, CampaignStateCountEntity } from './campaign-number.entity.js';
 import { CampaignEntity } from './campaign.entity.js';
 import { ContactEntity, ContactListEntity, PhoneNumberEntity } from './contact.entity.js';
-import { OrganizationEntity } from './organization.entity.js';
+import { InboundCallEntity, OrganizationEntity } from './organization.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export * from './agent.entity.js';
@@ -28,4 +28,5 @@ export const ENTITIES = [
   CampaignStateCountEntity,
   CallLegEntity,
   SuppressionEntity,
+  InboundCallEntity,
 ];

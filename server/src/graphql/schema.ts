@@ -9,12 +9,13 @@ import { StatsResolver } from '../modules/stats/stats.resolver.js';
 import { DialerResolver } from '../modules/dialer/dialer.resolver.js';
 import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
+import { InboundResolver } from '../modules/inbound/inbound.resolver.js';
 
 import type { Services } from '../modules/services.js';
 
 export type { Services };
 
-export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver] as const;
+export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver, InboundResolver] as const;
 
 /** Builds the schema with resolvers constructed over this app's services (no global container). */
 export async function buildDialerSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
@@ -26,6 +27,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     [CampaignResolver, new CampaignResolver(services.campaigns, services.stats)],
     [StatsResolver, new StatsResolver(services.stats)],
     [DialerResolver, new DialerResolver(services.consoles, services.followups, services.suppressions, services.callList, services.live)],
+    [InboundResolver, new InboundResolver(services.inbound)],
   ]);
   const container: ContainerType = {
     get: (cls) => {

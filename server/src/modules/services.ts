@@ -9,6 +9,7 @@ import type { SuppressionService } from './dialer/suppression.service.js';
 import type { LiveStatsService } from './stats/live-stats.service.js';
 import type { ApiKeyService } from './api-key/api-key.service.js';
 import type { UserService } from './user/user.service.js';
+import type { InboundService } from './inbound/inbound.service.js';
 
 /** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
 export interface Services {
@@ -23,4 +24,5 @@ export interface Services {
   suppressions: SuppressionService;
   callList: CallListService;
   live: LiveStatsService;
+  inbound: InboundService;
 }

@@ -185,3 +185,10 @@ export function fieldMessage(message: string, field?: string): string {
   if (field && message.startsWith(`${field}: `)) return message.slice(field.length + 2);
   return message.replace(/^input(\.[\w]+)+: /, '');
 }
+
+/** Why a campaign was completed, in words (the same wording agents see on their console). */
+export const COMPLETION_TEXT: Record<'SUPERVISOR' | 'END_TIME' | 'LIST_EXHAUSTED', string> = {
+  SUPERVISOR: 'completed by a supervisor',
+  END_TIME: 'its end time was reached',
+  LIST_EXHAUSTED: 'no new or retry numbers were left',
+};

@@ -9,6 +9,7 @@ import { Migration20261129100000Sessions } from './Migration20261129100000Sessio
 import { Migration20261129110000ApiKeys } from './Migration20261129110000ApiKeys.js';
 import { Migration20261129120000GroupFollowups } from './Migration20261129120000GroupFollowups.js';
 import { Migration20261129130000HopperChanges } from './Migration20261129130000HopperChanges.js';
+import { Migration20261129140000MissedCalls } from './Migration20261129140000MissedCalls.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129110000ApiKeys', class: Migration20261129110000ApiKeys },
   { name: 'Migration20261129120000GroupFollowups', class: Migration20261129120000GroupFollowups },
   { name: 'Migration20261129130000HopperChanges', class: Migration20261129130000HopperChanges },
+  { name: 'Migration20261129140000MissedCalls', class: Migration20261129140000MissedCalls },
 ];

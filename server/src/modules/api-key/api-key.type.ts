@@ -6,12 +6,13 @@ registerEnumType(ApiKeyScope, {
   description: 'What an API key may do (campaigns:read, contacts:write, ...); a key acts only within its scopes and organisation',
   valuesConfig: {
     CAMPAIGNS_READ: { description: 'campaigns:read: campaigns, their numbers, live figures, call lists, agents and groups' },
-    CAMPAIGNS_WRITE: { description: 'campaigns:write: create campaigns, pause, resume, complete, archive, settle interrupted calls' },
+    CAMPAIGNS_WRITE: { description: 'campaigns:write: create campaigns, pause, resume, complete, archive, edit their rules, settle interrupted calls' },
     CONTACTS_READ: { description: 'contacts:read: the contact directory and lists' },
     CONTACTS_WRITE: { description: 'contacts:write: create, import and edit contacts and lists' },
     SUPPRESSIONS_WRITE: { description: 'suppressions:write: read and change the suppression (DND) list' },
     STATS_SUBSCRIBE: { description: 'stats:subscribe: the live subscriptions of campaign figures and changes' },
     REPORTS_READ: { description: 'reports:read: campaign reports (CSV)' },
+    INBOUND_WRITE: { description: 'inbound:write: report inbound call events (missed calls feed campaigns by their rules)' },
   },
 });
 

@@ -17,6 +17,28 @@ export class CallingWindowInput {
   end!: string;
 }
 
+@InputType({ description: 'Seed 001: add the caller of a dropped inbound session to the campaign' })
+export class DropRuleInput {
+  @Field(() => [String], { defaultValue: [], description: 'Dialled numbers that count (any format, normalised to E.164); empty: every number' })
+  @ArrayMaxSize(50)
+  @MaxLength(32, { each: true })
+  dialledNumbers!: string[];
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Drops in the voice menu (IVR) count too, not only those in the queue' })
+  includeIvrDrops!: boolean;
+}
+
+@InputType({ description: 'Missed-call rules (seed 001); the call-again offsets are the attempt policy\'s retrySchedule' })
+export class CampaignRulesInput {
+  @Field(() => DropRuleInput, { nullable: true, description: 'Null: callers are not added by drops' })
+  @IsOptional()
+  @ValidateNested()
+  addOnDrop?: DropRuleInput | null;
+
+  @Field(() => Boolean, { defaultValue: true, description: 'Remove a pending number once the same number has an answered inbound or outbound call' })
+  removeOnAnswered!: boolean;
+}
+
 @InputType()
 export class AttemptPolicyInput {
   /** @default 0 */
@@ -116,6 +138,11 @@ export class CreateCampaignInput {
 
   @Field(() => Boolean, { defaultValue: false, description: 'No end time; fed by rules (missed calls)' })
   infinite!: boolean;
+
+  @Field(() => CampaignRulesInput, { nullable: true, description: 'Missed-call rules (seed 001)' })
+  @IsOptional()
+  @ValidateNested()
+  rules?: CampaignRulesInput;
 
   @Field(() => CallingWindowInput, { nullable: true })
   @IsOptional()

@@ -46,6 +46,8 @@ export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | unde
     createdAt: e.createdAt,
     updatedAt: e.updatedAt,
     completedAt: e.completedAt ?? null,
+    completionReason: e.completionReason ?? null,
+    rules: e.rules ? { addOnDrop: e.rules.addOnDrop ? { ...e.rules.addOnDrop } : null, removeOnAnswered: e.rules.removeOnAnswered } : null,
   };
 }
 

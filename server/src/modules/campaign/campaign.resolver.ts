@@ -3,7 +3,7 @@ import type { CampaignAction } from '../../domain/campaign-lifecycle.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import type { CampaignUpdatedPayload } from '../../pubsub/pubsub.js';
 import type { StatsService } from '../stats/stats.service.js';
-import { CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
+import { CampaignRulesInput, CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
 import { fromCampaignJson, toCampaign } from './campaign.mapper.js';
 import type { CampaignService } from './campaign.service.js';
 import { Campaign, CampaignPage, CampaignReport } from './campaign.type.js';
@@ -57,6 +57,16 @@ export class CampaignResolver {
   @Mutation(() => Campaign, { description: 'COMPLETED or SCHEDULED -> ARCHIVED' })
   archiveCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Campaign> {
     return this.move(ctx, id, 'archive');
+  }
+
+  @Mutation(() => Campaign, { description: 'Replaces the missed-call rules (seed 001) of a campaign that is not completed' })
+  async setCampaignRules(
+    @Arg('campaignId', () => ID) campaignId: string,
+    @Arg('rules', () => CampaignRulesInput) rules: CampaignRulesInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<Campaign> {
+    const c = await this.campaignService.setRules(ctx, campaignId, rules);
+    return toCampaign(c, (await this.stats.countsFor(ctx, [c.id])).get(c.id));
   }
 
   @Subscription(() => Campaign, {

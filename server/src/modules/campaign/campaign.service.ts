@@ -1,10 +1,11 @@
 import type { Clock } from '../../clock.js';
 import { requireSupervisor } from '../../auth/actor.js';
 import { resolveAttemptPolicy } from '../../domain/attempt-policy.js';
-import { CampaignStatus, nextCampaignStatus, type CampaignAction } from '../../domain/campaign-lifecycle.js';
+import { CampaignStatus, CompletionReason, nextCampaignStatus, type CampaignAction } from '../../domain/campaign-lifecycle.js';
 import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../domain/campaign-rules.js';
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
+import { resolveCampaignRules } from '../../domain/missed-calls.js';
 import { AgentGroupEntity, CampaignEntity, ContactListEntity } from '../../entities/index.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { DialerRepository } from '../../engine/dialer.repository.js';
@@ -15,7 +16,7 @@ import { requireCampaignId, visibleGroupIds } from '../stats/campaign-access.js'
 import { buildReportCsv, REPORT_MAX_ROWS, reportFilename, type ReportRow } from './campaign-report.js';
 import { CampaignRepository } from './campaign.repository.js';
 import type { CampaignReport } from './campaign.type.js';
-import type { CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
+import type { CampaignRulesInput, CampaignsArgs, CreateCampaignInput } from './campaign.input.js';
 
 /** At most one lakh numbers per campaign (seed 004). */
 export const MAX_CAMPAIGN_NUMBERS = 100_000;
@@ -61,6 +62,7 @@ export class CampaignService {
     const groupId = assertInputId(input.groupId, 'input.groupId');
     const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
     if (!listId && !input.infinite) throw badInput('listId is required unless the campaign is infinite', 'input.listId');
+    const rules = input.rules ? resolveCampaignRules(input.rules) : null;
 
     const campaign = await scope.em.transactional(async (em) => {
       const repo = new CampaignRepository(em);
@@ -110,6 +112,7 @@ export class CampaignService {
         createdAt: now,
         updatedAt: now,
         completedAt: null,
+        rules,
       });
       await em.flush();
       if (listId) {
@@ -140,6 +143,7 @@ export class CampaignService {
       c.updatedAt = now;
       if (c.status === CampaignStatus.COMPLETED) {
         c.completedAt = now;
+        c.completionReason = CompletionReason.SUPERVISOR;
         const failed = await new DialerRepository(em).failUnattempted(c.id, now);
         this.log.info({ campaignId: c.id, failedNoAttempt: failed }, 'campaign completed');
       }
@@ -147,6 +151,26 @@ export class CampaignService {
       return c;
     });
     this.stats.publish(scope.actor.organizationId, campaign.id);
+    this.stats.publishCampaign(campaign);
+    return campaign;
+  }
+
+  /** Replaces a campaign's missed-call rules (seed 001); refused once the campaign is completed or archived. */
+  async setRules(scope: Scope, id: string, input: CampaignRulesInput): Promise<CampaignEntity> {
+    requireSupervisor(scope.actor, 'edit campaign rules');
+    const campaignId = assertId(id, 'campaign');
+    const rules = resolveCampaignRules(input, 'rules');
+    const campaign = await scope.em.transactional(async (em) => {
+      const c = await new CampaignRepository(em).lock(scope.actor.organizationId, campaignId);
+      if (!c) throw notFound('campaign', id);
+      if (c.status === CampaignStatus.COMPLETED || c.status === CampaignStatus.ARCHIVED) {
+        throw conflict(`the campaign is ${c.status.toLowerCase()}: its rules no longer change`, { status: c.status });
+      }
+      c.rules = rules;
+      c.updatedAt = this.clock.now();
+      await em.flush();
+      return c;
+    });
     this.stats.publishCampaign(campaign);
     return campaign;
   }

@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import { CampaignStatus, CompletionReason } from '../../domain/campaign-lifecycle.js';
 import { CallType, DialMode, RetryStatus } from '../../domain/campaign-options.js';
 import { CampaignRollup } from '../stats/stats.type.js';
 
@@ -15,6 +15,14 @@ registerEnumType(DialMode, {
 });
 registerEnumType(RetryStatus, { name: 'RetryStatus', description: 'Call outcomes that count as unsuccessful and are retried' });
 registerEnumType(CallType, { name: 'CallType' });
+registerEnumType(CompletionReason, {
+  name: 'CompletionReason',
+  valuesConfig: {
+    SUPERVISOR: { description: 'A supervisor completed it' },
+    END_TIME: { description: 'Its end time (30 days at most) was reached' },
+    LIST_EXHAUSTED: { description: 'No new or retry numbers were left and no call was in progress' },
+  },
+});
 
 export const CampaignAction = { PAUSE: 'PAUSE', RESUME: 'RESUME', COMPLETE: 'COMPLETE', ARCHIVE: 'ARCHIVE' } as const;
 export type CampaignAction = (typeof CampaignAction)[keyof typeof CampaignAction];
@@ -27,6 +35,24 @@ export class CallingWindow {
 
   @Field(() => String)
   end!: string;
+}
+
+@ObjectType({ description: 'Seed 001: the caller of a dropped inbound session is added to the campaign' })
+export class DropRule {
+  @Field(() => [String], { description: 'Dialled numbers (E.164) that count; empty: every number' })
+  dialledNumbers!: string[];
+
+  @Field(() => Boolean, { description: 'Drops in the voice menu (IVR) count too' })
+  includeIvrDrops!: boolean;
+}
+
+@ObjectType({ description: 'Missed-call rules (seed 001); the call-again offsets are attemptPolicy.retrySchedule' })
+export class CampaignRules {
+  @Field(() => DropRule, { nullable: true })
+  addOnDrop!: DropRule | null;
+
+  @Field(() => Boolean, { description: 'A pending number is removed (CANCELLED) once the same number has an answered inbound or outbound call' })
+  removeOnAnswered!: boolean;
 }
 
 @ObjectType()
@@ -144,6 +170,12 @@ export class Campaign {
 
   @Field(() => Date, { nullable: true })
   completedAt!: Date | null;
+
+  @Field(() => CompletionReason, { nullable: true, description: 'Why the campaign was completed' })
+  completionReason!: CompletionReason | null;
+
+  @Field(() => CampaignRules, { nullable: true, description: 'Missed-call rules (seed 001); null: none' })
+  rules!: CampaignRules | null;
 }
 
 @ObjectType()

@@ -159,6 +159,26 @@ export class ContactService {
     });
   }
 
+  /**
+   * The directory contact of a caller's number, created when the number is unknown (seed 001: an
+   * unknown caller of a missed call gets a contact). Runs in the caller's transaction; the caller
+   * serialises events per number, and numbers are unique per directory, so no duplicate is made.
+   */
+  async contactForCaller(em: EntityManager, organizationId: string, phone: { e164: string; region?: string }): Promise<{ contactId: string; created: boolean }> {
+    const owners = await new ContactRepository(em).ownersOf(organizationId, [phone.e164]);
+    const found = owners.get(phone.e164);
+    if (found) return { contactId: found, created: false };
+    const contact = this.newContact(em, organizationId, {
+      name: `Caller ${phone.e164}`,
+      phones: [{ e164: phone.e164, region: phone.region, zones: zonesOfNumber(phone.e164, phone.region) }],
+      timeZone: null,
+      clientId: null,
+      fields: {},
+    });
+    await em.flush();
+    return { contactId: contact.id, created: true };
+  }
+
   private newContact(em: EntityManager, organizationId: string, prepared: PreparedContact): ContactEntity {
     const now = this.clock.now();
     const contact = em.create(ContactEntity, {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgentState } from '../../domain/agent-state.js';
-import type { CampaignStatus } from '../../domain/campaign-lifecycle.js';
+import type { CampaignStatus, CompletionReason } from '../../domain/campaign-lifecycle.js';
 
 export interface ConsoleAgentRow {
   id: string;
@@ -16,6 +16,7 @@ export interface AgentCampaignRow {
   status: CampaignStatus;
   starts_at: Date;
   ends_at: Date | null;
+  completion_reason: CompletionReason | null;
   remaining: string;
 }
 
@@ -48,15 +49,18 @@ export class ConsoleRepository {
     return row ?? null;
   }
 
-  /** Campaigns of the agent's groups that are not over, with how many numbers are left to dial. */
-  campaignsOf(organizationId: string, agentId: string): Promise<AgentCampaignRow[]> {
+  /**
+   * Campaigns of the agent's groups that are not over, and those completed since `completedSince` (so
+   * the console can say why Start went away), with how many numbers are left to dial.
+   */
+  campaignsOf(organizationId: string, agentId: string, completedSince: Date): Promise<AgentCampaignRow[]> {
     return this.em.execute<AgentCampaignRow[]>(
-      `select c.id, c.name, c.status, c.starts_at, c.ends_at,
+      `select c.id, c.name, c.status, c.starts_at, c.ends_at, c.completion_reason,
               (select count(*) from campaign_number n where n.campaign_id = c.id and n.state in ('SCHEDULED','RETRY')) as remaining
          from campaign c join agent_group_member m on m.group_id = c.group_id and m.agent_id = ?
-        where c.organization_id = ? and c.status in ('SCHEDULED','RUNNING','PAUSED')
+        where c.organization_id = ? and (c.status in ('SCHEDULED','RUNNING','PAUSED') or (c.status = 'COMPLETED' and c.completed_at >= ?))
         order by c.starts_at, c.name`,
-      [agentId, organizationId],
+      [agentId, organizationId, completedSince],
     );
   }
 

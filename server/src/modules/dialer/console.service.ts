@@ -14,6 +14,10 @@ import type { FlowVariablesInput } from './dialer.input.js';
 import type { AgentCampaign, AgentConsole, LiveCall } from './dialer.type.js';
 import type { FollowupService } from './followup.service.js';
 import { FollowupRepository } from './followup.repository.js';
+import { completionText } from '../../domain/campaign-lifecycle.js';
+
+/** A completed campaign stays on its agents' consoles this long, Start disabled, saying why. */
+const COMPLETED_SHOWN_MS = 12 * 3600_000;
 
 /** After a call ends, flow variables may still be set for this long (wrap-up, seed 000 "right after the call"). */
 const LATE_FLOW_VARIABLE_GRACE_SEC = 120;
@@ -159,14 +163,16 @@ export class ConsoleService {
   /** Campaigns of the agent's groups, with whether Start is allowed now and why not. */
   private async campaignsOf(scope: Scope, agentId: string): Promise<AgentCampaign[]> {
     const now = this.clock.now();
-    const rows = await new ConsoleRepository(scope.em).campaignsOf(scope.actor.organizationId, agentId);
+    const rows = await new ConsoleRepository(scope.em).campaignsOf(scope.actor.organizationId, agentId, new Date(now.getTime() - COMPLETED_SHOWN_MS));
     return rows.map((r) => {
       const remaining = Number(r.remaining);
       const reason =
-        new Date(r.starts_at) > now ? `starts at ${new Date(r.starts_at).toISOString()}`
+        r.status === 'COMPLETED' ? completionText(r.completion_reason)
+        : new Date(r.starts_at) > now ? `starts at ${new Date(r.starts_at).toISOString()}`
         : r.status === 'PAUSED' ? 'the campaign is paused'
         : r.status !== 'RUNNING' ? `the campaign is ${r.status.toLowerCase()}`
-        : remaining === 0 ? 'no new or retry numbers left'
+        // an infinite (missed-call) campaign waits for numbers its rules add: agents may sit in it
+        : remaining === 0 && r.ends_at !== null ? 'no new or retry numbers left'
         : null;
       return { id: r.id, name: r.name, status: r.status, startsAt: new Date(r.starts_at), remaining, canStart: reason === null, cannotStartReason: reason };
     });

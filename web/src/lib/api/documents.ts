@@ -43,6 +43,7 @@ import type {
   ReportQuery,
   ResolveInterruptedMutation,
   RevokeApiKeyMutation,
+  SetCampaignRulesMutation,
   SetContactsTimeZoneMutation,
   SetPasswordMutation,
   SetUserDisabledMutation,
@@ -80,7 +81,8 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
     webhooks { popupUrl }
     performance { completed failed scheduled interrupted }
-    createdAt completedAt
+    createdAt completedAt completionReason
+    rules { addOnDrop { dialledNumbers includeIvrDrops } removeOnAnswered }
   }
 `;
 
@@ -143,6 +145,10 @@ export const LIFECYCLE: Record<CampaignAction, string> = {
   ARCHIVE: /* GraphQL */ `mutation ArchiveCampaign($id: ID!) { result: archiveCampaign(id: $id) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`,
 };
 export type LifecycleResult = PauseCampaignMutation;
+
+export const SET_CAMPAIGN_RULES = /* GraphQL */ `mutation SetCampaignRules($id: ID!, $rules: CampaignRulesInput!) { result: setCampaignRules(campaignId: $id, rules: $rules) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
+export type SetCampaignRulesResult = SetCampaignRulesMutation;
+export type CompletionReason = NonNullable<Campaign['completionReason']>;
 
 export const CREATE_CAMPAIGN = /* GraphQL */ `mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
 export type CreateCampaignResult = CreateCampaignMutation;

@@ -23,12 +23,14 @@ export type AgentState =
 export type ApiKeyScope =
   /** campaigns:read: campaigns, their numbers, live figures, call lists, agents and groups */
   | 'CAMPAIGNS_READ'
-  /** campaigns:write: create campaigns, pause, resume, complete, archive, settle interrupted calls */
+  /** campaigns:write: create campaigns, pause, resume, complete, archive, edit their rules, settle interrupted calls */
   | 'CAMPAIGNS_WRITE'
   /** contacts:read: the contact directory and lists */
   | 'CONTACTS_READ'
   /** contacts:write: create, import and edit contacts and lists */
   | 'CONTACTS_WRITE'
+  /** inbound:write: report inbound call events (missed calls feed campaigns by their rules) */
+  | 'INBOUND_WRITE'
   /** reports:read: campaign reports (CSV) */
   | 'REPORTS_READ'
   /** stats:subscribe: the live subscriptions of campaign figures and changes */
@@ -79,6 +81,14 @@ export type CampaignAction =
   | 'PAUSE'
   | 'RESUME';
 
+/** Missed-call rules (seed 001); the call-again offsets are the attempt policy's retrySchedule */
+export type CampaignRulesInput = {
+  /** Null: callers are not added by drops */
+  addOnDrop: DropRuleInput | null | undefined;
+  /** Remove a pending number once the same number has an answered inbound or outbound call */
+  removeOnAnswered: boolean;
+};
+
 export type CampaignSortField =
   | 'CREATED_AT'
   | 'NAME'
@@ -91,6 +101,14 @@ export type CampaignStatus =
   | 'PAUSED'
   | 'RUNNING'
   | 'SCHEDULED';
+
+export type CompletionReason =
+  /** Its end time (30 days at most) was reached */
+  | 'END_TIME'
+  /** No new or retry numbers were left and no call was in progress */
+  | 'LIST_EXHAUSTED'
+  /** A supervisor completed it */
+  | 'SUPERVISOR';
 
 export type CreateAgentGroupInput = {
   agentIds: Array<string>;
@@ -141,6 +159,8 @@ export type CreateCampaignInput = {
   priority: number;
   /** Ring time before NO_ANSWER, 15-60 s (regulators require at least 15 s, about 4 rings) */
   ringTimeoutSeconds: number;
+  /** Missed-call rules (seed 001) */
+  rules: CampaignRulesInput | null | undefined;
   /** Defaults to now; may not be in the past */
   startsAt: string | null | undefined;
   webhooks: WebhooksInput | null | undefined;
@@ -165,6 +185,14 @@ export type DialMode =
   | 'PREVIEW'
   /** Agent leg dialled first and kept up; next customer when the last hangs up */
   | 'PROGRESSIVE';
+
+/** Seed 001: add the caller of a dropped inbound session to the campaign */
+export type DropRuleInput = {
+  /** Dialled numbers that count (any format, normalised to E.164); empty: every number */
+  dialledNumbers: Array<string>;
+  /** Drops in the voice menu (IVR) count too, not only those in the queue */
+  includeIvrDrops: boolean;
+};
 
 /** Flow variables and disposition, settable during or right after the call (seed 000) */
 export type FlowVariablesInput = {
@@ -308,7 +336,7 @@ export type ZoneSource =
   /** The number's prefix (libphonenumber's time-zone map) */
   | 'NUMBER';
 
-export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } };
+export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null };
 
 export type StatsFieldsFragment = { campaignId: string, scheduled: number, inProgress: number, retry: number, retrying: number, completed: number, failed: number, failedDnd: number, failedBalance: number, failedNoAttempt: number, invalid: number, cancelled: number, expired: number, interrupted: number, total: number, updatedAt: string, changedAt: string };
 
@@ -330,12 +358,12 @@ export type MeQuery = { me: { organizationName: string, user: { id: string, name
 export type WallboardCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } }> } };
+export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type StatsChangedSubscriptionVariables = Exact<{
   id: string;
@@ -369,49 +397,57 @@ export type CampaignListQueryVariables = Exact<{
 }>;
 
 
-export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } }> } };
+export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type PauseCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ResumeCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type CompleteCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ArchiveCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+
+export type SetCampaignRulesMutationVariables = Exact<{
+  id: string;
+  rules: CampaignRulesInput;
+}>;
+
+
+export type SetCampaignRulesMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type CreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
 }>;
 
 
-export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number } } };
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type FormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
