@@ -123,6 +123,18 @@ async function newCampaign(groupId = fx.groupId, listId = fx.listId): Promise<st
   await app.scheduler.tick(); // starts now: RUNNING
   return r.createCampaign.id;
 }
+/** A running campaign with an owner pool (seed 003) on the fixture's group and list. */
+async function newPoolCampaign(): Promise<string> {
+  const r = await admin(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+    i: { name: uniq('Matrix pool'), groupId: fx.groupId, listId: fx.listId, callerId: '+912240001234', ownerPool: { perClickMax: 2 } },
+  });
+  await app.scheduler.tick();
+  return r.createCampaign.id;
+}
+async function aNumberOf(campaignId: string): Promise<string> {
+  const [n] = await sql<{ id: string }>(app.databaseUrl, `select id from campaign_number where campaign_id = $1 and state = 'SCHEDULED' order by id limit 1`, [campaignId]);
+  return n!.id;
+}
 const lifecycle = async (id: string, ...steps: string[]) => {
   for (const s of steps) await admin(`mutation($id: ID!) { ${s}(id: $id) { id } }`, { id });
 };
@@ -211,6 +223,12 @@ const ROWS = (): Row[] => [
   { field: 'completeCampaign', doc: `mutation($id: ID!) { completeCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
   { field: 'archiveCampaign', doc: `mutation($id: ID!) { archiveCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign', 'completeCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
   { field: 'setCampaignRules', doc: `mutation($id: ID!) { setCampaignRules(campaignId: $id, rules: { addOnDrop: { dialledNumbers: ["+912240007777"] } }) { id } }`, vars: async () => ({ id: await newCampaign() }), allow: [...MANAGERS, 'key'] },
+  { field: 'campaignNumbers', doc: `query($c: ID!) { campaignNumbers(campaignId: $c, limit: 5) { totalCount items { id number ownerName } } }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'campaignOwners', doc: `query($c: ID!) { campaignOwners(campaignId: $c) { agentId name owned } }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'getCustomers', doc: `mutation($c: ID!, $a: ID) { getCustomers(campaignId: $c, agentId: $a) { claimed owned } }`, vars: async () => ({ c: await newPoolCampaign(), a: fx.agentId }), allow: ['agent', ...MANAGERS] },
+  { field: 'assignNumbers', doc: `mutation($i: AssignNumbersInput!) { assignNumbers(input: $i) { numbersAssigned } }`, vars: async () => { const c = await newPoolCampaign(); return { i: { campaignId: c, numberIds: [await aNumberOf(c)], agentId: fx.agentId } }; }, allow: [...MANAGERS, 'key'] },
+  { field: 'assignNumbersCsv', doc: `mutation($i: AssignNumbersCsvInput!) { assignNumbersCsv(input: $i) { numbersAssigned errors { line } } }`, vars: async () => ({ i: { campaignId: await newPoolCampaign(), csv: `phone,agent\n+919800000001,${fx.agentId}\n` } }), allow: [...MANAGERS, 'key'] },
+  { field: 'autoAssignNumbers', doc: `mutation($c: ID!) { autoAssignNumbers(campaignId: $c) { numbersAssigned } }`, vars: async () => ({ c: await newPoolCampaign() }), allow: [...MANAGERS, 'key'] },
   { field: 'reportInboundCall', doc: `mutation($i: ReportInboundCallInput!) { reportInboundCall(input: $i) { id } }`, vars: () => ({ i: { caller: phone(), dialled: '+912240007777', outcome: 'DROPPED_IN_QUEUE' } }), allow: [...MANAGERS, 'otherAdmin', 'key'] },
   { field: 'resolveInterruptedCall', label: 'own call', doc: `mutation($n: ID!) { resolveInterruptedCall(numberId: $n, outcome: FAILED) { numberId } }`, vars: async () => ({ n: await handled(fx.agentId, 'INTERRUPTED') }), allow: ['agent', ...MANAGERS, 'key'] },
   { field: 'resolveInterruptedCall', label: "another agent's call", doc: `mutation($n: ID!) { resolveInterruptedCall(numberId: $n, outcome: FAILED) { numberId } }`, vars: async () => ({ n: await handled(fx.otherAgentId, 'INTERRUPTED') }), allow: [...MANAGERS, 'key'] },

@@ -471,6 +471,50 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await ctx.close();
   });
 
+  it('owner pools: an agent presses "Get customers" up to the limits; a supervisor assigns selected numbers and auto-assigns', async () => {
+    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 10) { id } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: d.contactLists[0].id }))) as { groupId: string; listId: string };
+    const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+      i: { name: `Pool ${Date.now()}`, dialMode: 'PROGRESSIVE', groupId, listId, callerId: '+912240001234', ownerPool: { perClickMax: 3, maxUnprocessed: 5, releaseAfterMinutes: 15 } },
+    })).createCampaign.id as string;
+    const ownersNow = async () => (await gql(`query($c: ID!) { campaignOwners(campaignId: $c) { agentId name owned } }`, { c: id })).campaignOwners as { agentId: string; name: string; owned: number }[];
+
+    // the agent's console: Get customers, three a click, at most five owned, then refused with the reason
+    const agent = await signedIn(AGENT, '#/console');
+    const row = agent.page.locator(`tr[data-campaign="${id}"]`);
+    await row.getByRole('button', { name: 'Get customers' }).click();
+    await expect.poll(() => agent.page.getByTestId('claim-notice').textContent()).toContain('You took 3 customers; you own 3 unprocessed');
+    await expect.poll(() => row.getByTestId('owned').textContent()).toContain('yours: 3');
+    await row.getByRole('button', { name: 'Get customers' }).click();
+    await expect.poll(() => agent.page.getByTestId('claim-notice').textContent()).toContain('That is the most you may own (5)');
+    await row.getByRole('button', { name: 'Get customers' }).click();
+    await expect.poll(() => agent.page.locator('[role=alert]').first().textContent()).toMatch(/already own 5 unprocessed customers/);
+    const me = { id: (await gql(`{ agentConsole { agentId } }`, {}, (await apiSignIn(AGENT.email, AGENT.password)).token)).agentConsole.agentId as string };
+    expect((await ownersNow()).find((o) => o.agentId === me.id)?.owned).toBe(5);
+    await shot(agent.page, 'console-get-customers');
+    await agent.ctx.close();
+
+    // the supervisor's campaign page: select two unassigned numbers, give them to another agent; then auto-assign
+    const sup = await signedIn(SUPERVISOR, `#/campaigns/${id}`);
+    const panel = sup.page.getByTestId('owner-pool');
+    await panel.locator('tbody input[type=checkbox]').first().waitFor();
+    const other = (await ownersNow()).find((o) => o.agentId !== me.id)!;
+    const boxes = panel.locator('tbody input[type=checkbox]');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await panel.getByLabel('Agent to give the selected numbers to').selectOption(other.agentId);
+    await panel.getByRole('button', { name: 'Assign 2' }).click();
+    await expect.poll(() => panel.locator(".ok-banner").textContent()).toContain(`given to ${other.name}`);
+    await expect.poll(async () => (await ownersNow()).find((o) => o.agentId === other.agentId)?.owned).toBeGreaterThanOrEqual(1);
+    await panel.getByRole('button', { name: 'Auto-assign' }).click();
+    await expect.poll(() => panel.locator('.ok-banner').textContent()).toContain('shared out');
+    const after = (await ownersNow()).map((o) => o.owned);
+    // balanced within the maximum of 5: everyone at the cap, or no two more than one apart
+    expect(after.every((n) => n === 5) || Math.max(...after) - Math.min(...after) <= 1).toBe(true);
+    await expect.poll(() => panel.getByTestId('owners').textContent()).toContain(`${other.name} ${after[(await ownersNow()).findIndex((o) => o.agentId === other.agentId)]}`);
+    await shot(sup.page, 'campaign-owner-pool');
+    await sup.ctx.close();
+  });
+
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {
     const { page, ctx } = await signedIn(SUPERVISOR, '#/users');
     await page.locator(`tr[data-email="${NEW_USER.email}"]`).waitFor();

@@ -46,6 +46,7 @@ import { SuppressionService } from './modules/dialer/suppression.service.js';
 import { UserService } from './modules/user/user.service.js';
 import { ApiKeyService } from './modules/api-key/api-key.service.js';
 import { InboundService } from './modules/inbound/inbound.service.js';
+import { OwnerPoolService } from './modules/campaign/owner-pool.service.js';
 import { API_KEY_PREFIX } from './auth/api-key.js';
 import { RateLimits } from './auth/rate-limits.js';
 import { OperationGuards } from './graphql/guards.js';
@@ -131,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     callList: new CallListService(),
     live,
     inbound: new InboundService(clock, contacts, stats, log),
+    pools: new OwnerPoolService(clock, stats),
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */

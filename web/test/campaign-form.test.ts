@@ -54,3 +54,24 @@ describe('new-campaign form rules (same as the API)', () => {
     expect(toCampaignInput(valid({ infinite: true, endsAt: local(65 * MIN) })).endsAt).toBeNull();
   });
 });
+
+describe('missed-call schedules and owner pools on the form', () => {
+  it.each<[string, Partial<CampaignForm>, string]>([
+    ['a schedule that is not numbers', { retrySchedule: '5, soon' }, 'input.attemptPolicy.retrySchedule'],
+    ['a schedule not ascending', { retrySchedule: '15, 5' }, 'input.attemptPolicy.retrySchedule'],
+    ['five offsets', { retrySchedule: '1 2 3 4 5' }, 'input.attemptPolicy.retrySchedule'],
+    ['an owner pool on a predictive campaign', { ownerPool: true, dialMode: 'PREDICTIVE' }, 'input.ownerPool'],
+    ['no customers per click', { ownerPool: true, perClickMax: 0 }, 'input.ownerPool.perClickMax'],
+    ['a release after more than a day', { ownerPool: true, releaseAfterMinutes: 1441 }, 'input.ownerPool.releaseAfterMinutes'],
+  ])('%s is refused at its field', (_, over, field) => {
+    expect(Object.keys(validateCampaignForm(valid(over), now))).toEqual([field]);
+  });
+
+  it('a schedule sets the retries to match it; an owner pool goes in as its three limits', () => {
+    const input = toCampaignInput(valid({ retrySchedule: '5, 15, 60', retries: 0, ownerPool: true, perClickMax: 4, maxUnprocessed: 6, releaseAfterMinutes: 10 }));
+    expect(input.attemptPolicy).toMatchObject({ retrySchedule: [5, 15, 60], retries: 2 });
+    expect(input.ownerPool).toEqual({ perClickMax: 4, maxUnprocessed: 6, releaseAfterMinutes: 10 });
+    expect(toCampaignInput(valid()).ownerPool).toBeNull();
+    expect(toCampaignInput(valid()).attemptPolicy).not.toHaveProperty('retrySchedule');
+  });
+});

@@ -26,7 +26,7 @@ const S = ApiKeyScope;
 export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   // Query
   campaigns: S.CAMPAIGNS_READ, campaign: S.CAMPAIGNS_READ, campaignStats: S.CAMPAIGNS_READ, campaignLive: S.CAMPAIGNS_READ,
-  campaignTimeline: S.CAMPAIGNS_READ, callLegs: S.CAMPAIGNS_READ, interruptedCalls: S.CAMPAIGNS_READ,
+  campaignTimeline: S.CAMPAIGNS_READ, campaignNumbers: S.CAMPAIGNS_READ, campaignOwners: S.CAMPAIGNS_READ, callLegs: S.CAMPAIGNS_READ, interruptedCalls: S.CAMPAIGNS_READ,
   agents: S.CAMPAIGNS_READ, agent: S.CAMPAIGNS_READ, agentGroups: S.CAMPAIGNS_READ, agentGroup: S.CAMPAIGNS_READ,
   contacts: S.CONTACTS_READ, contact: S.CONTACTS_READ, contactLists: S.CONTACTS_READ, contactList: S.CONTACTS_READ, timeZones: S.CONTACTS_READ,
   suppressions: S.SUPPRESSIONS_WRITE,
@@ -34,7 +34,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   // Mutation
   createCampaign: S.CAMPAIGNS_WRITE, pauseCampaign: S.CAMPAIGNS_WRITE, resumeCampaign: S.CAMPAIGNS_WRITE, completeCampaign: S.CAMPAIGNS_WRITE,
   archiveCampaign: S.CAMPAIGNS_WRITE, resolveInterruptedCall: S.CAMPAIGNS_WRITE, setCampaignRules: S.CAMPAIGNS_WRITE,
-  reportInboundCall: S.INBOUND_WRITE,
+  reportInboundCall: S.INBOUND_WRITE, assignNumbers: S.CAMPAIGNS_WRITE, assignNumbersCsv: S.CAMPAIGNS_WRITE, autoAssignNumbers: S.CAMPAIGNS_WRITE,
   createContact: S.CONTACTS_WRITE, updateContact: S.CONTACTS_WRITE, setContactsTimeZone: S.CONTACTS_WRITE, importContactsCsv: S.CONTACTS_WRITE,
   createContactList: S.CONTACTS_WRITE, addContactsToList: S.CONTACTS_WRITE, removeContactsFromList: S.CONTACTS_WRITE,
   addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE, importSuppressionsCsv: S.SUPPRESSIONS_WRITE,
@@ -46,7 +46,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
 export const PEOPLE_ONLY: readonly string[] = [
   'me', 'users', 'createUser', 'setPassword', 'signIn', 'signOut', 'signOutEverywhere', 'setUserDisabled', 'setOrganizationTimeZone',
   'apiKeys', 'createApiKey', 'revokeApiKey', 'rotateInboundHookSecret',
-  'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup',
+  'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup', 'getCustomers',
   'createAgent', 'createAgentGroup', 'changeGroupMembers', 'updateAgent', 'updateAgentGroup', 'updateUser',
 ];
 

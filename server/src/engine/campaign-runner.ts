@@ -17,6 +17,7 @@ import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type Campai
 import type { RunnerSnapshot } from './events.js';
 import { Hopper } from './hopper.js';
 import { MissedCallRepository, type TouchedCampaign } from './missed-call.repository.js';
+import { OwnerPoolRepository } from './owner-pool.repository.js';
 import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView, type PaceDecision, type PaceRequest, type PacingSituation } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
 import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESSION_SWEEP_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
@@ -248,8 +249,9 @@ export class CampaignRunner {
     if (now.getTime() - this.suppressionSweptAt >= SUPPRESSION_SWEEP_MS) {
       this.suppressionSweptAt = now.getTime();
       await this.failSuppressed(repo);
+      if (c.owner_pool?.releaseAfterMinutes) await this.releaseStalled(c.owner_pool.releaseAfterMinutes, now);
     }
-    await this.hopper.refresh(em, now.getTime());
+    await this.hopper.refresh(em, now.getTime(), c.owner_pool !== null);
     if (this.strategy().paced) return this.pacer.request(c, await this.situation(now));
     await this.dial(now);
   }
@@ -297,6 +299,18 @@ export class CampaignRunner {
       const rows = await tx.lockWaitingNumbers(ids.map((r) => r.id));
       await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)) })), now);
     });
+    this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
+  }
+
+  /** Owner pools: callbacks stalled because their owner is away go to any agent of the group. */
+  private async releaseStalled(afterMinutes: number, now: Date): Promise<void> {
+    const c = this.campaign!;
+    let released: { id: string; owner: string }[] = [];
+    await this.write(async (repo, at) => {
+      released = await new OwnerPoolRepository(repo.em).releaseStalled(c.id, new Date(now.getTime() - afterMinutes * 60_000), at);
+    });
+    if (!released.length) return;
+    this.d.log.info({ campaignId: c.id, released: released.length, owners: [...new Set(released.map((r) => r.owner))] }, 'owned callbacks released to the group: their owners are away');
     this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
   }
 

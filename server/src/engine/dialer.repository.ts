@@ -6,6 +6,7 @@ import type { Transition, NumberSnapshot } from '../domain/number-machine.js';
 import { NumberReason, NumberState } from '../domain/number-state.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import { IN_UUID, jsonParam } from '../db/sql.js';
+import type { OwnerPool } from '../domain/owner-pool.js';
 
 export interface CampaignRow {
   id: string;
@@ -29,6 +30,8 @@ export interface CampaignRow {
   wrap_up_seconds: number;
   ring_timeout_seconds: number;
   group_id: string;
+  /** Seed 003: agents dial only the customers they own. */
+  owner_pool: OwnerPool | null;
 }
 
 export interface AgentRow {

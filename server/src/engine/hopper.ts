@@ -18,6 +18,7 @@ interface Row {
   contact_id: string | null;
   time_zones: string[];
   suppressed: boolean;
+  released_at: Date | null;
 }
 
 const CODE: Partial<Record<NumberState, Code>> = {
@@ -28,9 +29,12 @@ const CODE: Partial<Record<NumberState, Code>> = {
 };
 const WAITING = `('SCHEDULED', 'RETRY', 'IN_PROGRESS', 'RETRYING')`;
 const COLUMNS = `n.id, n.state, n.next_attempt_at, n.created_at, n.priority, n.dial_count, n.customer_attempts,
-              n.owner_agent_id, n.contact_id, n.time_zones,
+              n.owner_agent_id, n.contact_id, n.time_zones, n.released_at,
               exists (select 1 from suppression s where s.organization_id = n.organization_id
                         and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id))) as suppressed`;
+
+/** The owner of a pool customer nobody has taken yet: no agent id ever equals it, so nobody dials it. */
+const NOBODY = '';
 
 /** How often rows written by others are fetched (only those written since the last fetch). */
 export const HOPPER_SYNC_MS = 2_000;
@@ -66,6 +70,8 @@ export class Hopper {
   /** `pg_snapshot_xmin` before the last read: rows stamped at or after it may be new to us. */
   private xmin: string | null = null;
   private index: OrderIndex | null = null;
+  /** Owner pools (seed 003): unowned, unreleased customers belong to {@link NOBODY}. */
+  private ownerPool = false;
   /** Rows changed since the index was built. */
   private dirty = new Set<number>();
   /** Filter counts and depth of the last full count, for the wallboard. */
@@ -87,8 +93,16 @@ export class Hopper {
     return this.owned > 0;
   }
 
-  /** Brings the hopper up to date: a full load when it has none or it is old, else the rows written since the last read. */
-  async refresh(em: EntityManager, nowMs: number): Promise<void> {
+  /**
+   * Brings the hopper up to date: a full load when it has none or it is old, else the rows written
+   * since the last read. `ownerPool` (seed 003): a customer nobody owns is dialled by nobody, unless it
+   * was released to the group.
+   */
+  async refresh(em: EntityManager, nowMs: number, ownerPool = false): Promise<void> {
+    if (ownerPool !== this.ownerPool) {
+      this.ownerPool = ownerPool;
+      this.xmin = null;
+    }
     if (nowMs - this.loadedAt >= HOPPER_RELOAD_MS || this.xmin === null) await this.load(em, nowMs);
     else if (nowMs - this.syncedAt >= HOPPER_SYNC_MS) await this.sync(em, nowMs);
   }
@@ -204,8 +218,8 @@ export class Hopper {
     cols.priority[i] = r.priority;
     cols.dialCount[i] = r.dial_count;
     cols.attempts![i] = r.customer_attempts;
-    cols.ownerAgent[i] = r.owner_agent_id ? this.agent(r.owner_agent_id) : -1;
-    if (r.owner_agent_id) this.owned++;
+    cols.ownerAgent[i] = r.owner_agent_id ? this.agent(r.owner_agent_id) : this.ownerPool && !r.released_at ? this.agent(NOBODY) : -1;
+    if (cols.ownerAgent[i]! >= 0) this.owned++;
     if (r.contact_id) {
       let c = this.contactIndex.get(r.contact_id);
       if (c === undefined) this.contactIndex.set(r.contact_id, (c = this.contactIndex.size));

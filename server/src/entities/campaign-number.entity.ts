@@ -116,6 +116,10 @@ export class CampaignNumberEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   lastInboundAt?: Date | null;
+
+  /** Owner pools: when an owned callback whose owner was away was released to any agent of the group. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  releasedAt?: Date | null;
 }
 
 /** Live counters per campaign, state and reason; written only by triggers on campaign_number. */

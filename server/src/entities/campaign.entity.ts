@@ -2,6 +2,7 @@ import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro
 import { randomUUID } from 'node:crypto';
 import type { CampaignStatus, CompletionReason } from '../domain/campaign-lifecycle.js';
 import type { CampaignRules } from '../domain/missed-calls.js';
+import type { OwnerPool } from '../domain/owner-pool.js';
 import type { DialMode, RetryStatus } from '../domain/campaign-options.js';
 import { AgentGroupEntity } from './agent.entity.js';
 import { ContactListEntity } from './contact.entity.js';
@@ -125,4 +126,8 @@ export class CampaignEntity {
   /** Missed-call rules (seed 001): add callers of dropped sessions, remove numbers answered elsewhere. */
   @Property({ type: 'json', columnType: 'jsonb', nullable: true })
   rules?: CampaignRules | null;
+
+  /** Agent-owned customer pools (seed 003): agents dial only their own customers; null: off. */
+  @Property({ type: 'json', columnType: 'jsonb', nullable: true })
+  ownerPool?: OwnerPool | null;
 }

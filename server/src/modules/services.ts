@@ -10,6 +10,7 @@ import type { LiveStatsService } from './stats/live-stats.service.js';
 import type { ApiKeyService } from './api-key/api-key.service.js';
 import type { UserService } from './user/user.service.js';
 import type { InboundService } from './inbound/inbound.service.js';
+import type { OwnerPoolService } from './campaign/owner-pool.service.js';
 
 /** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
 export interface Services {
@@ -25,4 +26,5 @@ export interface Services {
   callList: CallListService;
   live: LiveStatsService;
   inbound: InboundService;
+  pools: OwnerPoolService;
 }

@@ -42,6 +42,8 @@ export interface CampaignLivePayload {
   remaining: number;
   finishedLastHour: number;
   etaMinutes: number | null;
+  /** Owner pools: owned callbacks due, overdue (5+ min late) and released to the group. */
+  ownedCallbacks: { due: number; overdue: number; released: number };
   updatedAt: string;
 }
 

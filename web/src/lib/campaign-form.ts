@@ -31,6 +31,20 @@ export interface CampaignForm {
   wrapUpSeconds: number;
   ringTimeoutSeconds: number;
   popupUrl: string;
+  /** Minutes after a number is added, e.g. "5, 15, 60" (the missed-call rule); empty: retry by interval. */
+  retrySchedule: string;
+  /** Seed 003: agents dial only the customers they own. */
+  ownerPool: boolean;
+  perClickMax: number;
+  maxUnprocessed: number;
+  releaseAfterMinutes: number;
+}
+
+/** "5, 15, 60" as minutes, or null when it is not a list of whole numbers. */
+export function parseSchedule(text: string): number[] | null {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (!parts.every((p) => /^\d+$/.test(p))) return null;
+  return parts.map(Number);
 }
 
 export function emptyForm(): CampaignForm {
@@ -38,7 +52,8 @@ export function emptyForm(): CampaignForm {
     name: '', dialMode: 'PROGRESSIVE', listId: '', groupId: '', callerId: '', startsAt: '', endsAt: '', infinite: false,
     windowStart: '09:00', windowEnd: '21:00', retries: 2, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'],
     agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false, priority: 0, abandonRateCapPercent: 3,
-    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '',
+    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '', retrySchedule: '',
+    ownerPool: false, perClickMax: 10, maxUnprocessed: 50, releaseAfterMinutes: 30,
   };
 }
 
@@ -96,7 +111,18 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   if (!HHMM.test(f.windowEnd)) e['input.callingWindow.end'] = 'Use HH:MM (24 h)';
   else if (HHMM.test(f.windowStart) && minutes(f.windowEnd) <= minutes(f.windowStart)) e['input.callingWindow.end'] = 'The window must end after it starts';
 
-  if (!intIn(f.retries, 0, 3)) e['input.attemptPolicy.retries'] = 'retries must be between 0 and 3';
+  const schedule = parseSchedule(f.retrySchedule);
+  if (f.retrySchedule.trim()) {
+    if (!schedule || !schedule.length) e['input.attemptPolicy.retrySchedule'] = 'Whole minutes separated by commas, e.g. 5, 15, 60';
+    else if (schedule.length > 4) e['input.attemptPolicy.retrySchedule'] = 'At most 4 attempts';
+    else if (schedule.some((m, i) => i > 0 && m <= schedule[i - 1]!)) e['input.attemptPolicy.retrySchedule'] = 'Each offset must be later than the one before';
+  } else if (!intIn(f.retries, 0, 3)) e['input.attemptPolicy.retries'] = 'retries must be between 0 and 3';
+  if (f.ownerPool) {
+    if (f.dialMode !== 'PROGRESSIVE' && f.dialMode !== 'AGENT_FIRST_FLOW') e['input.ownerPool'] = 'Owner pools need progressive or agent-first dialling';
+    if (!intIn(f.perClickMax, 1, 500)) e['input.ownerPool.perClickMax'] = 'Between 1 and 500';
+    if (!intIn(f.maxUnprocessed, 1, 10_000)) e['input.ownerPool.maxUnprocessed'] = 'Between 1 and 10,000';
+    if (!intIn(f.releaseAfterMinutes, 0, 1440)) e['input.ownerPool.releaseAfterMinutes'] = 'Between 0 (never) and 1,440 minutes';
+  }
   if (!intIn(f.retryIntervalMinutes, 1, 7 * 24 * 60)) e['input.attemptPolicy.retryIntervalMinutes'] = 'Between 1 minute and 7 days';
   if (!intIn(f.agentMaxAttempts, 1, 10)) e['input.attemptPolicy.agentMaxAttempts'] = 'Between 1 and 10';
   if (!intIn(f.agentRetryIntervalMinutes, 1, 7 * 24 * 60)) e['input.attemptPolicy.agentRetryIntervalMinutes'] = 'Between 1 minute and 7 days';
@@ -113,6 +139,7 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
 
 /** The `CreateCampaignInput` the form describes. */
 export function toCampaignInput(f: CampaignForm): Record<string, unknown> {
+  const schedule = f.retrySchedule.trim() ? parseSchedule(f.retrySchedule) : null;
   const start = parseLocal(f.startsAt);
   const end = parseLocal(f.endsAt);
   return {
@@ -125,8 +152,10 @@ export function toCampaignInput(f: CampaignForm): Record<string, unknown> {
     endsAt: !f.infinite && end ? end.toISOString() : null,
     infinite: f.infinite,
     callingWindow: { start: f.windowStart, end: f.windowEnd },
+    ownerPool: f.ownerPool ? { perClickMax: f.perClickMax, maxUnprocessed: f.maxUnprocessed, releaseAfterMinutes: f.releaseAfterMinutes } : null,
     attemptPolicy: {
-      retries: f.retries,
+      ...(schedule?.length ? { retrySchedule: schedule } : {}),
+      retries: schedule?.length ? schedule.length - 1 : f.retries,
       retryIntervalMinutes: f.retryIntervalMinutes,
       retryOn: f.retryOn,
       agentMaxAttempts: f.agentMaxAttempts,

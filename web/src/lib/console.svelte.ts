@@ -1,8 +1,8 @@
 import { ApiError, type Api } from './api/client.js';
 import {
-  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
+  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, GET_CUSTOMERS, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
   type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult, type Followup, type InterruptedCallOutcome,
-  type ResolveInterruptedResult,
+  type GetCustomersResult, type ResolveInterruptedResult,
 } from './api/documents.js';
 import { fieldMessage, settledText } from './format.js';
 import { actionError } from './interrupted.svelte.js';
@@ -107,6 +107,16 @@ export class ConsoleStore {
   start(campaignId: string) {
     return this.act(async () => (await this.api.request<ConsoleResult>(START_DIALLING, { campaignId })).agentConsole);
   }
+  /** "Get customers" (seed 003): take unassigned customers of an owner-pool campaign; the answer says how many and what bounded it. */
+  getCustomers(campaignId: string) {
+    this.claimNotice = null;
+    return this.act(async () => {
+      const { getCustomers: r } = await this.api.request<GetCustomersResult>(GET_CUSTOMERS, { campaignId });
+      this.claimNotice = claimText(r);
+    });
+  }
+  /** What the last "Get customers" did. */
+  claimNotice = $state<string | null>(null);
   stop() {
     return this.act(async () => (await this.api.request<ConsoleResult>(STOP_DIALLING)).agentConsole);
   }
@@ -167,4 +177,12 @@ export class ConsoleStore {
       this.busy = false;
     }
   }
+}
+
+/** The answer to a "Get customers" click, in words. */
+export function claimText(r: GetCustomersResult['getCustomers']): string {
+  const took = `You took ${r.claimed} ${r.claimed === 1 ? 'customer' : 'customers'}; you own ${r.owned} unprocessed.`;
+  if (r.limitedBy === 'NONE_LEFT') return `${took} No unassigned customer is left.`;
+  if (r.limitedBy === 'MAX_UNPROCESSED') return `${took} That is the most you may own (${r.maxUnprocessed}): work some first.`;
+  return `${took} (${r.perClickMax} a click at most.)`;
 }

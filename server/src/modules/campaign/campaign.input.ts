@@ -39,6 +39,18 @@ export class CampaignRulesInput {
   removeOnAnswered!: boolean;
 }
 
+@InputType({ description: 'Seed 003: agents dial only the customers they own (progressive and agent-first modes)' })
+export class OwnerPoolInput {
+  @Field(() => Int, { defaultValue: 10, description: 'Customers one "Get customers" click takes (1-500)' })
+  perClickMax!: number;
+
+  @Field(() => Int, { defaultValue: 50, description: 'Unprocessed customers an agent may own at once (1-10000)' })
+  maxUnprocessed!: number;
+
+  @Field(() => Int, { defaultValue: 30, description: 'Minutes after an owned callback falls due before it is released to any agent of the group while its owner is away (0: never)' })
+  releaseAfterMinutes!: number;
+}
+
 @InputType()
 export class AttemptPolicyInput {
   /** @default 0 */
@@ -143,6 +155,10 @@ export class CreateCampaignInput {
   @IsOptional()
   @ValidateNested()
   rules?: CampaignRulesInput;
+
+  @Field(() => OwnerPoolInput, { nullable: true, description: 'Agent-owned customer pools (seed 003); null: any agent dials any customer' })
+  @IsOptional()
+  ownerPool?: OwnerPoolInput;
 
   @Field(() => CallingWindowInput, { nullable: true })
   @IsOptional()

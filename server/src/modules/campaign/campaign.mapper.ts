@@ -47,6 +47,7 @@ export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | unde
     updatedAt: e.updatedAt,
     completedAt: e.completedAt ?? null,
     completionReason: e.completionReason ?? null,
+    ownerPool: e.ownerPool ? { ...e.ownerPool } : null,
     rules: e.rules ? { addOnDrop: e.rules.addOnDrop ? { ...e.rules.addOnDrop } : null, removeOnAnswered: e.rules.removeOnAnswered } : null,
   };
 }

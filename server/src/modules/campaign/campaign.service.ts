@@ -6,6 +6,7 @@ import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { resolveCampaignRules } from '../../domain/missed-calls.js';
+import { resolveOwnerPool } from '../../domain/owner-pool.js';
 import { AgentGroupEntity, CampaignEntity, ContactListEntity } from '../../entities/index.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
 import { DialerRepository } from '../../engine/dialer.repository.js';
@@ -63,6 +64,7 @@ export class CampaignService {
     const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
     if (!listId && !input.infinite) throw badInput('listId is required unless the campaign is infinite', 'input.listId');
     const rules = input.rules ? resolveCampaignRules(input.rules) : null;
+    const ownerPool = input.ownerPool ? resolveOwnerPool(input.ownerPool, input.dialMode) : null;
 
     const campaign = await scope.em.transactional(async (em) => {
       const repo = new CampaignRepository(em);
@@ -113,6 +115,7 @@ export class CampaignService {
         updatedAt: now,
         completedAt: null,
         rules,
+        ownerPool,
       });
       await em.flush();
       if (listId) {

@@ -55,6 +55,18 @@ export class CampaignRules {
   removeOnAnswered!: boolean;
 }
 
+@ObjectType({ description: 'Seed 003: agents dial only the customers they own' })
+export class OwnerPool {
+  @Field(() => Int, { description: 'Customers one "Get customers" click takes' })
+  perClickMax!: number;
+
+  @Field(() => Int, { description: 'Unprocessed customers an agent may own at once' })
+  maxUnprocessed!: number;
+
+  @Field(() => Int, { description: 'Minutes after an owned callback falls due before it is released to the group while its owner is away (0: never)' })
+  releaseAfterMinutes!: number;
+}
+
 @ObjectType()
 export class AttemptPolicy {
   @Field(() => Int, { description: 'Customer retries after the first attempt (0-3)' })
@@ -176,6 +188,9 @@ export class Campaign {
 
   @Field(() => CampaignRules, { nullable: true, description: 'Missed-call rules (seed 001); null: none' })
   rules!: CampaignRules | null;
+
+  @Field(() => OwnerPool, { nullable: true, description: 'Agent-owned customer pools (seed 003); null: off' })
+  ownerPool!: OwnerPool | null;
 }
 
 @ObjectType()

@@ -18,6 +18,8 @@ export interface AgentCampaignRow {
   ends_at: Date | null;
   completion_reason: CompletionReason | null;
   remaining: string;
+  owner_pool: boolean;
+  owned: string;
 }
 
 /** The customer call on an agent's line (or just ended, within the campaign's wrap-up time). */
@@ -55,12 +57,15 @@ export class ConsoleRepository {
    */
   campaignsOf(organizationId: string, agentId: string, completedSince: Date): Promise<AgentCampaignRow[]> {
     return this.em.execute<AgentCampaignRow[]>(
-      `select c.id, c.name, c.status, c.starts_at, c.ends_at, c.completion_reason,
-              (select count(*) from campaign_number n where n.campaign_id = c.id and n.state in ('SCHEDULED','RETRY')) as remaining
+      `select c.id, c.name, c.status, c.starts_at, c.ends_at, c.completion_reason, c.owner_pool is not null as owner_pool,
+              (select count(*) from campaign_number n where n.campaign_id = c.id and n.state in ('SCHEDULED','RETRY')) as remaining,
+              case when c.owner_pool is null then 0 else
+                (select count(distinct coalesce(n.contact_id, n.id)) from campaign_number n
+                  where n.campaign_id = c.id and n.owner_agent_id = ? and n.state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) end as owned
          from campaign c join agent_group_member m on m.group_id = c.group_id and m.agent_id = ?
         where c.organization_id = ? and (c.status in ('SCHEDULED','RUNNING','PAUSED') or (c.status = 'COMPLETED' and c.completed_at >= ?))
         order by c.starts_at, c.name`,
-      [agentId, organizationId, completedSince],
+      [agentId, agentId, organizationId, completedSince],
     );
   }
 

@@ -173,8 +173,12 @@ export class ConsoleService {
         : r.status !== 'RUNNING' ? `the campaign is ${r.status.toLowerCase()}`
         // an infinite (missed-call) campaign waits for numbers its rules add: agents may sit in it
         : remaining === 0 && r.ends_at !== null ? 'no new or retry numbers left'
+        : r.owner_pool && Number(r.owned) === 0 ? 'you own no customers in this campaign yet: press "Get customers"'
         : null;
-      return { id: r.id, name: r.name, status: r.status, startsAt: new Date(r.starts_at), remaining, canStart: reason === null, cannotStartReason: reason };
+      return {
+        id: r.id, name: r.name, status: r.status, startsAt: new Date(r.starts_at), remaining, canStart: reason === null, cannotStartReason: reason,
+        ownerPool: r.owner_pool, ownedCustomers: Number(r.owned),
+      };
     });
   }
 

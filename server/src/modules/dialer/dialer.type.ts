@@ -71,6 +71,8 @@ export class AgentCampaign {
   @Field(() => Int, { description: 'New and retry numbers left' }) remaining!: number;
   @Field(() => Boolean) canStart!: boolean;
   @Field(() => String, { nullable: true, description: 'Why Start is disabled' }) cannotStartReason!: string | null;
+  @Field(() => Boolean, { description: 'Seed 003: the agent dials only customers they own, and takes more with "Get customers"' }) ownerPool!: boolean;
+  @Field(() => Int, { description: 'Owner pools: unprocessed customers the agent owns' }) ownedCustomers!: number;
 }
 
 @ObjectType({ description: "A scheduled followup in its owner's queue (seed 002): the number is dialled for its owner only, when due" })

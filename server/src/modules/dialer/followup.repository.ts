@@ -73,7 +73,8 @@ export class FollowupRepository {
 
   /** An agent's queue (soonest first), one number's entry, or a campaign's interrupted calls. */
   queue(organizationId: string, by: { agentId: string } | { numberId: string } | { campaignId: string }, limit: number): Promise<QueueRow[]> {
-    const [where, key, states] = 'agentId' in by ? ['n.owner_agent_id = ?', by.agentId, QUEUE_NUMBER_STATES]
+    // an owner pool's customers are the agent's own too (seed 003), but only booked followups and interrupted calls queue here
+    const [where, key, states] = 'agentId' in by ? [`n.owner_agent_id = ? and (c.owner_pool is null or n.followup_time_zone is not null or n.state = 'INTERRUPTED')`, by.agentId, QUEUE_NUMBER_STATES]
       : 'numberId' in by ? ['n.id = ?', by.numberId, QUEUE_NUMBER_STATES]
       : ['n.campaign_id = ?', by.campaignId, [NumberState.INTERRUPTED]];
     return this.em.execute<QueueRow[]>(

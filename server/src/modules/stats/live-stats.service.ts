@@ -10,6 +10,7 @@ import { badInput } from '../../domain/errors.js';
 import { TIMELINE_MAX_MINUTES } from './stats.input.js';
 import { TimelineRepository } from './stats.repository.js';
 import type { TimelinePoint } from './live-stats.type.js';
+import { CALLBACK_DUE_MS } from '../../domain/owner-pool.js';
 
 const MINUTE_MS = 60_000;
 
@@ -116,10 +117,13 @@ export class LiveStatsService {
     // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
     const legs = snap ? { ringing: snap.ringing, connected: snap.connected } : await this.liveLegs(em, campaignId);
     const { today, window24h, window30d } = await new DialerRepository(em).callCounters(campaignId, now, c.time_zone);
-    const [left] = await em.execute<{ remaining: string; finished: string }[]>(
+    const [left] = await em.execute<{ remaining: string; finished: string; due: string; overdue: string; released: string }[]>(
       `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
-              count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished
-         from campaign_number where campaign_id = ?`, [now, campaignId]);
+              count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished,
+              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and next_attempt_at <= ?::timestamptz and next_attempt_at > ?::timestamptz) as due,
+              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and next_attempt_at <= ?::timestamptz) as overdue,
+              count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and released_at is not null) as released
+         from campaign_number where campaign_id = ?`, [now, now, new Date(now.getTime() - CALLBACK_DUE_MS), new Date(now.getTime() - CALLBACK_DUE_MS), campaignId]);
     const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
     const remaining = Number(left!.remaining);
     const finished = Number(left!.finished);
@@ -148,6 +152,7 @@ export class LiveStatsService {
       remaining,
       finishedLastHour: finished,
       etaMinutes: remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
+      ownedCallbacks: { due: Number(left!.due), overdue: Number(left!.overdue), released: Number(left!.released) },
       updatedAt: now.toISOString(),
     };
   }

@@ -19,6 +19,13 @@ export class FilterCount {
   count!: number;
 }
 
+@ObjectType({ description: "Owner pools (seed 003): owned callbacks by how late they are, and those released to the group" })
+export class OwnedCallbackCounts {
+  @Field(() => Int, { description: 'Owned callbacks due within the last 5 minutes' }) due!: number;
+  @Field(() => Int, { description: 'Owned callbacks due more than 5 minutes ago and not yet dialled' }) overdue!: number;
+  @Field(() => Int, { description: 'Callbacks released to any agent of the group because their owner was away' }) released!: number;
+}
+
 @ObjectType({ description: 'Live figures of one campaign for the wallboard' })
 export class CampaignLive {
   @Field(() => ID) campaignId!: string;
@@ -44,6 +51,7 @@ export class CampaignLive {
   @Field(() => Int, { description: 'Numbers not yet final' }) remaining!: number;
   @Field(() => Int, { description: 'Numbers that reached a final state in the last hour' }) finishedLastHour!: number;
   @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
+  @Field(() => OwnedCallbackCounts) ownedCallbacks!: OwnedCallbackCounts;
   @Field(() => Date) updatedAt!: Date;
 }
 

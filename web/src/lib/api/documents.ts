@@ -44,6 +44,12 @@ import type {
   ResolveInterruptedMutation,
   RevokeApiKeyMutation,
   SetCampaignRulesMutation,
+  GetCustomersMutation,
+  CampaignNumbersQuery,
+  CampaignOwnersQuery,
+  AssignNumbersMutation,
+  AssignNumbersCsvMutation,
+  AutoAssignNumbersMutation,
   SetContactsTimeZoneMutation,
   SetPasswordMutation,
   SetUserDisabledMutation,
@@ -82,6 +88,7 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     webhooks { popupUrl }
     performance { completed failed scheduled interrupted }
     createdAt completedAt completionReason
+    ownerPool { perClickMax maxUnprocessed releaseAfterMinutes }
     rules { addOnDrop { dialledNumbers includeIvrDrops } removeOnAnswered }
   }
 `;
@@ -96,7 +103,8 @@ export type CampaignLive = LiveFieldsFragment;
 
 export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline } callsRinging callsConnected waitingForAgent
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
-  pacingRatio pacingReason hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes updatedAt }`;
+  pacingRatio pacingReason hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
+  ownedCallbacks { due overdue released } updatedAt }`;
 
 export type TimelinePoint = TimelineQuery['campaignTimeline'][number];
 
@@ -149,6 +157,24 @@ export type LifecycleResult = PauseCampaignMutation;
 export const SET_CAMPAIGN_RULES = /* GraphQL */ `mutation SetCampaignRules($id: ID!, $rules: CampaignRulesInput!) { result: setCampaignRules(campaignId: $id, rules: $rules) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
 export type SetCampaignRulesResult = SetCampaignRulesMutation;
 export type CompletionReason = NonNullable<Campaign['completionReason']>;
+
+// ---------------------------------------------------------------- owner pools (seed 003)
+
+const OWNERSHIP = /* GraphQL */ `fragment OwnershipFields on AssignResult { numbersAssigned agents { agentId name owned } }`;
+export const CAMPAIGN_NUMBERS = /* GraphQL */ `query CampaignNumbers($campaignId: ID!, $unassigned: Boolean!, $ownerAgentId: ID, $search: String, $limit: Int!, $offset: Int!) {
+  campaignNumbers(campaignId: $campaignId, unassigned: $unassigned, ownerAgentId: $ownerAgentId, search: $search, states: ["SCHEDULED", "RETRY", "IN_PROGRESS", "RETRYING"], limit: $limit, offset: $offset) {
+    totalCount items { id contactName number state ownerAgentId ownerName nextAttemptAt dialCount releasedAt } } }`;
+export type CampaignNumbersResult = CampaignNumbersQuery;
+export type PoolNumber = CampaignNumbersQuery['campaignNumbers']['items'][number];
+export const CAMPAIGN_OWNERS = /* GraphQL */ `query CampaignOwners($campaignId: ID!) { campaignOwners(campaignId: $campaignId) { agentId name owned } }`;
+export type CampaignOwnersResult = CampaignOwnersQuery;
+export type AgentOwnership = CampaignOwnersQuery['campaignOwners'][number];
+export const ASSIGN_NUMBERS = /* GraphQL */ `mutation AssignNumbers($input: AssignNumbersInput!) { assignNumbers(input: $input) { ...OwnershipFields } } ${OWNERSHIP}`;
+export type AssignNumbersResult = AssignNumbersMutation;
+export const AUTO_ASSIGN = /* GraphQL */ `mutation AutoAssignNumbers($campaignId: ID!) { autoAssignNumbers(campaignId: $campaignId) { ...OwnershipFields } } ${OWNERSHIP}`;
+export type AutoAssignResult = AutoAssignNumbersMutation;
+export const ASSIGN_CSV = /* GraphQL */ `mutation AssignNumbersCsv($input: AssignNumbersCsvInput!) { assignNumbersCsv(input: $input) { rows numbersAssigned errors { line code reason } agents { agentId name owned } } }`;
+export type AssignCsvResult = AssignNumbersCsvMutation;
 
 export const CREATE_CAMPAIGN = /* GraphQL */ `mutation CreateCampaign($input: CreateCampaignInput!) { createCampaign(input: $input) { ...CampaignFields } } ${CAMPAIGN_FIELDS}`;
 export type CreateCampaignResult = CreateCampaignMutation;
@@ -220,7 +246,7 @@ export type AgentConsole = ConsoleFieldsFragment;
 
 export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId
   currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
-  campaigns { id name status startsAt remaining canStart cannotStartReason }
+  campaigns { id name status startsAt remaining canStart cannotStartReason ownerPool ownedCustomers }
   followups { ...FollowupFields } }`;
 
 export type ConsoleResult = StartMutation;
@@ -232,6 +258,8 @@ export const SCHEDULE_FOLLOWUP = /* GraphQL */ `mutation Followup($input: Schedu
 export const CANCEL_FOLLOWUP = /* GraphQL */ `mutation CancelFollowup($numberId: ID!) { cancelFollowup(numberId: $numberId) }`;
 export const AGENT_PROFILE = /* GraphQL */ `query AgentProfile($id: ID!) { agent(id: $id) { id timeZone } }`;
 export type AgentProfileResult = AgentProfileQuery;
+export const GET_CUSTOMERS = /* GraphQL */ `mutation GetCustomers($campaignId: ID!) { getCustomers(campaignId: $campaignId) { claimed owned perClickMax maxUnprocessed limitedBy } }`;
+export type GetCustomersResult = GetCustomersMutation;
 export const CONSOLE_CHANGED = /* GraphQL */ `subscription ConsoleChanged { agentConsoleChanged { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
 export type ConsoleChangedResult = ConsoleChangedSubscription;
 

@@ -38,6 +38,20 @@ export type ApiKeyScope =
   /** suppressions:write: read and change the suppression (DND) list */
   | 'SUPPRESSIONS_WRITE';
 
+/** CSV with a "phone" (or "number") column and an "agent" column: the agent's id, name or phone */
+export type AssignNumbersCsvInput = {
+  campaignId: string;
+  csv: string;
+};
+
+export type AssignNumbersInput = {
+  /** The agent (of the campaign group) to give them to; null takes them back to the pool */
+  agentId: string | null | undefined;
+  campaignId: string;
+  /** Numbers to give; each customer's other waiting numbers go with them */
+  numberIds: Array<string>;
+};
+
 export type AttemptPolicyInput = {
   agentMaxAttempts: number;
   agentRetryIntervalMinutes: number;
@@ -102,6 +116,14 @@ export type CampaignStatus =
   | 'RUNNING'
   | 'SCHEDULED';
 
+export type ClaimLimit =
+  /** The maximum of unprocessed customers an agent may own */
+  | 'MAX_UNPROCESSED'
+  /** No unassigned customer was left */
+  | 'NONE_LEFT'
+  /** The campaign's per-click maximum */
+  | 'PER_CLICK';
+
 export type CompletionReason =
   /** Its end time (30 days at most) was reached */
   | 'END_TIME'
@@ -155,6 +177,8 @@ export type CreateCampaignInput = {
   listId: string | null | undefined;
   maxDialRatio: number;
   name: string;
+  /** Agent-owned customer pools (seed 003); null: any agent dials any customer */
+  ownerPool: OwnerPoolInput | null | undefined;
   /** 0-100; higher is dialled first among campaigns */
   priority: number;
   /** Ring time before NO_ANSWER, 15-60 s (regulators require at least 15 s, about 4 rings) */
@@ -243,6 +267,16 @@ export type NumberState =
   | 'RETRY'
   | 'RETRYING'
   | 'SCHEDULED';
+
+/** Seed 003: agents dial only the customers they own (progressive and agent-first modes) */
+export type OwnerPoolInput = {
+  /** Unprocessed customers an agent may own at once (1-10000) */
+  maxUnprocessed: number;
+  /** Customers one "Get customers" click takes (1-500) */
+  perClickMax: number;
+  /** Minutes after an owned callback falls due before it is released to any agent of the group while its owner is away (0: never) */
+  releaseAfterMinutes: number;
+};
 
 /** Call outcomes that count as unsuccessful and are retried */
 export type RetryStatus =
@@ -336,11 +370,11 @@ export type ZoneSource =
   /** The number's prefix (libphonenumber's time-zone map) */
   | 'NUMBER';
 
-export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null };
+export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null };
 
 export type StatsFieldsFragment = { campaignId: string, scheduled: number, inProgress: number, retry: number, retrying: number, completed: number, failed: number, failedDnd: number, failedBalance: number, failedNoAttempt: number, invalid: number, cancelled: number, expired: number, interrupted: number, total: number, updatedAt: string, changedAt: string };
 
-export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }> };
+export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } };
 
 export type SignInMutationVariables = Exact<{
   email: string;
@@ -358,12 +392,12 @@ export type MeQuery = { me: { organizationName: string, user: { id: string, name
 export type WallboardCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
+export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type StatsChangedSubscriptionVariables = Exact<{
   id: string;
@@ -377,7 +411,7 @@ export type LiveChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }> } };
+export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } } };
 
 export type TimelineQueryVariables = Exact<{
   id: string;
@@ -397,42 +431,42 @@ export type CampaignListQueryVariables = Exact<{
 }>;
 
 
-export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
+export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type PauseCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ResumeCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type CompleteCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ArchiveCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type SetCampaignRulesMutationVariables = Exact<{
   id: string;
@@ -440,14 +474,56 @@ export type SetCampaignRulesMutationVariables = Exact<{
 }>;
 
 
-export type SetCampaignRulesMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type SetCampaignRulesMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+
+export type OwnershipFieldsFragment = { numbersAssigned: number, agents: Array<{ agentId: string, name: string, owned: number }> };
+
+export type CampaignNumbersQueryVariables = Exact<{
+  campaignId: string;
+  unassigned: boolean;
+  ownerAgentId: string | null | undefined;
+  search: string | null | undefined;
+  limit: number;
+  offset: number;
+}>;
+
+
+export type CampaignNumbersQuery = { campaignNumbers: { totalCount: number, items: Array<{ id: string, contactName: string, number: string, state: string, ownerAgentId: string | null, ownerName: string | null, nextAttemptAt: string | null, dialCount: number, releasedAt: string | null }> } };
+
+export type CampaignOwnersQueryVariables = Exact<{
+  campaignId: string;
+}>;
+
+
+export type CampaignOwnersQuery = { campaignOwners: Array<{ agentId: string, name: string, owned: number }> };
+
+export type AssignNumbersMutationVariables = Exact<{
+  input: AssignNumbersInput;
+}>;
+
+
+export type AssignNumbersMutation = { assignNumbers: { numbersAssigned: number, agents: Array<{ agentId: string, name: string, owned: number }> } };
+
+export type AutoAssignNumbersMutationVariables = Exact<{
+  campaignId: string;
+}>;
+
+
+export type AutoAssignNumbersMutation = { autoAssignNumbers: { numbersAssigned: number, agents: Array<{ agentId: string, name: string, owned: number }> } };
+
+export type AssignNumbersCsvMutationVariables = Exact<{
+  input: AssignNumbersCsvInput;
+}>;
+
+
+export type AssignNumbersCsvMutation = { assignNumbersCsv: { rows: number, numbersAssigned: number, errors: Array<{ line: number, code: string, reason: string }>, agents: Array<{ agentId: string, name: string, owned: number }> } };
 
 export type CreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
 }>;
 
 
-export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type FormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -535,26 +611,26 @@ export type ResolveInterruptedMutationVariables = Exact<{
 
 export type ResolveInterruptedMutation = { resolveInterruptedCall: { numberId: string, state: NumberState } };
 
-export type ConsoleFieldsFragment = { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> };
+export type ConsoleFieldsFragment = { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> };
 
 export type StartMutationVariables = Exact<{
   campaignId: string;
 }>;
 
 
-export type StartMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type StartMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
 
 export type StopMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StopMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type StopMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
 
 export type PauseMutationVariables = Exact<{
   paused: boolean;
 }>;
 
 
-export type PauseMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type PauseMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
 
 export type FlowMutationVariables = Exact<{
   numberId: string;
@@ -585,10 +661,17 @@ export type AgentProfileQueryVariables = Exact<{
 
 export type AgentProfileQuery = { agent: { id: string, timeZone: string } };
 
+export type GetCustomersMutationVariables = Exact<{
+  campaignId: string;
+}>;
+
+
+export type GetCustomersMutation = { getCustomers: { claimed: number, owned: number, perClickMax: number, maxUnprocessed: number, limitedBy: ClaimLimit } };
+
 export type ConsoleChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleChangedSubscription = { agentConsoleChanged: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type ConsoleChangedSubscription = { agentConsoleChanged: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
 
 export type TimeZonesQueryVariables = Exact<{ [key: string]: never; }>;
 
