@@ -81,6 +81,12 @@ describe('missed calls into an infinite campaign (seed 001)', () => {
       expect(await numbersOf(id, y)).toEqual([]);
     }
 
+    // a caller on the suppression list is added like any other, and the guards keep it from ever being dialled
+    const dnd = newCaller();
+    await app.gql(`mutation($v: String!) { addSuppression(input: { kind: NUMBER, value: $v, reason: "NDNC" }) { id } }`, { v: dnd });
+    expect((await app.gql(REPORT, { i: { caller: dnd, dialled: HOTLINE, outcome: 'DROPPED_IN_QUEUE' } })).data.reportInboundCall.addedTo).toEqual([id]);
+    const [dn] = await numbersOf(id, dnd);
+
     // a second caller is left alone: three attempts at 5, 15 and 60 minutes after the add, then it fails
     const z = newCaller();
     expect((await app.gql(REPORT, { i: { caller: z, dialled: HOTLINE, outcome: 'DROPPED_IN_QUEUE' } })).data.reportInboundCall.addedTo).toEqual([id]);
@@ -105,6 +111,8 @@ describe('missed calls into an infinite campaign (seed 001)', () => {
     const added = new Date(zn!.added_at).getTime();
     expect(zl.map((l) => Math.floor((new Date(l.created_at).getTime() - added) / MIN))).toEqual([5, 15, 60]);
     expect((await numbersOf(id, z))[0]).toMatchObject({ state: 'FAILED', reason: 'CUSTOMER_FAILED' });
+    expect((await numbersOf(id, dnd))[0]).toMatchObject({ state: 'FAILED_DND', reason: 'SUPPRESSED' });
+    expect(await legsOf(dn!.id)).toEqual([]);
 
     // a later drop of a number no longer pending adds it again
     const back = await app.gql(REPORT, { i: { caller: x, dialled: HOTLINE, outcome: 'DROPPED_IN_QUEUE' } });
