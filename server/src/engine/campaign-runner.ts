@@ -1,5 +1,5 @@
 /*
- * Why this file is long (~800 lines): the runner is the single, serialised owner of one campaign's
+ * Why this file is long (~880 lines): the runner is the single, serialised owner of one campaign's
  * agent sessions and legs. Claiming, placing, the three leg handlers, the drain and the
  * reconciliation all change that in-memory state inside one queue, and splitting them over objects
  * would let them run out of order. What is not that state lives elsewhere: session phases in
