@@ -10,6 +10,7 @@ import { zonesOpen, type ControllerState } from '@dialer/pacing-core';
 import { randomUUID } from 'node:crypto';
 import { PHASE_SHOWS, sessionTransition, type SessionEvent, type SessionTransition } from '../domain/agent-session.js';
 import type { DialMode } from '../domain/campaign-options.js';
+import { completionText } from '../domain/campaign-lifecycle.js';
 import { transition, type LegOutcome, type MachineContext, type NumberEvent } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import type { LegEvent } from '../telephony/port.js';
@@ -243,7 +244,11 @@ export class CampaignRunner {
       if (a.pause_requested && s.phase === 'READY') await this.settle(s, this.move(s, { type: 'PAUSE' }));
       else if (!a.pause_requested && s.phase === 'PAUSED') await this.settle(s, this.move(s, { type: 'RESUME' }));
     }
-    for (const s of [...this.sessions.values()]) if (!wantedIds.has(s.agentId)) await this.leave(s, c.status === 'COMPLETED');
+    for (const s of [...this.sessions.values()]) {
+      if (wantedIds.has(s.agentId)) continue;
+      const completed = c.status === 'COMPLETED';
+      await this.leave(s, completed, completed ? `${c.name}: ${completionText(c.completion_reason)}` : await repo.whyLeft(s.agentId, c));
+    }
 
     if (!dialling) return;
     if (now.getTime() - this.suppressionSweptAt >= SUPPRESSION_SWEEP_MS) {
@@ -277,7 +282,8 @@ export class CampaignRunner {
   }
 
   /** Ends an agent's session: at once when idle; after the call when `drain` (campaign completed). */
-  private async leave(s: Session, drain: boolean): Promise<void> {
+  /** Ends an agent's session: at once when idle; after the call when `drain` (campaign completed). `why`: shown on the agent's console. */
+  private async leave(s: Session, drain: boolean, why: string | null = null): Promise<void> {
     s.leaving = true;
     const inCall = s.customerLegId && this.legs.has(s.customerLegId);
     if (inCall && drain) return; // seed 004: calls in progress finish, then the agent's leg drops
@@ -287,7 +293,7 @@ export class CampaignRunner {
     this.d.clock.clearTimeout(s.timer);
     this.sessions.delete(s.agentId);
     const t = this.move(s, { type: 'LEAVE' });
-    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, null));
+    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, null, why));
   }
 
   /** Numbers a suppression entry covers become FAILED_DND (seed 004), rather than waiting forever. */
@@ -519,7 +525,10 @@ export class CampaignRunner {
         this.sessions.delete(s.agentId);
         const t = this.move(s, { type: 'AGENT_LEG_ENDED' });
         // hung up by the agent: out of the campaign; by a shutdown: still in it, dialled again at the next start
-        await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, this.draining ? undefined : null));
+        const why = leg.answeredAt ? `You hung up your phone, so you left ${this.campaign?.name ?? 'the campaign'}: press Start to go on`
+          : e.type === 'FAILED' ? `Your phone (${s.phone}) could not be called${e.cause ? ` (${e.cause})` : ''}: check your phone number, then press Start`
+          : `Your phone (${s.phone}) did not answer, so dialling stopped: press Start to try again`;
+        await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now, this.draining ? undefined : null, why));
       }
     }
   }

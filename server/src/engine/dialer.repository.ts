@@ -13,6 +13,7 @@ import { NumberReason, NumberState } from '../domain/number-state.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import { IN_UUID, jsonParam } from '../db/sql.js';
 import type { OwnerPool } from '../domain/owner-pool.js';
+import type { CompletionReason } from '../domain/campaign-lifecycle.js';
 
 export interface CampaignRow {
   id: string;
@@ -38,6 +39,8 @@ export interface CampaignRow {
   group_id: string;
   /** Seed 003: agents dial only the customers they own. */
   owner_pool: OwnerPool | null;
+  name: string;
+  completion_reason: CompletionReason | null;
 }
 
 export interface AgentRow {
@@ -128,13 +131,26 @@ export class DialerRepository {
     await this.em.execute(`update call_leg set agent_id = ? where id = ?`, [agentId, legId]);
   }
 
-  async setAgent(agentId: string, state: AgentState, now: Date, activeCampaignId?: string | null): Promise<void> {
+  /**
+   * Shows an agent's state; with `activeCampaignId` also moves them into (or, with null, out of) a
+   * campaign. Leaving, `stopReason` says why when the agent did not choose to (their console shows it).
+   */
+  async setAgent(agentId: string, state: AgentState, now: Date, activeCampaignId?: string | null, stopReason: string | null = null): Promise<void> {
     this.touchedAgents.add(agentId);
     if (activeCampaignId === undefined) {
       await this.em.execute(`update agent set state = ?, state_changed_at = ? where id = ? and state <> ?`, [state, now, agentId, state]);
     } else {
-      await this.em.execute(`update agent set state = ?, state_changed_at = ?, active_campaign_id = ? where id = ?`, [state, now, activeCampaignId, agentId]);
+      await this.em.execute(`update agent set state = ?, state_changed_at = ?, active_campaign_id = ?, stop_reason = ? where id = ?`,
+        [state, now, activeCampaignId, activeCampaignId === null ? stopReason : null, agentId]);
     }
+  }
+
+  /** Why an agent's session ends when the campaign goes on: taken out of its group (null: they stopped, or moved on). */
+  async whyLeft(agentId: string, c: { id: string; group_id: string; name: string }): Promise<string | null> {
+    const [a] = await this.em.execute<{ active_campaign_id: string | null; member: boolean }[]>(
+      `select active_campaign_id, exists (select 1 from agent_group_member m where m.agent_id = a.id and m.group_id = ?) as member from agent a where a.id = ?`,
+      [c.group_id, agentId]);
+    return a && a.active_campaign_id === c.id && !a.member ? `You were taken out of the group that dials ${c.name}` : null;
   }
 
   async lockNumber(id: string): Promise<NumberRow | undefined> {

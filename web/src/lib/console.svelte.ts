@@ -20,10 +20,15 @@ export interface FollowupRequest {
 /** What the agent sees, in words: the state badge and the line under it. */
 export function describeState(c: AgentConsole | null): { label: string; detail: string } {
   if (!c) return { label: '…', detail: '' };
-  const campaign = c.campaigns.find((x) => x.id === c.activeCampaignId)?.name;
+  const active = c.campaigns.find((x) => x.id === c.activeCampaignId);
+  const campaign = active?.name;
+  // a supervisor paused the campaign: the agent stays in it, but no call comes until it resumes
+  if (active?.status === 'PAUSED' && c.state !== 'ON_CALL' && c.state !== 'WRAP_UP') {
+    return { label: 'Campaign paused', detail: `${active.name} is paused by a supervisor: no calls until it resumes` };
+  }
   switch (c.state) {
     case 'OFFLINE':
-      return { label: 'Offline', detail: c.activeCampaignId ? 'Connecting your phone…' : 'Press Start on a campaign to begin' };
+      return { label: 'Offline', detail: c.activeCampaignId ? 'Connecting your phone…' : c.stopReason ?? 'Press Start on a campaign to begin' };
     case 'AVAILABLE':
       return { label: 'Available', detail: campaign ? `Waiting for the next call in ${campaign}` : 'Waiting for the next call' };
     case 'RINGING':

@@ -11,6 +11,7 @@ import { Migration20261129120000GroupFollowups } from './Migration20261129120000
 import { Migration20261129130000HopperChanges } from './Migration20261129130000HopperChanges.js';
 import { Migration20261129140000MissedCalls } from './Migration20261129140000MissedCalls.js';
 import { Migration20261129150000OwnerPools } from './Migration20261129150000OwnerPools.js';
+import { Migration20261129160000StopReason } from './Migration20261129160000StopReason.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129130000HopperChanges', class: Migration20261129130000HopperChanges },
   { name: 'Migration20261129140000MissedCalls', class: Migration20261129140000MissedCalls },
   { name: 'Migration20261129150000OwnerPools', class: Migration20261129150000OwnerPools },
+  { name: 'Migration20261129160000StopReason', class: Migration20261129160000StopReason },
 ];

@@ -8,6 +8,7 @@ export interface ConsoleAgentRow {
   state: AgentState;
   active_campaign_id: string | null;
   user_id: string | null;
+  stop_reason: string | null;
 }
 
 export interface AgentCampaignRow {
@@ -47,7 +48,7 @@ export class ConsoleRepository {
 
   async agent(organizationId: string, id: string): Promise<ConsoleAgentRow | null> {
     const [row] = await this.em.execute<ConsoleAgentRow[]>(
-      `select id, name, state, active_campaign_id, user_id from agent where id = ? and organization_id = ?`, [id, organizationId]);
+      `select id, name, state, active_campaign_id, user_id, stop_reason from agent where id = ? and organization_id = ?`, [id, organizationId]);
     return row ?? null;
   }
 
@@ -70,11 +71,11 @@ export class ConsoleRepository {
   }
 
   async setActiveCampaign(agentId: string, campaignId: string): Promise<void> {
-    await this.em.execute(`update agent set active_campaign_id = ? where id = ?`, [campaignId, agentId]);
+    await this.em.execute(`update agent set active_campaign_id = ?, stop_reason = null where id = ?`, [campaignId, agentId]);
   }
 
   async stop(agentId: string): Promise<void> {
-    await this.em.execute(`update agent set active_campaign_id = null, pause_requested = false where id = ?`, [agentId]);
+    await this.em.execute(`update agent set active_campaign_id = null, pause_requested = false, stop_reason = null where id = ?`, [agentId]);
   }
 
   async setPauseRequested(agentId: string, paused: boolean): Promise<void> {

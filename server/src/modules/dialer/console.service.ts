@@ -63,6 +63,7 @@ export class ConsoleService {
       name: agent.name,
       state: agent.state,
       activeCampaignId: agent.active_campaign_id,
+      stopReason: agent.active_campaign_id ? null : agent.stop_reason,
       currentCall: await this.currentCall(scope, agent.id),
       campaigns: await this.campaignsOf(scope, agent.id),
       followups: await this.followups.queueOf(scope, agent.id),

@@ -20,6 +20,16 @@ export class StatsRepository {
         [organizationId, jsonParam(campaignIds)],
       );
   }
+
+  /** The agents of a campaign's group, and any agent dialling in it. */
+  async groupAgents(campaignId: string): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select m.agent_id as id from campaign c join agent_group_member m on m.group_id = c.group_id where c.id = ?
+       union select a.id from agent a where a.active_campaign_id = ?`,
+      [campaignId, campaignId],
+    );
+    return rows.map((r) => r.id);
+  }
 }
 
 export interface TimelineRow {

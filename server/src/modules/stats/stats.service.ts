@@ -96,6 +96,8 @@ export class StatsService {
           publishedAt: this.clock.now().toISOString(),
         };
         this.pubSub.publish(Topic.CAMPAIGN_UPDATED, organizationId, payload);
+        // the group's agents see the campaign's status on their consoles (issue 16: "running · dialling" after a pause)
+        this.publishAgents(await new StatsRepository(em).groupAgents(campaignId));
       } catch (err) {
         this.log.error({ err, campaignId }, 'publishing a campaign update failed');
       }

@@ -244,7 +244,7 @@ export type ResolveInterruptedResult = ResolveInterruptedMutation;
 
 export type AgentConsole = ConsoleFieldsFragment;
 
-export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId
+export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason
   currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
   campaigns { id name status startsAt remaining canStart cannotStartReason ownerPool ownedCustomers }
   followups { ...FollowupFields } }`;

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../server/src/clock.js';
+import type { CallSimulator } from '../server/src/telephony/simulator.js';
+import { startTestApp, subscribe, type TestApp } from './helpers/app.js';
+import { sql } from './helpers/db.js';
+import { CREATE_CAMPAIGN, seedBasics } from './helpers/fixtures.js';
+
+const NOW = new Date('2026-11-23T05:00:00Z'); // 10:30 in Asia/Kolkata
+const clock = new ManualClock(NOW);
+let app: TestApp;
+let sim: CallSimulator;
+beforeAll(async () => {
+  app = await startTestApp({ clock, simulator: { seed: 21, agentPickup: 1, customer: { busy: 0, failed: 0, answer: 0, machine: 0 } } });
+  sim = app.telephony as CallSimulator;
+});
+afterAll(() => app?.dispose());
+
+const run = (ms: number) => clock.run(ms, () => app.engine.idle());
+const START = `mutation($c: ID!, $a: ID) { startDialling(campaignId: $c, agentId: $a) { state } }`;
+const CONSOLE = `query($a: ID) { agentConsole(agentId: $a) { state activeCampaignId stopReason campaigns { id status } } }`;
+const consoleOf = async (agentId: string) => (await app.gql(CONSOLE, { a: agentId })).data.agentConsole;
+
+/** An agent with a user of their own, so their console can be subscribed to as them. */
+async function agentWithUser(b: Awaited<ReturnType<typeof seedBasics>>): Promise<{ agentId: string; userId: string }> {
+  const agentId = b.agents[0]!;
+  const user = await app.gql(`mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, { i: { name: `Agent ${agentId.slice(0, 4)}`, email: `a${Date.now()}${Math.random()}@t.test`, role: 'AGENT', password: 'agent-password-1' } });
+  await app.gql(`mutation($id: ID!, $u: ID!) { updateAgent(id: $id, input: { userId: $u }) { id } }`, { id: agentId, u: user.data.createUser.id });
+  return { agentId, userId: user.data.createUser.id };
+}
+
+async function campaign(b: Awaited<ReturnType<typeof seedBasics>>, name: string): Promise<string> {
+  const c = await app.gql(CREATE_CAMPAIGN, { i: { name, listId: b.listId, groupId: b.groupId, callerId: '+912240001234', dialMode: 'PROGRESSIVE', wrapUpSeconds: 5 } });
+  await app.scheduler.tick();
+  return c.data.createCampaign.id as string;
+}
+
+describe('the console tells the truth (issue 16, problems 1 and 3)', () => {
+  it('a campaign paused or completed under the agent is pushed to their console at once, and Offline says why', async () => {
+    const b = await seedBasics(app, 20);
+    const { agentId, userId } = await agentWithUser(b);
+    const id = await campaign(b, 'Renewals');
+    const pushes = subscribe<{ agentConsoleChanged: { state: string; activeCampaignId: string | null; stopReason: string | null; campaigns: { id: string; status: string }[] } }>(
+      app.ws(userId), `subscription { agentConsoleChanged { state activeCampaignId stopReason campaigns { id status } } }`, {});
+    await pushes.waitFor(() => true);
+    await app.gql(START, { c: id, a: agentId });
+    await run(30_000);
+    await app.gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id });
+    // nothing else moves the console: the status push alone must bring the pause
+    await pushes.waitFor((v) => v.agentConsoleChanged.campaigns.some((c) => c.id === id && c.status === 'PAUSED'));
+    await app.gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id });
+    await run(20_000);
+    const done = await pushes.waitFor((v) => v.agentConsoleChanged.activeCampaignId === null && v.agentConsoleChanged.stopReason !== null);
+    expect(done.agentConsoleChanged).toMatchObject({ state: 'OFFLINE', stopReason: 'Renewals: the campaign was completed by a supervisor' });
+    // pressing Start elsewhere clears the reason
+    const next = await campaign(b, 'Next one');
+    await app.gql(START, { c: next, a: agentId });
+    expect((await consoleOf(agentId)).stopReason).toBeNull();
+    await app.gql(`mutation($a: ID) { stopDialling(agentId: $a) { state } }`, { a: agentId });
+    await run(5_000);
+    expect(await consoleOf(agentId)).toMatchObject({ state: 'OFFLINE', activeCampaignId: null, stopReason: null }); // they chose to stop
+  }, 60_000);
+
+  it("an agent's phone that does not answer, fails or is hung up ends the session with the reason on the console", async () => {
+    const b = await seedBasics(app, 20);
+    const [agentId] = b.agents as [string];
+    const id = await campaign(b, 'Phones');
+    const phone = (await sql<{ phone: string }>(app.databaseUrl, `select phone from agent where id = $1`, [agentId]))[0]!.phone;
+
+    sim.options.agentPickup = 0;
+    try {
+      await app.gql(START, { c: id, a: agentId });
+      await run(60_000); // rings out (30 s)
+    } finally {
+      sim.options.agentPickup = 1;
+    }
+    expect(await consoleOf(agentId)).toMatchObject({
+      state: 'OFFLINE', activeCampaignId: null, stopReason: `Your phone (${phone}) did not answer, so dialling stopped: press Start to try again`,
+    });
+
+    await app.gql(START, { c: id, a: agentId });
+    await run(20_000);
+    const [nailed] = await sql<{ sid: string }>(app.databaseUrl, `select sid from call_leg where agent_id = $1 and kind = 'AGENT' and status = 'ANSWERED'`, [agentId]);
+    sim.farEndHangup(nailed!.sid);
+    await run(10_000);
+    expect((await consoleOf(agentId)).stopReason).toBe('You hung up your phone, so you left Phones: press Start to go on');
+
+    // taken out of the group while dialling
+    await app.gql(START, { c: id, a: agentId });
+    await run(20_000);
+    await app.gql(`mutation($g: ID!, $a: [ID!]!) { changeGroupMembers(groupId: $g, removeAgentIds: $a) { memberCount } }`, { g: b.groupId, a: [agentId] });
+    await run(10_000);
+    expect((await consoleOf(agentId)).stopReason).toBe('You were taken out of the group that dials Phones');
+  }, 60_000);
+});
