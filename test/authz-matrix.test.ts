@@ -64,6 +64,8 @@ interface Row {
   allow: Who[];
   /** Variables for one call by `who`; may create a fresh target first (as the admin). */
   vars?: (who: Who) => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Puts back what `vars` set up, once the row has run (the other rows see the fixture as it was). */
+  after?: () => Promise<unknown>;
 }
 
 let app: TestApp;
@@ -164,6 +166,12 @@ async function followupOf(agentId: string): Promise<string> {
 const TOMORROW = { date: '2026-12-01', time: '10:00' };
 /** The agent acts for themselves; anybody else names the agent. */
 const agentArg = (who: Who) => (who === 'agent' ? {} : { agentId: fx.agentId });
+/** The fixture's agent shown in a campaign and in `state` (the frozen clock keeps any engine from moving it). */
+const inState = (state: string) => async (who: Who) => {
+  await sql(app.databaseUrl, `update agent set state = $2, active_campaign_id = $3, end_call_requested = false, ready_requested = false where id = $1`, [fx.agentId, state, fx.campaignId]);
+  return agentArg(who);
+};
+const offline = () => sql(app.databaseUrl, `update agent set state = 'OFFLINE', active_campaign_id = null, end_call_requested = false, ready_requested = false where id = $1`, [fx.agentId]);
 
 const ROWS = (): Row[] => [
   // ---- queries ----
@@ -237,6 +245,8 @@ const ROWS = (): Row[] => [
   { field: 'startDialling', doc: `mutation($c: ID!, $agentId: ID) { startDialling(campaignId: $c, agentId: $agentId) { agentId } }`, vars: (w) => ({ c: fx.campaignId, ...agentArg(w) }), allow: ['agent', ...MANAGERS] },
   { field: 'startDialling', label: 'a campaign of another group', doc: `mutation($c: ID!, $agentId: ID) { startDialling(campaignId: $c, agentId: $agentId) { agentId } }`, vars: (w) => ({ c: fx.hiddenCampaignId, ...agentArg(w) }), allow: [] },
   { field: 'stopDialling', doc: `mutation($agentId: ID) { stopDialling(agentId: $agentId) { agentId } }`, vars: agentArg, allow: ['agent', ...MANAGERS] },
+  { field: 'endCurrentCall', doc: `mutation($agentId: ID) { endCurrentCall(agentId: $agentId) { agentId } }`, vars: inState('ON_CALL'), after: offline, allow: ['agent', ...MANAGERS] },
+  { field: 'readyForNext', doc: `mutation($agentId: ID) { readyForNext(agentId: $agentId) { agentId } }`, vars: inState('WRAP_UP'), after: offline, allow: ['agent', ...MANAGERS] },
   { field: 'setAgentPaused', doc: `mutation($agentId: ID) { setAgentPaused(agentId: $agentId, paused: false) { agentId } }`, vars: agentArg, allow: ['agent', ...MANAGERS] },
   { field: 'setFlowVariables', label: 'own call', doc: `mutation($n: ID!) { setFlowVariables(numberId: $n, input: { disposition: "sale" }) { legId } }`, vars: async () => ({ n: await handled(fx.agentId) }), allow: ['agent', ...MANAGERS] },
   { field: 'setFlowVariables', label: "another agent's call", doc: `mutation($n: ID!) { setFlowVariables(numberId: $n, input: { disposition: "sale" }) { legId } }`, vars: async () => ({ n: await handled(fx.otherAgentId) }), allow: MANAGERS },
@@ -384,6 +394,7 @@ describe('authorization matrix', () => {
         const leaked = leaks(who, res, vars);
         if (leaked.length) problems.push(`${who}: saw ${leaked.join(', ')}`);
       }
+      await r.after?.();
       expect(problems).toEqual([]);
     });
   }

@@ -91,4 +91,47 @@ describe('the console tells the truth (issue 16, problems 1 and 3)', () => {
     await run(10_000);
     expect((await consoleOf(agentId)).stopReason).toBe('You were taken out of the group that dials Phones');
   }, 60_000);
+
+  it('"End call and go on" hangs up the customer and keeps the agent in the campaign; "Ready" ends wrap-up at once; the console counts wrap-up down', async () => {
+    const b = await seedBasics(app, 20);
+    const [agentId] = b.agents as [string];
+    const c = await app.gql(CREATE_CAMPAIGN, { i: { name: 'Long talks', listId: b.listId, groupId: b.groupId, callerId: '+912240001234', dialMode: 'PROGRESSIVE', wrapUpSeconds: 120 } });
+    const id = c.data.createCampaign.id as string;
+    await app.scheduler.tick();
+    const WRAP = `query($a: ID) { agentConsole(agentId: $a) { state activeCampaignId wrapUpEndsAt currentCall { legId status } } }`;
+    // not on a call yet: refused, nothing asked
+    const early = await app.gql(`mutation($a: ID) { endCurrentCall(agentId: $a) { state } }`, { a: agentId });
+    expect(early.errors?.[0]?.extensions?.code).toBe('ILLEGAL_TRANSITION');
+    sim.options.customer.answer = 1;
+    sim.options.talk = { mean: 3600, cv: 0.01 }; // an hour: only the agent ends it
+    try {
+      await app.gql(START, { c: id, a: agentId });
+      let on: { state: string; currentCall: { legId: string } | null } | undefined;
+      for (let i = 0; i < 60 && on?.state !== 'ON_CALL'; i++) {
+        await run(1_000);
+        on = (await app.gql(WRAP, { a: agentId })).data.agentConsole;
+      }
+      expect(on!.state).toBe('ON_CALL');
+      const legId = on!.currentCall!.legId;
+      expect((await app.gql(`mutation($a: ID) { endCurrentCall(agentId: $a) { state } }`, { a: agentId })).errors).toBeUndefined();
+      await run(2_000);
+      const [leg] = await sql<{ status: string; ended_at: Date | null }>(app.databaseUrl, `select status, ended_at from call_leg where id = $1`, [legId]);
+      expect(leg!.status).toBe('COMPLETED');
+      const wrap = (await app.gql(WRAP, { a: agentId })).data.agentConsole;
+      expect(wrap).toMatchObject({ state: 'WRAP_UP', activeCampaignId: id });
+      // the countdown: wrap-up ends 120 s after the call did
+      expect(new Date(wrap.wrapUpEndsAt).getTime() - new Date(leg!.ended_at!).getTime()).toBeGreaterThanOrEqual(119_000);
+      expect(new Date(wrap.wrapUpEndsAt).getTime() - new Date(leg!.ended_at!).getTime()).toBeLessThanOrEqual(121_000);
+      expect((await app.gql(`mutation($a: ID) { readyForNext(agentId: $a) { state } }`, { a: agentId })).errors).toBeUndefined();
+      await run(2_000);
+      const next = (await app.gql(WRAP, { a: agentId })).data.agentConsole;
+      expect(['AVAILABLE', 'ON_CALL']).toContain(next.state); // free at once, and the next customer comes
+      expect(next.wrapUpEndsAt).toBeNull();
+      const [legs] = await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from call_leg where campaign_id = $1 and kind = 'CUSTOMER'`, [id]);
+      expect(Number(legs!.n)).toBe(2); // well before the 120 s wrap-up would have ended
+    } finally {
+      sim.options.customer.answer = 0;
+      sim.options.talk = { mean: 120, cv: 1 };
+    }
+  }, 60_000);
 });

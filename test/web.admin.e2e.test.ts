@@ -515,6 +515,32 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await sup.ctx.close();
   });
 
+  it('the console follows a campaign paused and completed under the agent, and says why it went Offline (issue 16, problem 1)', async () => {
+    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 10) { id } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: d.contactLists[0].id }))) as { groupId: string; listId: string };
+    const name = `Truth ${Date.now()}`;
+    const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+      i: { name, dialMode: 'PROGRESSIVE', groupId, listId, callerId: '+912240001234', callingWindow: { start: '00:00', end: '00:01' } }, // nobody is dialled: only the agent's own leg
+    })).createCampaign.id as string;
+    await expect.poll(async () => (await gql(`query($id: ID!) { campaign(id: $id) { status } }`, { id })).campaign.status, { timeout: 10_000 }).toBe('RUNNING');
+    const agent = await signedIn(AGENT, '#/console');
+    const row = agent.page.locator(`tr[data-campaign="${id}"]`);
+    // the demo's agent 1 may be in another campaign from an earlier test: stop first
+    if (await agent.page.getByRole('button', { name: 'Stop dialling' }).count()) await agent.page.getByRole('button', { name: 'Stop dialling' }).click();
+    await row.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => row.getByTestId('active-badge').textContent(), { timeout: 15_000 }).toBe('dialling');
+    await gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id });
+    await expect.poll(() => agent.page.getByTestId('agent-state').textContent()).toBe('Campaign paused');
+    expect(await agent.page.getByTestId('state-detail').textContent()).toBe(`${name} is paused by a supervisor: no calls until it resumes`);
+    expect(await row.getByTestId('active-badge').textContent()).toBe('paused');
+    await shot(agent.page, 'console-campaign-paused');
+    await gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id });
+    await expect.poll(() => agent.page.getByTestId('state-detail').textContent(), { timeout: 15_000 }).toBe(`${name}: the campaign was completed by a supervisor`);
+    expect(await agent.page.getByTestId('agent-state').textContent()).toBe('Offline');
+    await expect.poll(() => row.locator('.why').textContent()).toContain('completed by a supervisor');
+    await shot(agent.page, 'console-campaign-completed');
+    await agent.ctx.close();
+  });
+
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {
     const { page, ctx } = await signedIn(SUPERVISOR, '#/users');
     await page.locator(`tr[data-email="${NEW_USER.email}"]`).waitFor();

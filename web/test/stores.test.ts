@@ -82,7 +82,7 @@ describe('WallboardStore', () => {
 
 describe('console and routes', () => {
   it('describes the agent state in words', () => {
-    const base = { agentId: 'x', name: 'A', activeCampaignId: 'c', stopReason: null as string | null, currentCall: null, campaigns: [{ id: 'c', name: 'Renewals', status: 'RUNNING' as const, startsAt: '', remaining: 3, canStart: true, cannotStartReason: null, ownerPool: false, ownedCustomers: 0 }], followups: [] };
+    const base = { agentId: 'x', name: 'A', activeCampaignId: 'c', stopReason: null as string | null, wrapUpEndsAt: null, currentCall: null, campaigns: [{ id: 'c', name: 'Renewals', status: 'RUNNING' as const, startsAt: '', remaining: 3, canStart: true, cannotStartReason: null, ownerPool: false, ownedCustomers: 0 }], followups: [] };
     expect(describeState({ ...base, state: 'AVAILABLE' })).toEqual({ label: 'Available', detail: 'Waiting for the next call in Renewals' });
     expect(describeState({ ...base, state: 'OFFLINE', activeCampaignId: null }).detail).toMatch(/Press Start/);
     expect(describeState(null).label).toBe('…');
@@ -107,7 +107,7 @@ describe('console and routes', () => {
 
 describe('ConsoleStore: interrupted calls and followups', () => {
   const console0 = {
-    agentId: 'ag', name: 'A', state: 'OFFLINE' as const, activeCampaignId: null, stopReason: null, currentCall: null, campaigns: [],
+    agentId: 'ag', name: 'A', state: 'OFFLINE' as const, activeCampaignId: null, stopReason: null, wrapUpEndsAt: null, currentCall: null, campaigns: [],
     followups: [
       { numberId: 'n1', campaignId: 'c', campaignName: 'Renewals', contactName: 'Asha Rao', number: '+919812345678', dueAt: '2026-11-23T10:00:00Z', timeZone: 'Asia/Kolkata', note: 'cut off', state: 'INTERRUPTED' as const },
       { numberId: 'n2', campaignId: 'c', campaignName: 'Renewals', contactName: 'Ben', number: '+919812345679', dueAt: null, timeZone: 'Asia/Kolkata', note: null, state: 'IN_PROGRESS' as const },

@@ -46,7 +46,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
 export const PEOPLE_ONLY: readonly string[] = [
   'me', 'users', 'createUser', 'setPassword', 'signIn', 'signOut', 'signOutEverywhere', 'setUserDisabled', 'setOrganizationTimeZone',
   'apiKeys', 'createApiKey', 'revokeApiKey', 'rotateInboundHookSecret',
-  'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup', 'getCustomers',
+  'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup', 'getCustomers', 'endCurrentCall', 'readyForNext',
   'createAgent', 'createAgentGroup', 'changeGroupMembers', 'updateAgent', 'updateAgentGroup', 'updateUser',
 ];
 

@@ -241,13 +241,22 @@ export class CampaignRunner {
       if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
+      if (a.end_call_requested || a.ready_requested) await this.agentAsked(s, a.end_call_requested, a.ready_requested);
       if (a.pause_requested && s.phase === 'READY') await this.settle(s, this.move(s, { type: 'PAUSE' }));
       else if (!a.pause_requested && s.phase === 'PAUSED') await this.settle(s, this.move(s, { type: 'RESUME' }));
     }
+    const completed = c.status === 'COMPLETED';
     for (const s of [...this.sessions.values()]) {
       if (wantedIds.has(s.agentId)) continue;
-      const completed = c.status === 'COMPLETED';
       await this.leave(s, completed, completed ? `${c.name}: ${completionText(c.completion_reason)}` : await repo.whyLeft(s.agentId, c));
+    }
+    if (completed) {
+      // agents who pressed Start but had no session yet (the campaign was paused, or completed within the tick) leave too
+      let released: string[] = [];
+      await this.write(async (tx, now) => {
+        released = await tx.releaseAgents(c.id, [...this.sessions.keys()], `${c.name}: ${completionText(c.completion_reason)}`, now);
+      });
+      if (released.length) this.tell(() => this.d.events.agentsChanged(released));
     }
 
     if (!dialling) return;
@@ -782,13 +791,33 @@ export class CampaignRunner {
     const c = this.campaign!;
     const t = this.move(s, { type: 'CALL_ENDED', talked: true });
     s.wrapSince = this.d.clock.now().getTime();
-    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
+    const ends = new Date(s.wrapSince + c.wrap_up_seconds * 1000);
+    await this.write(async (repo, now) => {
+      await repo.setAgent(s.agentId, t.show!, now);
+      await repo.setWrapUpEnd(s.agentId, ends);
+    });
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(() => this.endWrap(s.agentId)), c.wrap_up_seconds * 1000);
+  }
+
+  /**
+   * The agent's in-call controls (issue 16): end the call in hand and go on (the customer is hung up,
+   * wrap-up follows, the agent stays in the campaign), or end wrap-up now. A request that no longer
+   * applies (the call already ended) is dropped.
+   */
+  private async agentAsked(s: Session, endCall: boolean, ready: boolean): Promise<void> {
+    await this.write((repo) => repo.clearAgentRequests(s.agentId));
+    if (endCall && s.phase === 'TALKING' && s.customerLegId && this.legs.has(s.customerLegId)) {
+      await this.hangup(s.customerLegId, 'AGENT_ENDED');
+    } else if (ready && s.phase === 'WRAP_UP') {
+      this.d.clock.clearTimeout(s.timer);
+      await this.endWrap(s.agentId);
+    }
   }
 
   private async endWrap(agentId: string): Promise<void> {
     const s = this.sessions.get(agentId);
     if (!s || s.phase !== 'WRAP_UP') return;
+    await this.write((repo) => repo.setWrapUpEnd(agentId, null));
     if (s.leaving) return this.leave(s, false);
     await this.settle(s, this.move(s, { type: 'WRAP_DONE' }));
   }

@@ -49,6 +49,10 @@ export interface AgentRow {
   phone: string;
   state: AgentState;
   pause_requested: boolean;
+  /** The agent asked to end the call in hand (they stay in the campaign). */
+  end_call_requested: boolean;
+  /** The agent asked to end wrap-up now. */
+  ready_requested: boolean;
 }
 
 export interface NumberRow {
@@ -113,11 +117,21 @@ export class DialerRepository {
   /** Agents who pressed Start in this campaign and are still members of its group (membership applies live). */
   activeAgents(campaignId: string, groupId: string): Promise<AgentRow[]> {
     return this.em.execute(
-      `select a.id, a.name, a.phone, a.state, a.pause_requested from agent a
+      `select a.id, a.name, a.phone, a.state, a.pause_requested, a.end_call_requested, a.ready_requested from agent a
          join agent_group_member m on m.agent_id = a.id and m.group_id = ?
         where a.active_campaign_id = ? order by a.id`,
       [groupId, campaignId],
     );
+  }
+
+  /** The agent's in-call requests were carried out (or no longer apply). */
+  async clearAgentRequests(agentId: string): Promise<void> {
+    await this.em.execute(`update agent set end_call_requested = false, ready_requested = false where id = ?`, [agentId]);
+  }
+
+  /** When the agent's wrap-up ends (null: not in wrap-up), for the console's countdown. */
+  async setWrapUpEnd(agentId: string, at: Date | null): Promise<void> {
+    await this.em.execute(`update agent set wrap_up_ends_at = ? where id = ?`, [at, agentId]);
   }
 
   /** The campaign's status; `share` locks it against a concurrent completion for the transaction. */
@@ -143,6 +157,17 @@ export class DialerRepository {
       await this.em.execute(`update agent set state = ?, state_changed_at = ?, active_campaign_id = ?, stop_reason = ? where id = ?`,
         [state, now, activeCampaignId, activeCampaignId === null ? stopReason : null, agentId]);
     }
+  }
+
+  /** Takes out of a campaign the agents still in it, but those with a session (`keep`); returns who left. */
+  async releaseAgents(campaignId: string, keep: string[], why: string, now: Date): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update agent set active_campaign_id = null, state = 'OFFLINE', state_changed_at = ?, stop_reason = ?, pause_requested = false
+        where active_campaign_id = ? and id not in (select jsonb_array_elements_text(?::jsonb)::uuid) returning id`,
+      [now, why, campaignId, JSON.stringify(keep)],
+    );
+    for (const r of rows) this.touchedAgents.add(r.id);
+    return rows.map((r) => r.id);
   }
 
   /** Why an agent's session ends when the campaign goes on: taken out of its group (null: they stopped, or moved on). */

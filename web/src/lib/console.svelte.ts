@@ -1,6 +1,6 @@
 import { ApiError, type Api } from './api/client.js';
 import {
-  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, GET_CUSTOMERS, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
+  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, END_CALL, GET_CUSTOMERS, READY, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
   type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult, type Followup, type InterruptedCallOutcome,
   type GetCustomersResult, type ResolveInterruptedResult,
 } from './api/documents.js';
@@ -122,6 +122,14 @@ export class ConsoleStore {
   }
   /** What the last "Get customers" did. */
   claimNotice = $state<string | null>(null);
+  /** "End call and go on": the customer is hung up, wrap-up follows, the agent stays in the campaign. */
+  endCall() {
+    return this.act(async () => (await this.api.request<ConsoleResult>(END_CALL)).agentConsole, 'Call ended: wrap up, then the next call comes');
+  }
+  /** "Ready": end wrap-up now. */
+  ready() {
+    return this.act(async () => (await this.api.request<ConsoleResult>(READY)).agentConsole);
+  }
   stop() {
     return this.act(async () => (await this.api.request<ConsoleResult>(STOP_DIALLING)).agentConsole);
   }

@@ -12,6 +12,7 @@ import { Migration20261129130000HopperChanges } from './Migration20261129130000H
 import { Migration20261129140000MissedCalls } from './Migration20261129140000MissedCalls.js';
 import { Migration20261129150000OwnerPools } from './Migration20261129150000OwnerPools.js';
 import { Migration20261129160000StopReason } from './Migration20261129160000StopReason.js';
+import { Migration20261129170000AgentRequests } from './Migration20261129170000AgentRequests.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129140000MissedCalls', class: Migration20261129140000MissedCalls },
   { name: 'Migration20261129150000OwnerPools', class: Migration20261129150000OwnerPools },
   { name: 'Migration20261129160000StopReason', class: Migration20261129160000StopReason },
+  { name: 'Migration20261129170000AgentRequests', class: Migration20261129170000AgentRequests },
 ];

@@ -9,6 +9,7 @@ export interface ConsoleAgentRow {
   active_campaign_id: string | null;
   user_id: string | null;
   stop_reason: string | null;
+  wrap_up_ends_at: Date | null;
 }
 
 export interface AgentCampaignRow {
@@ -48,7 +49,7 @@ export class ConsoleRepository {
 
   async agent(organizationId: string, id: string): Promise<ConsoleAgentRow | null> {
     const [row] = await this.em.execute<ConsoleAgentRow[]>(
-      `select id, name, state, active_campaign_id, user_id, stop_reason from agent where id = ? and organization_id = ?`, [id, organizationId]);
+      `select id, name, state, active_campaign_id, user_id, stop_reason, wrap_up_ends_at from agent where id = ? and organization_id = ?`, [id, organizationId]);
     return row ?? null;
   }
 
@@ -68,6 +69,11 @@ export class ConsoleRepository {
         order by c.starts_at, c.name`,
       [agentId, agentId, organizationId, completedSince],
     );
+  }
+
+  /** Asks the campaign's runner to end the agent's call, or their wrap-up, on its next tick. */
+  async request(agentId: string, what: 'end_call_requested' | 'ready_requested'): Promise<void> {
+    await this.em.execute(`update agent set ${what} = true where id = ?`, [agentId]);
   }
 
   async setActiveCampaign(agentId: string, campaignId: string): Promise<void> {

@@ -64,6 +64,7 @@ export class ConsoleService {
       state: agent.state,
       activeCampaignId: agent.active_campaign_id,
       stopReason: agent.active_campaign_id ? null : agent.stop_reason,
+      wrapUpEndsAt: agent.state === 'WRAP_UP' && agent.wrap_up_ends_at ? new Date(agent.wrap_up_ends_at) : null,
       currentCall: await this.currentCall(scope, agent.id),
       campaigns: await this.campaignsOf(scope, agent.id),
       followups: await this.followups.queueOf(scope, agent.id),
@@ -89,6 +90,24 @@ export class ConsoleService {
   async stop(scope: Scope, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
     await new ConsoleRepository(scope.em).stop(agent.id);
+    this.events.agentsChanged([agent.id]);
+    return this.console(scope, agent.id);
+  }
+
+  /** "End call and go on": the customer is hung up, wrap-up follows and the agent stays in the campaign (within a second). */
+  async endCall(scope: Scope, agentId?: string): Promise<AgentConsole> {
+    const agent = await this.agentFor(scope, agentId);
+    if (!agent.active_campaign_id || agent.state !== 'ON_CALL') throw illegalTransition('agent', agent.state, 'WRAP_UP', 'the agent is not on a call');
+    await new ConsoleRepository(scope.em).request(agent.id, 'end_call_requested');
+    this.events.agentsChanged([agent.id]);
+    return this.console(scope, agent.id);
+  }
+
+  /** "Ready": ends wrap-up now, so the next call comes at once (within a second). */
+  async ready(scope: Scope, agentId?: string): Promise<AgentConsole> {
+    const agent = await this.agentFor(scope, agentId);
+    if (!agent.active_campaign_id || agent.state !== 'WRAP_UP') throw illegalTransition('agent', agent.state, 'AVAILABLE', 'the agent is not in wrap-up');
+    await new ConsoleRepository(scope.em).request(agent.id, 'ready_requested');
     this.events.agentsChanged([agent.id]);
     return this.console(scope, agent.id);
   }

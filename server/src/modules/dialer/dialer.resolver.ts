@@ -57,6 +57,16 @@ export class DialerResolver {
     return this.consoles.stop(ctx, agentId);
   }
 
+  @Mutation(() => AgentConsole, { description: 'End the call in hand and go on: the customer is hung up, wrap-up follows, the agent stays in the campaign' })
+  endCurrentCall(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
+    return this.consoles.endCall(ctx, agentId);
+  }
+
+  @Mutation(() => AgentConsole, { description: 'Ready: end wrap-up now so the next call comes at once' })
+  readyForNext(@Arg('agentId', () => ID, { nullable: true }) agentId: string | undefined, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
+    return this.consoles.ready(ctx, agentId);
+  }
+
   @Mutation(() => AgentConsole, { description: 'Pause (takes effect when the agent is next free; no new calls) or resume' })
   setAgentPaused(
     @Arg('paused', () => Boolean) paused: boolean,

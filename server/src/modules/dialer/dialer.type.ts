@@ -112,6 +112,7 @@ export class AgentConsole {
   @Field(() => String) name!: string;
   @Field(() => AgentState) state!: AgentState;
   @Field(() => ID, { nullable: true, description: 'The campaign the agent is dialling in' }) activeCampaignId!: string | null;
+  @Field(() => Date, { nullable: true, description: 'During wrap-up: when it ends and the next call comes (readyForNext ends it now)' }) wrapUpEndsAt!: Date | null;
   @Field(() => String, { nullable: true, description: "Why the agent's last session ended when they did not end it (their phone did not answer, the campaign was completed, ...)" }) stopReason!: string | null;
   @Field(() => LiveCall, { nullable: true, description: 'The current (or last, during wrap-up) call' }) currentCall!: LiveCall | null;
   @Field(() => [AgentCampaign]) campaigns!: AgentCampaign[];

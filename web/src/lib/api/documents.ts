@@ -244,7 +244,7 @@ export type ResolveInterruptedResult = ResolveInterruptedMutation;
 
 export type AgentConsole = ConsoleFieldsFragment;
 
-export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason
+export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason wrapUpEndsAt
   currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
   campaigns { id name status startsAt remaining canStart cannotStartReason ownerPool ownedCustomers }
   followups { ...FollowupFields } }`;
@@ -252,6 +252,8 @@ export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentCons
 export type ConsoleResult = StartMutation;
 export const START_DIALLING = /* GraphQL */ `mutation Start($campaignId: ID!) { agentConsole: startDialling(campaignId: $campaignId) { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
 export const STOP_DIALLING = /* GraphQL */ `mutation Stop { agentConsole: stopDialling { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
+export const END_CALL = /* GraphQL */ `mutation EndCall { agentConsole: endCurrentCall { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
+export const READY = /* GraphQL */ `mutation Ready { agentConsole: readyForNext { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
 export const SET_PAUSED = /* GraphQL */ `mutation Pause($paused: Boolean!) { agentConsole: setAgentPaused(paused: $paused) { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
 export const SET_FLOW = /* GraphQL */ `mutation Flow($numberId: ID!, $input: FlowVariablesInput!) { setFlowVariables(numberId: $numberId, input: $input) { legId } }`;
 export const SCHEDULE_FOLLOWUP = /* GraphQL */ `mutation Followup($input: ScheduleFollowupInput!) { scheduleFollowup(input: $input) { numberId dueAt timeZone } }`;
