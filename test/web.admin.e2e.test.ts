@@ -539,6 +539,17 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await expect.poll(() => row.locator('.why').textContent()).toContain('completed by a supervisor');
     await shot(agent.page, 'console-campaign-completed');
     await agent.ctx.close();
+
+    // a finished campaign shows final figures, not live ones; a running one says how it is paced in plain words
+    const sup = await signedIn(SUPERVISOR, `#/campaigns/${id}`);
+    await expect.poll(() => sup.page.getByTestId('final').textContent()).toContain('completed by a supervisor');
+    expect(await sup.page.locator('[data-live=hopperDepth], [data-live=pacingRatio], [data-agents]').count()).toBe(0);
+    expect((await sup.page.getByTestId('pacing').textContent())?.replace(/\s+/g, ' ')).toContain('Finished: no more calls');
+    await shot(sup.page, 'campaign-finished');
+    const running = (await gql(`{ campaigns(status: [RUNNING], limit: 20) { items { id dialMode } } }`)).campaigns.items.find((x: { dialMode: string }) => x.dialMode === 'PROGRESSIVE');
+    await sup.page.goto(`${base}/#/campaigns/${running.id}`);
+    await expect.poll(async () => (await sup.page.getByTestId('pacing').textContent())?.replace(/\s+/g, ' ')).toContain('One customer call for each agent who is ready');
+    await sup.ctx.close();
   });
 
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {

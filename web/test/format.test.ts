@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   INTERRUPTED_OUTCOMES, NUMBER_STATES, age, capLevel, count, duration, eta, fieldMessage, freshness, heldBackLabel, heldBackReasons, percent, settledText,
 } from '../src/lib/format.js';
+import { pacingSummary, type PacingInputs } from '../src/lib/format.js';
 
 describe('format', () => {
   it.each([
@@ -87,5 +88,24 @@ describe('format', () => {
     expect(fieldMessage('input.timeZone: "EST" is not a region time zone', 'input.timeZone')).toBe('"EST" is not a region time zone');
     expect(fieldMessage('input.contactIds.0: bad id')).toBe('bad id');
     expect(fieldMessage('The server cannot be reached')).toBe('The server cannot be reached');
+  });
+});
+
+describe('pacingSummary: the pacing line in plain words (issue 16)', () => {
+  const live = (over: Partial<NonNullable<PacingInputs['live']>> = {}): NonNullable<PacingInputs['live']> => ({
+    pacingBoundBy: 'agentForecast', pacingRatio: 1.8, abandonRate24h: 0.01, abandonRate30d: 0.005, agents: { available: 3 }, ...over,
+  });
+  const base: PacingInputs = { status: 'RUNNING', dialMode: 'PREDICTIVE', abandonRateCap: 0.03, live: live() };
+  it.each<[string, Partial<PacingInputs>, string, string]>([
+    ['dialling ahead', {}, 'Dialling ahead: 1.8 calls per agent expected free', 'ok'],
+    ['close to the cap (80%)', { live: live({ abandonRate24h: 0.028 }) }, 'Holding back: abandon rate 2.8% is close to the 3.0% cap', 'near'],
+    ['bound by the cap in the 30 days', { live: live({ pacingBoundBy: 'abandonCap', abandonRate30d: 0.025 }) }, 'Holding back: abandon rate 2.5% is close to the 3.0% cap', 'near'],
+    ['over the cap', { live: live({ abandonRate24h: 0.034 }) }, 'Over the cap: abandon rate 3.4% against 3.0%; dialling only what agents can take', 'over'],
+    ['no agent free', { live: live({ pacingBoundBy: 'noAgents' }) }, 'Waiting: no agent is free or about to be', 'ok'],
+    ['progressive', { dialMode: 'PROGRESSIVE' }, 'One customer call for each agent who is ready', 'ok'],
+    ['paused', { status: 'PAUSED' }, 'Paused: no calls until a supervisor resumes', 'ok'],
+    ['finished', { status: 'COMPLETED' }, 'Finished: no more calls', 'ok'],
+  ])('%s', (_, over, text, level) => {
+    expect(pacingSummary({ ...base, ...over })).toEqual({ text, level });
   });
 });

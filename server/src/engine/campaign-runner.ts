@@ -108,6 +108,7 @@ export class CampaignRunner {
       removed: this.hopper.last.removed ? { ...this.hopper.last.removed } : null,
       pacingRatio: this.pacer.decision?.ratio ?? (this.campaign?.dial_mode === 'PREVIEW' ? 0 : 1),
       pacingReason: this.pacer.decision?.reason ?? (this.campaign ? this.strategy().idleReason : 'one customer call per ready agent'),
+      pacingBoundBy: this.pacer.decision?.boundBy ?? null,
       ringing: customer.filter((l) => l.status === 'QUEUED' || l.status === 'RINGING').length,
       connected: customer.filter((l) => l.status === 'ANSWERED' && !l.graceTimer).length,
       waitingForAgent: customer.filter((l) => l.graceTimer).length,

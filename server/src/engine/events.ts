@@ -24,6 +24,8 @@ export interface RunnerSnapshot {
   removed: Record<string, number> | null;
   pacingRatio: number;
   pacingReason: string;
+  /** The rule that bound the last predictive decision (pacing-core's BOUND_BY), or null before one. */
+  pacingBoundBy: string | null;
   ringing: number;
   connected: number;
   waitingForAgent: number;

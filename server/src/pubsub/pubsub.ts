@@ -36,6 +36,7 @@ export interface CampaignLivePayload {
   abandonRateCap: number;
   pacingRatio: number;
   pacingReason: string;
+  pacingBoundBy: string | null;
   hopperDepth: number;
   hopperDue: number;
   heldBack: { filter: string; count: number }[];

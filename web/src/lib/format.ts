@@ -192,3 +192,40 @@ export const COMPLETION_TEXT: Record<'SUPERVISOR' | 'END_TIME' | 'LIST_EXHAUSTED
   END_TIME: 'its end time was reached',
   LIST_EXHAUSTED: 'no new or retry numbers were left',
 };
+
+/** What a wallboard needs to say how a campaign is paced. */
+export interface PacingInputs {
+  status: string;
+  dialMode: string;
+  abandonRateCap: number;
+  live: { pacingBoundBy: string | null; pacingRatio: number; abandonRate24h: number | null; abandonRate30d: number | null; agents: { available: number } } | null;
+}
+
+/**
+ * The pacing line in plain words (issue 16): why the dialler dials as it does, the abandon rate against
+ * its cap first (amber past 80% of it, red past it). The controller's own reason stays available as detail.
+ */
+export function pacingSummary(p: PacingInputs): { text: string; level: Level } {
+  if (p.status === 'PAUSED') return { text: 'Paused: no calls until a supervisor resumes', level: 'ok' };
+  if (p.status === 'COMPLETED' || p.status === 'ARCHIVED') return { text: 'Finished: no more calls', level: 'ok' };
+  if (p.status === 'SCHEDULED') return { text: 'Not started yet', level: 'ok' };
+  if (p.dialMode === 'PREVIEW') return { text: 'Preview: agents launch each call themselves', level: 'ok' };
+  const live = p.live;
+  if (!live) return { text: 'Waiting for the first figures', level: 'ok' };
+  if (p.dialMode !== 'PREDICTIVE') return { text: 'One customer call for each agent who is ready', level: 'ok' };
+  const rates = [live.abandonRate24h, live.abandonRate30d].filter((r): r is number => r !== null && Number.isFinite(r));
+  const worst = rates.length ? Math.max(...rates) : null;
+  const level = capLevel(worst, p.abandonRateCap);
+  if (level === 'over') return { text: `Over the cap: abandon rate ${percent(worst)} against ${percent(p.abandonRateCap)}; dialling only what agents can take`, level };
+  if (live.pacingBoundBy === 'abandonCap' || level === 'near') {
+    return { text: `Holding back: abandon rate ${percent(worst)} is close to the ${percent(p.abandonRateCap)} cap`, level: level === 'ok' ? 'near' : level };
+  }
+  switch (live.pacingBoundBy) {
+    case 'noAgents': return { text: 'Waiting: no agent is free or about to be', level };
+    case 'readyAgents': return { text: `One call per ready agent (${live.agents.available} ready)`, level };
+    case 'agentForecast': return { text: `Dialling ahead: ${live.pacingRatio.toFixed(1)} calls per agent expected free`, level };
+    case 'maxDialRatio': return { text: `At the most calls per agent allowed (${live.pacingRatio.toFixed(1)})`, level };
+    case 'trunkCps': return { text: 'Held by the trunk’s calls-per-second limit', level };
+    default: return { text: 'Waiting for the first pacing decision', level };
+  }
+}

@@ -146,6 +146,7 @@ export class LiveStatsService {
       abandonRateCap: c.abandon_rate_cap,
       pacingRatio: snap?.pacingRatio ?? 0,
       pacingReason: snap?.pacingReason ?? (c.dial_mode === 'PREVIEW' ? 'preview: agents launch calls' : 'not dialling'),
+      pacingBoundBy: snap?.pacingBoundBy ?? null,
       hopperDepth: snap?.hopperDepth ?? 0,
       hopperDue: snap?.hopperDue ?? 0,
       heldBack: Object.entries(snap?.removed ?? {}).filter(([k, v]) => v > 0 && k !== 'final').map(([filter, count]) => ({ filter, count })),

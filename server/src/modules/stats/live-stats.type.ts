@@ -45,6 +45,7 @@ export class CampaignLive {
   @Field(() => Float) abandonRateCap!: number;
   @Field(() => Float) pacingRatio!: number;
   @Field(() => String, { description: 'Inputs and the rule that bound the last pacing decision' }) pacingReason!: string;
+  @Field(() => String, { nullable: true, description: 'Predictive: the rule that bound the last decision (noAgents, readyAgents, agentForecast, maxDialRatio, trunkCps, abandonCap)' }) pacingBoundBy!: string | null;
   @Field(() => Int, { description: 'Numbers dialable right now' }) hopperDepth!: number;
   @Field(() => Int, { description: 'Of those, due callbacks/retries' }) hopperDue!: number;
   @Field(() => [FilterCount], { description: 'Why numbers are held back' }) heldBack!: FilterCount[];

@@ -103,7 +103,7 @@ export type CampaignLive = LiveFieldsFragment;
 
 export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline } callsRinging callsConnected waitingForAgent
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
-  pacingRatio pacingReason hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
+  pacingRatio pacingReason pacingBoundBy hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
   ownedCallbacks { due overdue released } updatedAt }`;
 
 export type TimelinePoint = TimelineQuery['campaignTimeline'][number];
