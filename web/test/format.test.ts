@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   INTERRUPTED_OUTCOMES, NUMBER_STATES, age, capLevel, count, duration, eta, fieldMessage, freshness, heldBackLabel, heldBackReasons, percent, settledText,
 } from '../src/lib/format.js';
-import { pacingSummary, type PacingInputs } from '../src/lib/format.js';
+import { pacingSummary, rollupParts, type PacingInputs } from '../src/lib/format.js';
 
 describe('format', () => {
   it.each([
@@ -107,5 +107,17 @@ describe('pacingSummary: the pacing line in plain words (issue 16)', () => {
     ['finished', { status: 'COMPLETED' }, 'Finished: no more calls', 'ok'],
   ])('%s', (_, over, text, level) => {
     expect(pacingSummary({ ...base, ...over })).toEqual({ text, level });
+  });
+});
+
+describe('rollupParts: the campaign list breaks Failed and Scheduled down (seed 004)', () => {
+  const byState = [
+    { state: 'FAILED', count: 3 }, { state: 'FAILED_DND', count: 1 }, { state: 'INVALID', count: 2 },
+    { state: 'SCHEDULED', count: 10 }, { state: 'RETRY', count: 4 }, { state: 'COMPLETED', count: 7 },
+  ];
+  it('names each non-empty part in the seed order', () => {
+    expect(rollupParts(byState, 'failed')).toEqual([{ state: 'FAILED', label: 'failed', count: 3 }, { state: 'FAILED_DND', label: 'DND', count: 1 }, { state: 'INVALID', label: 'invalid', count: 2 }]);
+    expect(rollupParts(byState, 'scheduled').map((p) => `${p.count} ${p.label}`)).toEqual(['10 new', '4 retry']);
+    expect(rollupParts([], 'failed')).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ function campaign(id: string, name: string, status: Campaign['status'], cap = 0.
     infinite: false, callingWindow: { start: '09:00', end: '21:00' },
     attemptPolicy: { retries: 0, retryIntervalMinutes: 60, retryOn: [], retrySchedule: null, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
     priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null },
-    performance: { completed: 0, failed: 0, scheduled: 0, interrupted: 0 }, createdAt: '2026-11-23T08:00:00Z', completedAt: null, completionReason: null, rules: null, ownerPool: null,
+    performance: { completed: 0, failed: 0, scheduled: 0, interrupted: 0, byState: [] }, createdAt: '2026-11-23T08:00:00Z', completedAt: null, completionReason: null, rules: null, ownerPool: null,
   };
 }
 

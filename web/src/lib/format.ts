@@ -229,3 +229,14 @@ export function pacingSummary(p: PacingInputs): { text: string; level: Level } {
     default: return { text: 'Waiting for the first pacing decision', level };
   }
 }
+
+/** Seed 004's breakdown of the campaign list's Failed and Scheduled columns, in words ("2 DND · 1 balance"); empty parts left out. */
+export const ROLLUP_PARTS: Record<'failed' | 'scheduled', [string, string][]> = {
+  failed: [['FAILED', 'failed'], ['FAILED_DND', 'DND'], ['FAILED_BALANCE', 'balance'], ['FAILED_NO_ATTEMPT', 'no attempt'], ['INVALID', 'invalid']],
+  scheduled: [['SCHEDULED', 'new'], ['IN_PROGRESS', 'in progress'], ['RETRY', 'retry'], ['RETRYING', 'retrying']],
+};
+
+export function rollupParts(byState: readonly { state: string; count: number }[], column: 'failed' | 'scheduled'): { state: string; label: string; count: number }[] {
+  const by = new Map(byState.map((s) => [s.state, s.count]));
+  return ROLLUP_PARTS[column].map(([state, label]) => ({ state, label, count: by.get(state) ?? 0 })).filter((p) => p.count > 0);
+}

@@ -36,7 +36,10 @@ export function toStatsPayload(organizationId: string, campaignId: string, rows:
 
 export function toRollup(counts: Record<string, number>): CampaignRollup {
   const sum = (states: readonly NumberState[]) => states.reduce((n, s) => n + (counts[s] ?? 0), 0);
-  return { completed: sum(ROLLUP.completed), failed: sum(ROLLUP.failed), scheduled: sum(ROLLUP.scheduled), interrupted: sum(ROLLUP.interrupted) };
+  return {
+    completed: sum(ROLLUP.completed), failed: sum(ROLLUP.failed), scheduled: sum(ROLLUP.scheduled), interrupted: sum(ROLLUP.interrupted),
+    byState: NUMBER_STATES.filter((s) => (counts[s] ?? 0) > 0).map((state) => ({ state, count: counts[state]! })),
+  };
 }
 
 export function toCampaignStats(p: CampaignStatsPayload): CampaignStats {

@@ -4,6 +4,12 @@ import { NumberReason, NumberState } from '../../domain/number-state.js';
 registerEnumType(NumberState, { name: 'NumberState', description: 'State of a phone number inside a campaign' });
 registerEnumType(NumberReason, { name: 'NumberReason' });
 
+@ObjectType({ description: 'How many numbers are in one state' })
+export class StateCount {
+  @Field(() => NumberState) state!: NumberState;
+  @Field(() => Int) count!: number;
+}
+
 @ObjectType({ description: 'Completed / Failed / Scheduled, as on the campaign list' })
 export class CampaignRollup {
   @Field(() => Int, { description: 'COMPLETED' })
@@ -17,6 +23,9 @@ export class CampaignRollup {
 
   @Field(() => Int, { description: 'INTERRUPTED: calls cut off by a crash or shutdown after the customer answered, waiting for a person to follow up' })
   interrupted!: number;
+
+  @Field(() => [StateCount], { description: 'Every state with numbers in it (seed 004: failed, failed DND, failed balance, invalid; scheduled, in progress, retry, retrying)' })
+  byState!: StateCount[];
 }
 
 @ObjectType()

@@ -86,7 +86,7 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     attemptPolicy { retries retryIntervalMinutes retryOn retrySchedule agentMaxAttempts agentRetryIntervalMinutes continueOnNotConnected }
     priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
     webhooks { popupUrl }
-    performance { completed failed scheduled interrupted }
+    performance { completed failed scheduled interrupted byState { state count } }
     createdAt completedAt completionReason
     ownerPool { perClickMax maxUnprocessed releaseAfterMinutes }
     rules { addOnDrop { dialledNumbers includeIvrDrops } removeOnAnswered }
