@@ -512,6 +512,23 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     expect(after.every((n) => n === 5) || Math.max(...after) - Math.min(...after) <= 1).toBe(true);
     await expect.poll(() => panel.getByTestId('owners').textContent()).toContain(`${other.name} ${after[(await ownersNow()).findIndex((o) => o.agentId === other.agentId)]}`);
     await shot(sup.page, 'campaign-owner-pool');
+
+    // an error far from where the user is looking is brought into view (issue 16, problem 8)
+    await sup.page.setViewportSize({ width: 1280, height: 800 });
+    await panel.getByText(/Assign by CSV/).click();
+    await panel.getByLabel('Assignment CSV', { exact: true }).fill('phone\n+919800000001');
+    await panel.getByRole('button', { name: 'Assign from CSV' }).click();
+    const alert = panel.locator('.error-banner[role=alert]');
+    await expect.poll(() => alert.textContent()).toContain('"agent" column');
+    await expect.poll(async () => {
+      const box = await alert.boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= 800;
+    }).toBe(true);
+    await shot(sup.page, 'error-in-view');
+    // the app has an icon
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect([icon.status, icon.headers.get('content-type')]).toEqual([200, 'image/svg+xml']);
+    expect(await sup.page.locator('link[rel=icon]').getAttribute('href')).toBe('/favicon.svg');
     await sup.ctx.close();
   });
 

@@ -2,5 +2,8 @@ import { mount } from 'svelte';
 import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import App from './App.svelte';
+import { keepAlertsInView } from './lib/alerts-in-view.js';
 
-mount(App, { target: document.getElementById('app')! });
+const target = document.getElementById('app')!;
+mount(App, { target });
+keepAlertsInView(target);
