@@ -232,6 +232,7 @@ const ROWS = (): Row[] => [
   { field: 'archiveCampaign', doc: `mutation($id: ID!) { archiveCampaign(id: $id) { id } }`, vars: async () => { const id = await newCampaign(); await lifecycle(id, 'pauseCampaign', 'completeCampaign'); return { id }; }, allow: [...MANAGERS, 'key'] },
   { field: 'setCampaignRules', doc: `mutation($id: ID!) { setCampaignRules(campaignId: $id, rules: { addOnDrop: { dialledNumbers: ["+912240007777"] } }) { id } }`, vars: async () => ({ id: await newCampaign() }), allow: [...MANAGERS, 'key'] },
   { field: 'campaignNumbers', doc: `query($c: ID!) { campaignNumbers(campaignId: $c, limit: 5) { totalCount items { id number ownerName } } }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'agentBoard', doc: `query { agentBoard { agentId name state campaignName } }`, allow: [...MANAGERS, 'otherAdmin', 'key'] },
   { field: 'campaignOwners', doc: `query($c: ID!) { campaignOwners(campaignId: $c) { agentId name owned } }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'getCustomers', doc: `mutation($c: ID!, $a: ID) { getCustomers(campaignId: $c, agentId: $a) { claimed owned } }`, vars: async () => ({ c: await newPoolCampaign(), a: fx.agentId }), allow: ['agent', ...MANAGERS] },
   { field: 'assignNumbers', doc: `mutation($i: AssignNumbersInput!) { assignNumbers(input: $i) { numbersAssigned } }`, vars: async () => { const c = await newPoolCampaign(); return { i: { campaignId: c, numberIds: [await aNumberOf(c)], agentId: fx.agentId } }; }, allow: [...MANAGERS, 'key'] },
@@ -284,6 +285,7 @@ const SUB_ROWS = (): SubRow[] => [
   { field: 'campaignStatsChanged', label: 'another group', doc: `subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { campaignId } }`, vars: () => ({ id: fx.hiddenCampaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'campaignLiveChanged', doc: `subscription($id: ID!) { campaignLiveChanged(campaignId: $id) { campaignId } }`, vars: () => ({ id: fx.campaignId }), allow: ['agent', ...MANAGERS, 'key'] },
   { field: 'agentConsoleChanged', doc: `subscription($agentId: ID) { agentConsoleChanged(agentId: $agentId) { agentId } }`, vars: agentArg, allow: ['agent', ...MANAGERS] },
+  { field: 'agentBoardChanged', doc: `subscription { agentBoardChanged { agentId name } }`, vars: () => ({}), allow: [...MANAGERS, 'otherAdmin', 'key'] },
 ];
 
 const DENY_CODES: Record<Who, string[]> = {

@@ -573,6 +573,21 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await sup.ctx.close();
   });
 
+  it('the wallboard lists every signed-in agent with state and time in state, longest first and highlighted (issue 16, problem 5)', async () => {
+    const { ctx, page } = await signedIn(SUPERVISOR, '#/wallboard', { viewport: { width: 1920, height: 1080 } });
+    const rows = page.getByTestId('agent-board').locator('li[data-agent]');
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    expect(await rows.first().getAttribute('class')).toContain('longest');
+    expect(await page.getByTestId('agent-board').locator('li.longest').count()).toBe(1);
+    // longest in state first: times shown are in descending order
+    const secs = (await rows.locator('.t').allTextContents()).map((t) => (t.includes('h') ? Number(t.split(' h ')[0]) * 3600 + Number(t.split(' h ')[1]!.split(' ')[0]) * 60 : Number(t.split(':')[0]) * 60 + Number(t.split(':')[1])));
+    expect([...secs].sort((a, b) => b - a)).toEqual(secs);
+    // the wall still does not scroll
+    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+    await shot(page, 'wallboard-agents-1920');
+    await ctx.close();
+  });
+
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {
     const { page, ctx } = await signedIn(SUPERVISOR, '#/users');
     await page.locator(`tr[data-email="${NEW_USER.email}"]`).waitFor();

@@ -47,6 +47,7 @@ import { UserService } from './modules/user/user.service.js';
 import { ApiKeyService } from './modules/api-key/api-key.service.js';
 import { InboundService } from './modules/inbound/inbound.service.js';
 import { OwnerPoolService } from './modules/campaign/owner-pool.service.js';
+import { AgentBoardService } from './modules/agent/agent-board.service.js';
 import { API_KEY_PREFIX } from './auth/api-key.js';
 import { RateLimits } from './auth/rate-limits.js';
 import { OperationGuards } from './graphql/guards.js';
@@ -133,6 +134,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     live,
     inbound: new InboundService(clock, contacts, stats, log),
     pools: new OwnerPoolService(clock, stats),
+    agentBoard: new AgentBoardService(pubsub.pubSub),
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */

@@ -39,6 +39,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   createContactList: S.CONTACTS_WRITE, addContactsToList: S.CONTACTS_WRITE, removeContactsFromList: S.CONTACTS_WRITE,
   addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE, importSuppressionsCsv: S.SUPPRESSIONS_WRITE,
   // Subscription
+  agentBoard: S.CAMPAIGNS_READ, agentBoardChanged: S.STATS_SUBSCRIBE,
   campaignUpdated: S.STATS_SUBSCRIBE, campaignStatsChanged: S.STATS_SUBSCRIBE, campaignLiveChanged: S.STATS_SUBSCRIBE,
 };
 

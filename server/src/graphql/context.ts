@@ -2,6 +2,7 @@ import type { Scope } from '../auth/scope.js';
 import type { ConsoleService } from '../modules/dialer/console.service.js';
 import type { LiveStatsService } from '../modules/stats/live-stats.service.js';
 import type { StatsService } from '../modules/stats/stats.service.js';
+import type { AgentBoardService } from '../modules/agent/agent-board.service.js';
 
 export type { Scope } from '../auth/scope.js';
 
@@ -10,6 +11,7 @@ export interface ContextServices {
   stats: StatsService;
   live: LiveStatsService;
   consoles: ConsoleService;
+  agentBoard: AgentBoardService;
 }
 
 /** GraphQL context: built per HTTP request and per graphql-ws operation. */

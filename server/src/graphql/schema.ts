@@ -11,12 +11,13 @@ import { ApiKeyResolver } from '../modules/api-key/api-key.resolver.js';
 import { UserResolver } from '../modules/user/user.resolver.js';
 import { InboundResolver } from '../modules/inbound/inbound.resolver.js';
 import { OwnerPoolResolver } from '../modules/campaign/owner-pool.resolver.js';
+import { AgentBoardResolver } from '../modules/agent/agent-board.resolver.js';
 
 import type { Services } from '../modules/services.js';
 
 export type { Services };
 
-export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver, InboundResolver, OwnerPoolResolver] as const;
+export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver, InboundResolver, OwnerPoolResolver, AgentBoardResolver] as const;
 
 /** Builds the schema with resolvers constructed over this app's services (no global container). */
 export async function buildDialerSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
@@ -30,6 +31,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     [DialerResolver, new DialerResolver(services.consoles, services.followups, services.suppressions, services.callList, services.live)],
     [InboundResolver, new InboundResolver(services.inbound)],
     [OwnerPoolResolver, new OwnerPoolResolver(services.pools)],
+    [AgentBoardResolver, new AgentBoardResolver(services.agentBoard)],
   ]);
   const container: ContainerType = {
     get: (cls) => {

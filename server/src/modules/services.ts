@@ -11,6 +11,7 @@ import type { ApiKeyService } from './api-key/api-key.service.js';
 import type { UserService } from './user/user.service.js';
 import type { InboundService } from './inbound/inbound.service.js';
 import type { OwnerPoolService } from './campaign/owner-pool.service.js';
+import type { AgentBoardService } from './agent/agent-board.service.js';
 
 /** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
 export interface Services {
@@ -27,4 +28,5 @@ export interface Services {
   live: LiveStatsService;
   inbound: InboundService;
   pools: OwnerPoolService;
+  agentBoard: AgentBoardService;
 }

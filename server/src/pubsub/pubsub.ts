@@ -79,6 +79,8 @@ export interface TopicPayloads {
   CAMPAIGN_UPDATED: [organizationId: string, payload: CampaignUpdatedPayload];
   /** Keyed by agent id: something on the agent's console changed (state, call, queue); the payload is a hint. */
   AGENT_CONSOLE_CHANGED: [agentId: string, payload: { agentId: string; at: string }];
+  /** Keyed by organisation id: some agent of it changed (the wallboard's agent panel re-reads); the payload is a hint. */
+  AGENT_BOARD_CHANGED: [organizationId: string, payload: { at: string }];
   [key: string]: [string, unknown] | [unknown];
 }
 export const Topic = {
@@ -87,6 +89,7 @@ export const Topic = {
   CAMPAIGN_LIVE_ALL: 'CAMPAIGN_LIVE_ALL',
   CAMPAIGN_UPDATED: 'CAMPAIGN_UPDATED',
   AGENT_CONSOLE_CHANGED: 'AGENT_CONSOLE_CHANGED',
+  AGENT_BOARD_CHANGED: 'AGENT_BOARD_CHANGED',
 } as const;
 
 export type DialerPubSub = YogaPubSub<TopicPayloads>;

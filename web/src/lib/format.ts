@@ -154,6 +154,7 @@ export const AGENT_STATES = [
   ['wrapUp', 'Wrap-up'],
   ['paused', 'Paused'],
   ['offline', 'Offline'],
+  ['elsewhere', 'Elsewhere'],
 ] as const;
 
 export const DIAL_MODE_LABELS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import type { Api, ConnectionStatus } from './api/client.js';
 import {
-  CAMPAIGN_UPDATED, LIVE_CHANGED, STATS_CHANGED, TIMELINE, WALLBOARD_CAMPAIGNS,
-  type Campaign, type CampaignLive, type CampaignStats, type CampaignsResult, type CampaignUpdatedResult,
+  AGENT_BOARD_CHANGED, CAMPAIGN_UPDATED, LIVE_CHANGED, STATS_CHANGED, TIMELINE, WALLBOARD_CAMPAIGNS,
+  type AgentBoardChangedResult, type AgentBoardEntry, type Campaign, type CampaignLive, type CampaignStats, type CampaignsResult, type CampaignUpdatedResult,
   type LiveChangedResult, type StatsChangedResult, type TimelineResult,
 } from './api/documents.js';
 import { abandonsOf, accumulate, fromServer, type ChartPoint } from './timeline.js';
@@ -123,6 +123,8 @@ export class WallboardStore {
   lastUpdate = $state(0);
   error = $state<string | null>(null);
   readonly totals = $derived(totalsOf(this.boards));
+  /** Every agent, longest in their state first (supervisors; null until the first push or when not allowed). */
+  agents = $state.raw<AgentBoardEntry[] | null>(null);
 
   private readonly subs = new Map<string, () => void>();
   private api: Api | undefined;
@@ -154,8 +156,14 @@ export class WallboardStore {
   }
 
   /** Starts listening; returns the function that stops everything. */
-  connect(api: Api): () => void {
+  connect(api: Api, withAgents = true): () => void {
     this.api = api;
+    const offAgents = withAgents
+      ? api.subscribe<AgentBoardChangedResult>(AGENT_BOARD_CHANGED, {}, (d) => {
+          this.lastUpdate = Date.now();
+          this.agents = d.agentBoardChanged;
+        }, () => (this.agents = null))
+      : () => undefined;
     // The list is read each time the socket is (re)connected, after `campaignUpdated` is on its way
     // to the server, so a campaign that changes while the list is read is not missed.
     const offCampaigns = api.subscribe<CampaignUpdatedResult>(CAMPAIGN_UPDATED, {}, (d) => {
@@ -169,6 +177,7 @@ export class WallboardStore {
     return () => {
       offStatus();
       offCampaigns();
+      offAgents();
       for (const id of [...this.subs.keys()]) this.unwatch(id);
       this.api = undefined;
     };

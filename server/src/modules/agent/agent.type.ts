@@ -44,3 +44,13 @@ export class AgentGroup {
   @Field(() => Int)
   memberCount!: number;
 }
+
+@ObjectType({ description: 'One agent on the wallboard: state, since when, and the campaign they dial' })
+export class AgentBoardEntry {
+  @Field(() => ID) agentId!: string;
+  @Field(() => String) name!: string;
+  @Field(() => AgentState) state!: AgentState;
+  @Field(() => Date, { description: 'When the agent entered this state (time in state = now - this)' }) stateChangedAt!: Date;
+  @Field(() => ID, { nullable: true }) campaignId!: string | null;
+  @Field(() => String, { nullable: true }) campaignName!: string | null;
+}

@@ -15,7 +15,7 @@ function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   const a = p.agents;
   return {
     ...p,
-    agents: { available: a.available ?? 0, ringing: a.ringing ?? 0, onCall: a.onCall ?? 0, wrapUp: a.wrapUp ?? 0, paused: a.paused ?? 0, offline: a.offline ?? 0 },
+    agents: { available: a.available ?? 0, ringing: a.ringing ?? 0, onCall: a.onCall ?? 0, wrapUp: a.wrapUp ?? 0, paused: a.paused ?? 0, offline: a.offline ?? 0, elsewhere: a.elsewhere ?? 0 },
     updatedAt: new Date(p.updatedAt),
   };
 }

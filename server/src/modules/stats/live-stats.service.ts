@@ -14,7 +14,7 @@ import { CALLBACK_DUE_MS } from '../../domain/owner-pool.js';
 
 const MINUTE_MS = 60_000;
 
-const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline' };
+const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'ringing', ON_CALL: 'onCall', WRAP_UP: 'wrapUp', PAUSED: 'paused', OFFLINE: 'offline', ELSEWHERE: 'elsewhere' };
 
 /**
  * Live wallboard figures, one path: the instance that owns a campaign computes them once per tick
@@ -110,9 +110,9 @@ export class LiveStatsService {
          from campaign c join organization o on o.id = c.organization_id where c.id = ?`, [campaignId]);
     if (!c) return undefined;
     const agentRows = await em.execute<{ state: string; n: string }[]>(
-      `select case when a.active_campaign_id = ? then a.state else 'OFFLINE' end as state, count(*) as n
+      `select case when a.active_campaign_id = ? then a.state when a.active_campaign_id is not null then 'ELSEWHERE' else 'OFFLINE' end as state, count(*) as n
          from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = ? group by 1`, [campaignId, c.group_id]);
-    const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0 };
+    const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0 };
     for (const r of agentRows) agents[AGENT_KEYS[r.state] ?? 'offline']! += Number(r.n);
     // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
     const legs = snap ? { ringing: snap.ringing, connected: snap.connected } : await this.liveLegs(em, campaignId);

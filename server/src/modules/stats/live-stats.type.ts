@@ -1,13 +1,14 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 
-@ObjectType({ description: 'Agents of the campaign group by state (agents not dialling this campaign count as offline)' })
+@ObjectType({ description: 'Agents of the campaign group by state in this campaign; those dialling another campaign are "elsewhere", not offline' })
 export class AgentStateCounts {
   @Field(() => Int) available!: number;
   @Field(() => Int) ringing!: number;
   @Field(() => Int) onCall!: number;
   @Field(() => Int) wrapUp!: number;
   @Field(() => Int) paused!: number;
-  @Field(() => Int) offline!: number;
+  @Field(() => Int, { description: 'Not dialling any campaign' }) offline!: number;
+  @Field(() => Int, { description: 'Dialling another campaign' }) elsewhere!: number;
 }
 
 @ObjectType({ description: 'Dialable numbers a hopper filter held back' })

@@ -15,6 +15,9 @@ import { StatsRepository } from './stats.repository.js';
 const PUBLISH_COALESCE_MS = 25;
 
 /** Live per-campaign counters: read, subscribe, and publish after each committed change. */
+/** Agent-board pushes are coalesced per organisation over this long. */
+const BOARD_COALESCE_MS = 300;
+
 export class StatsService {
   private readonly pending = new Map<string, { org: string; since: Date }>();
   private timer: NodeJS.Timeout | undefined;
@@ -65,7 +68,29 @@ export class StatsService {
   /** Tells these agents' consoles to refresh (state, live call or queue changed); call after the commit. */
   publishAgents(agentIds: Iterable<string>): void {
     const at = this.clock.now().toISOString();
-    for (const agentId of agentIds) this.pubSub.publish(Topic.AGENT_CONSOLE_CHANGED, agentId, { agentId, at });
+    for (const agentId of agentIds) {
+      this.pubSub.publish(Topic.AGENT_CONSOLE_CHANGED, agentId, { agentId, at });
+      this.boardPending.add(agentId);
+    }
+    // the wallboards' agent panels: one push per organisation at most every BOARD_COALESCE_MS
+    if (this.boardPending.size) this.boardTimer ??= setTimeout(() => void this.flushBoard(), BOARD_COALESCE_MS);
+  }
+
+  private boardPending = new Set<string>();
+  private boardTimer: NodeJS.Timeout | undefined;
+
+  private async flushBoard(): Promise<void> {
+    this.boardTimer = undefined;
+    const ids = [...this.boardPending];
+    this.boardPending.clear();
+    try {
+      const orgs = await this.orm.em.fork().execute<{ organization_id: string }[]>(
+        `select distinct organization_id from agent where id in (select jsonb_array_elements_text(?::jsonb)::uuid)`, [JSON.stringify(ids)]);
+      const at = this.clock.now().toISOString();
+      for (const o of orgs) this.pubSub.publish(Topic.AGENT_BOARD_CHANGED, o.organization_id, { at });
+    } catch (err) {
+      this.log.error({ err }, 'publishing the agent board failed');
+    }
   }
 
   /**
@@ -117,6 +142,10 @@ export class StatsService {
   /** Waits until every scheduled push has gone out (used at shutdown). */
   async drain(): Promise<void> {
     await this.campaignEvents;
+    if (this.boardTimer) {
+      clearTimeout(this.boardTimer);
+      await this.flushBoard();
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;

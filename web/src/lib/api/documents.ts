@@ -47,6 +47,7 @@ import type {
   GetCustomersMutation,
   CampaignNumbersQuery,
   CampaignOwnersQuery,
+  AgentBoardChangedSubscription,
   AssignNumbersMutation,
   AssignNumbersCsvMutation,
   AutoAssignNumbersMutation,
@@ -101,7 +102,7 @@ export type AgentStateCounts = CampaignLive['agents'];
 
 export type CampaignLive = LiveFieldsFragment;
 
-export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline } callsRinging callsConnected waitingForAgent
+export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline elsewhere } callsRinging callsConnected waitingForAgent
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
   pacingRatio pacingReason pacingBoundBy hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
   ownedCallbacks { due overdue released } updatedAt }`;
@@ -166,6 +167,10 @@ export const CAMPAIGN_NUMBERS = /* GraphQL */ `query CampaignNumbers($campaignId
     totalCount items { id contactName number state ownerAgentId ownerName nextAttemptAt dialCount releasedAt } } }`;
 export type CampaignNumbersResult = CampaignNumbersQuery;
 export type PoolNumber = CampaignNumbersQuery['campaignNumbers']['items'][number];
+export const AGENT_BOARD_CHANGED = /* GraphQL */ `subscription AgentBoardChanged { agentBoardChanged { agentId name state stateChangedAt campaignId campaignName } }`;
+export type AgentBoardChangedResult = AgentBoardChangedSubscription;
+export type AgentBoardEntry = AgentBoardChangedSubscription['agentBoardChanged'][number];
+
 export const CAMPAIGN_OWNERS = /* GraphQL */ `query CampaignOwners($campaignId: ID!) { campaignOwners(campaignId: $campaignId) { agentId name owned } }`;
 export type CampaignOwnersResult = CampaignOwnersQuery;
 export type AgentOwnership = CampaignOwnersQuery['campaignOwners'][number];

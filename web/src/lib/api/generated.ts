@@ -374,7 +374,7 @@ export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialM
 
 export type StatsFieldsFragment = { campaignId: string, scheduled: number, inProgress: number, retry: number, retrying: number, completed: number, failed: number, failedDnd: number, failedBalance: number, failedNoAttempt: number, invalid: number, cancelled: number, expired: number, interrupted: number, total: number, updatedAt: string, changedAt: string };
 
-export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } };
+export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } };
 
 export type SignInMutationVariables = Exact<{
   email: string;
@@ -411,7 +411,7 @@ export type LiveChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } } };
+export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } } };
 
 export type TimelineQueryVariables = Exact<{
   id: string;
@@ -489,6 +489,11 @@ export type CampaignNumbersQueryVariables = Exact<{
 
 
 export type CampaignNumbersQuery = { campaignNumbers: { totalCount: number, items: Array<{ id: string, contactName: string, number: string, state: string, ownerAgentId: string | null, ownerName: string | null, nextAttemptAt: string | null, dialCount: number, releasedAt: string | null }> } };
+
+export type AgentBoardChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AgentBoardChangedSubscription = { agentBoardChanged: Array<{ agentId: string, name: string, state: AgentState, stateChangedAt: string, campaignId: string | null, campaignName: string | null }> };
 
 export type CampaignOwnersQueryVariables = Exact<{
   campaignId: string;
