@@ -129,6 +129,17 @@ describe('the console tells the truth (issue 16, problems 1 and 3)', () => {
       expect(next.wrapUpEndsAt).toBeNull();
       const [legs] = await sql<{ n: string }>(app.databaseUrl, `select count(*) as n from call_leg where campaign_id = $1 and kind = 'CUSTOMER'`, [id]);
       expect(Number(legs!.n)).toBe(2); // well before the 120 s wrap-up would have ended
+      // the call list: customer calls or agent legs, each with its agent and direction (issue 16, problem 9)
+      const LEGS = `query($id: ID!, $k: CallLegKind) { callLegs(campaignId: $id, kind: $k) { totalCount items { kind agentName direction } } }`;
+      const customer = (await app.gql(LEGS, { id, k: 'CUSTOMER' })).data.callLegs;
+      expect(customer.totalCount).toBe(2);
+      expect(new Set(customer.items.map((l: { kind: string; direction: string }) => `${l.kind} ${l.direction}`))).toEqual(new Set(['CUSTOMER OUTBOUND']));
+      const agentName = (await sql<{ name: string }>(app.databaseUrl, `select name from agent where id = $1`, [agentId]))[0]!.name;
+      expect(customer.items.every((l: { agentName: string }) => l.agentName === agentName)).toBe(true);
+      const agentLegs = (await app.gql(LEGS, { id, k: 'AGENT' })).data.callLegs;
+      expect(agentLegs.totalCount).toBeGreaterThan(0);
+      expect(agentLegs.items.every((l: { kind: string }) => l.kind === 'AGENT')).toBe(true);
+      expect((await app.gql(LEGS, { id })).data.callLegs.totalCount).toBe(customer.totalCount + agentLegs.totalCount);
     } finally {
       sim.options.customer.answer = 0;
       sim.options.talk = { mean: 120, cv: 1 };

@@ -570,6 +570,18 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     const running = (await gql(`{ campaigns(status: [RUNNING], limit: 20) { items { id dialMode } } }`)).campaigns.items.find((x: { dialMode: string }) => x.dialMode === 'PROGRESSIVE');
     await sup.page.goto(`${base}/#/campaigns/${running.id}`);
     await expect.poll(async () => (await sup.page.getByTestId('pacing').textContent())?.replace(/\s+/g, ' ')).toContain('One customer call for each agent who is ready');
+    // the call list shows customer calls by default, agent legs on demand, and each call's details (issue 16, problem 9)
+    const legRows = sup.page.locator('tr[data-leg]');
+    await expect.poll(() => legRows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(new Set(await legRows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['customer']));
+    await legRows.first().click();
+    const details = sup.page.getByTestId('leg-details');
+    await expect.poll(() => details.textContent()).toContain('Call id');
+    expect(await details.textContent()).toMatch(/outbound · customer call/);
+    expect(await details.textContent()).toMatch(/agent \d+ · customer \d+/);
+    await shot(sup.page, 'call-details');
+    await sup.page.getByLabel('Which legs').selectOption('AGENT');
+    await expect.poll(async () => new Set(await legRows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['agent']));
     await sup.ctx.close();
   });
 
@@ -583,7 +595,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     const secs = (await rows.locator('.t').allTextContents()).map((t) => (t.includes('h') ? Number(t.split(' h ')[0]) * 3600 + Number(t.split(' h ')[1]!.split(' ')[0]) * 60 : Number(t.split(':')[0]) * 60 + Number(t.split(':')[1])));
     expect([...secs].sort((a, b) => b - a)).toEqual(secs);
     // the wall still does not scroll
-    expect(await page.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+    expect(await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollHeight <= g.innerHeight + 1; })).toBe(true);
     await shot(page, 'wallboard-agents-1920');
     await ctx.close();
   });

@@ -22,12 +22,14 @@ export interface CallLegRow {
   duration_sec: number | null;
   recording_url: string | null;
   contact_name: string | null;
+  agent_name: string | null;
 }
 
 export interface CallLegFilter {
   /** Part of the dialled number, in any spelling. */
   search?: string;
   status?: readonly LegStatus[];
+  kind?: 'AGENT' | 'CUSTOMER';
   direction: 'asc' | 'desc';
 }
 
@@ -42,12 +44,17 @@ export class CallListRepository {
       where.push(`l.to_number like ?`);
       params.push(`%${escapeLike(filter.search.trim().replace(/[\s()-]/g, ''))}%`);
     }
+    if (filter.kind) {
+      where.push('l.kind = ?');
+      params.push(filter.kind);
+    }
     if (filter.status?.length) {
       where.push(`l.status in (${filter.status.map(() => '?').join(', ')})`);
       params.push(...filter.status);
     }
     const rows = await this.em.execute<(CallLegRow & { total: string })[]>(
-      `select l.*, n.contact_name, count(*) over () as total from call_leg l left join campaign_number n on n.id = l.number_id
+      `select l.*, n.contact_name, a.name as agent_name, count(*) over () as total
+         from call_leg l left join campaign_number n on n.id = l.number_id left join agent a on a.id = l.agent_id
         where ${where.join(' and ')} order by l.created_at ${filter.direction === 'asc' ? 'asc' : 'desc'}, l.id limit ? offset ?`,
       [...params, limit, offset],
     );

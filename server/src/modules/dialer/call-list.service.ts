@@ -10,7 +10,7 @@ export class CallListService {
   async page(scope: Scope, args: CallLegsArgs): Promise<{ items: CallLeg[]; totalCount: number }> {
     const campaignId = await requireCampaignId(scope, args.campaignId);
     const { rows, total } = await new CallListRepository(scope.em).page(
-      campaignId, { search: args.search, status: args.status as LegStatus[] | undefined, direction: args.sortDirection === 'ASC' ? 'asc' : 'desc' }, args.limit, args.offset);
+      campaignId, { search: args.search, status: args.status as LegStatus[] | undefined, kind: args.kind, direction: args.sortDirection === 'ASC' ? 'asc' : 'desc' }, args.limit, args.offset);
     return { totalCount: total, items: rows.map(toCallLeg) };
   }
 }
@@ -21,6 +21,6 @@ function toCallLeg(r: CallLegRow): CallLeg {
     contactName: r.contact_name ?? null, status: r.status, cause: r.cause, abandoned: r.abandoned, machine: r.machine,
     agentAttempt: r.agent_attempt, customerAttempt: r.customer_attempt, createdAt: new Date(r.created_at),
     answeredAt: r.answered_at ? new Date(r.answered_at) : null, endedAt: r.ended_at ? new Date(r.ended_at) : null,
-    durationSec: r.duration_sec, recordingUrl: r.recording_url,
+    durationSec: r.duration_sec, recordingUrl: r.recording_url, agentName: r.agent_name, direction: 'OUTBOUND',
   };
 }

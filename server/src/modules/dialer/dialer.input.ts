@@ -1,7 +1,7 @@
 import { IsIn, IsOptional, Length, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { PageArgs } from '../../graphql/pagination.js';
-import { LegStatusEnum, SuppressionKindEnum } from './dialer.type.js';
+import { LegStatusEnum, SuppressionKindEnum, LegKindEnum } from './dialer.type.js';
 
 @InputType({ description: 'Flow variables and disposition, settable during or right after the call (seed 000)' })
 export class FlowVariablesInput {
@@ -73,6 +73,10 @@ export class CallLegsArgs extends PageArgs {
   @Field(() => [LegStatusEnum], { nullable: true })
   @IsOptional()
   status?: string[];
+
+  @Field(() => LegKindEnum, { nullable: true, description: 'Only customer calls or only agent legs (default: both)' })
+  @IsOptional()
+  kind?: 'AGENT' | 'CUSTOMER';
 
   @Field(() => String, { defaultValue: 'DESC', description: 'Sort by created date: ASC or DESC' })
   @IsIn(['ASC', 'DESC'])

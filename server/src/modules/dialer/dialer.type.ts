@@ -35,6 +35,8 @@ export class CallLeg {
   @Field(() => Date, { nullable: true }) endedAt!: Date | null;
   @Field(() => Int, { nullable: true }) durationSec!: number | null;
   @Field(() => String, { nullable: true }) recordingUrl!: string | null;
+  @Field(() => String, { nullable: true, description: 'The agent of the call' }) agentName!: string | null;
+  @Field(() => String, { description: 'OUTBOUND: the dialler placed the leg (inbound sessions are reported with reportInboundCall)' }) direction!: 'OUTBOUND';
 }
 
 @ObjectType()

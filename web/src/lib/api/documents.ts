@@ -218,9 +218,9 @@ export type UpdateContactResult = UpdateContactMutation;
 export const SET_CONTACTS_TIME_ZONE = /* GraphQL */ `mutation SetContactsTimeZone($input: SetContactsTimeZoneInput!) { setContactsTimeZone(input: $input) }`;
 export type SetContactsTimeZoneResult = SetContactsTimeZoneMutation;
 
-export const CALL_LEGS = /* GraphQL */ `query CallLegs($id: ID!, $search: String, $status: [CallStatus!], $sortDirection: String!, $limit: Int!, $offset: Int!) {
-  callLegs(campaignId: $id, search: $search, status: $status, sortDirection: $sortDirection, limit: $limit, offset: $offset) {
-    totalCount items { id kind number contactName status cause abandoned machine agentAttempt customerAttempt createdAt answeredAt endedAt durationSec }
+export const CALL_LEGS = /* GraphQL */ `query CallLegs($id: ID!, $search: String, $status: [CallStatus!], $kind: CallLegKind, $sortDirection: String!, $limit: Int!, $offset: Int!) {
+  callLegs(campaignId: $id, search: $search, status: $status, kind: $kind, sortDirection: $sortDirection, limit: $limit, offset: $offset) {
+    totalCount items { id kind sid number contactName agentName direction status cause abandoned machine agentAttempt customerAttempt createdAt answeredAt endedAt durationSec recordingUrl }
   }
 }`;
 export type CallLeg = CallLegsResult['callLegs']['items'][number];

@@ -584,13 +584,14 @@ export type CallLegsQueryVariables = Exact<{
   id: string;
   search: string | null | undefined;
   status: Array<CallStatus> | CallStatus | null | undefined;
+  kind: CallLegKind | null | undefined;
   sortDirection: string;
   limit: number;
   offset: number;
 }>;
 
 
-export type CallLegsQuery = { callLegs: { totalCount: number, items: Array<{ id: string, kind: CallLegKind, number: string, contactName: string | null, status: CallStatus, cause: string | null, abandoned: boolean, machine: boolean, agentAttempt: number, customerAttempt: number, createdAt: string, answeredAt: string | null, endedAt: string | null, durationSec: number | null }> } };
+export type CallLegsQuery = { callLegs: { totalCount: number, items: Array<{ id: string, kind: CallLegKind, sid: string | null, number: string, contactName: string | null, agentName: string | null, direction: string, status: CallStatus, cause: string | null, abandoned: boolean, machine: boolean, agentAttempt: number, customerAttempt: number, createdAt: string, answeredAt: string | null, endedAt: string | null, durationSec: number | null, recordingUrl: string | null }> } };
 
 export type ReportQueryVariables = Exact<{
   id: string;
