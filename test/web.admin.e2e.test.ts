@@ -532,7 +532,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await sup.ctx.close();
   });
 
-  it('the console follows a campaign paused and completed under the agent, and says why it went Offline (issue 16, problem 1)', async () => {
+  it('the console follows a campaign paused and completed under the agent, and says why it went Offline (issue 16, problem 1)', { timeout: 150_000 }, async () => {
     const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 10) { id } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: d.contactLists[0].id }))) as { groupId: string; listId: string };
     const name = `Truth ${Date.now()}`;
     const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
@@ -570,7 +570,17 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     const running = (await gql(`{ campaigns(status: [RUNNING], limit: 20) { items { id dialMode } } }`)).campaigns.items.find((x: { dialMode: string }) => x.dialMode === 'PROGRESSIVE');
     await sup.page.goto(`${base}/#/campaigns/${running.id}`);
     await expect.poll(async () => (await sup.page.getByTestId('pacing').textContent())?.replace(/\s+/g, ' ')).toContain('One customer call for each agent who is ready');
-    // the call list shows customer calls by default, agent legs on demand, and each call's details (issue 16, problem 9)
+    // the call list shows customer calls by default, agent legs on demand, and each call's details (issue 16, problem 9),
+    // on whichever running demo campaign has placed a customer call by now
+    const LEGS = `query($id: ID!) { callLegs(campaignId: $id, kind: CUSTOMER, limit: 1) { totalCount } }`;
+    let withCalls = '';
+    await expect.poll(async () => {
+      for (const c of (await gql(`{ campaigns(status: [RUNNING], limit: 20) { items { id } } }`)).campaigns.items as { id: string }[]) {
+        if ((await gql(LEGS, { id: c.id })).callLegs.totalCount > 0) return (withCalls = c.id);
+      }
+      return '';
+    }, { timeout: 90_000 }).not.toBe('');
+    await sup.page.goto(`${base}/#/campaigns/${withCalls}`);
     const legRows = sup.page.locator('tr[data-leg]');
     await expect.poll(() => legRows.count(), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(new Set(await legRows.locator('td:nth-child(2)').allTextContents())).toEqual(new Set(['customer']));
