@@ -595,7 +595,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await sup.ctx.close();
   });
 
-  it('the wallboard lists every signed-in agent with state and time in state, longest first and highlighted (issue 16, problem 5)', async () => {
+  it('the wallboard is readable across the room (every text >= 18 px, figures >= 36 px, no scrolling) and lists every signed-in agent, longest in state first and highlighted (issue 16, problems 4 and 5)', async () => {
     const { ctx, page } = await signedIn(SUPERVISOR, '#/wallboard', { viewport: { width: 1920, height: 1080 } });
     const rows = page.getByTestId('agent-board').locator('li[data-agent]');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
@@ -606,7 +606,29 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     expect([...secs].sort((a, b) => b - a)).toEqual(secs);
     // the wall still does not scroll
     expect(await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollHeight <= g.innerHeight + 1; })).toBe(true);
+    // readable from across the room (issue 16, problem 4): every text on screen at least 18 px, every figure at least 36 px
+    await expect.poll(() => page.locator('section.panel [data-live=answerRate] .v').first().textContent(), { timeout: 20_000 }).not.toBe('—');
+    const sizes = await page.evaluate(() => {
+      const g = globalThis as any;
+      const small: string[] = [];
+      for (const el of g.document.querySelectorAll('.wall *')) {
+        const own = [...el.childNodes].some((n: any) => n.nodeType === 3 && n.textContent.trim());
+        if (!own) continue;
+        const r = el.getBoundingClientRect();
+        if (!r.width || !r.height || r.bottom <= 0 || r.top >= g.innerHeight || r.right <= 0 || r.left >= g.innerWidth) continue;
+        const fs = parseFloat(g.getComputedStyle(el).fontSize);
+        if (fs < 18) small.push(`${el.tagName.toLowerCase()}.${String(el.className).split(' ')[0]} ${fs}px "${el.textContent.trim().slice(0, 24)}"`);
+      }
+      const figures = [...g.document.querySelectorAll('.wall .v')].map((v: any) => parseFloat(g.getComputedStyle(v).fontSize));
+      return { small, figures, count: g.document.querySelectorAll('.wall *').length };
+    });
+    expect(sizes.small).toEqual([]);
+    expect(sizes.figures.length).toBeGreaterThan(20);
+    expect(Math.min(...sizes.figures)).toBeGreaterThanOrEqual(36);
     await shot(page, 'wallboard-agents-1920');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollHeight <= g.innerHeight + 1; })).toBe(true);
+    await shot(page, 'wallboard-1280');
     await ctx.close();
   });
 
