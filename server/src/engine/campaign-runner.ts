@@ -792,11 +792,7 @@ export class CampaignRunner {
     const c = this.campaign!;
     const t = this.move(s, { type: 'CALL_ENDED', talked: true });
     s.wrapSince = this.d.clock.now().getTime();
-    const ends = new Date(s.wrapSince + c.wrap_up_seconds * 1000);
-    await this.write(async (repo, now) => {
-      await repo.setAgent(s.agentId, t.show!, now);
-      await repo.setWrapUpEnd(s.agentId, ends);
-    });
+    await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
     s.timer = this.d.clock.setTimeout(() => void this.enqueue(() => this.endWrap(s.agentId)), c.wrap_up_seconds * 1000);
   }
 
@@ -818,7 +814,6 @@ export class CampaignRunner {
   private async endWrap(agentId: string): Promise<void> {
     const s = this.sessions.get(agentId);
     if (!s || s.phase !== 'WRAP_UP') return;
-    await this.write((repo) => repo.setWrapUpEnd(agentId, null));
     if (s.leaving) return this.leave(s, false);
     await this.settle(s, this.move(s, { type: 'WRAP_DONE' }));
   }

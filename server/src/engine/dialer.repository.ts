@@ -129,11 +129,6 @@ export class DialerRepository {
     await this.em.execute(`update agent set end_call_requested = false, ready_requested = false where id = ?`, [agentId]);
   }
 
-  /** When the agent's wrap-up ends (null: not in wrap-up), for the console's countdown. */
-  async setWrapUpEnd(agentId: string, at: Date | null): Promise<void> {
-    await this.em.execute(`update agent set wrap_up_ends_at = ? where id = ?`, [at, agentId]);
-  }
-
   /** The campaign's status; `share` locks it against a concurrent completion for the transaction. */
   async campaignStatus(id: string, share = false): Promise<string | undefined> {
     const [row] = await this.em.execute<{ status: string }[]>(`select status from campaign where id = ?${share ? ' for share' : ''}`, [id]);

@@ -9,6 +9,7 @@ export interface ConsoleAgentRow {
   active_campaign_id: string | null;
   user_id: string | null;
   stop_reason: string | null;
+  /** In wrap-up: when it ends (entered at state_changed_at, lasts the active campaign's wrap-up). */
   wrap_up_ends_at: Date | null;
 }
 
@@ -49,7 +50,9 @@ export class ConsoleRepository {
 
   async agent(organizationId: string, id: string): Promise<ConsoleAgentRow | null> {
     const [row] = await this.em.execute<ConsoleAgentRow[]>(
-      `select id, name, state, active_campaign_id, user_id, stop_reason, wrap_up_ends_at from agent where id = ? and organization_id = ?`, [id, organizationId]);
+      `select a.id, a.name, a.state, a.active_campaign_id, a.user_id, a.stop_reason,
+              case when a.state = 'WRAP_UP' then a.state_changed_at + make_interval(secs => c.wrap_up_seconds) end as wrap_up_ends_at
+         from agent a left join campaign c on c.id = a.active_campaign_id where a.id = ? and a.organization_id = ?`, [id, organizationId]);
     return row ?? null;
   }
 
