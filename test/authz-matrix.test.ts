@@ -163,6 +163,14 @@ async function followupOf(agentId: string): Promise<string> {
   return id;
 }
 
+/** A followup of the agent's, due now (booked for tomorrow, then moved to now: the frozen clock never lets one come due). */
+async function dueFollowupOf(agentId: string): Promise<string> {
+  const id = await followupOf(agentId);
+  await sql(app.databaseUrl, `update campaign_number set next_attempt_at = $2 where id = $1`, [id, clock.now()]);
+  return id;
+}
+const clearLaunch = () => sql(app.databaseUrl, `update agent set launch_number_id = null, launch_campaign_id = null, launch_requested_at = null where id = $1`, [fx.agentId]);
+
 const TOMORROW = { date: '2026-12-01', time: '10:00' };
 /** The agent acts for themselves; anybody else names the agent. */
 const agentArg = (who: Who) => (who === 'agent' ? {} : { agentId: fx.agentId });
@@ -254,6 +262,14 @@ const ROWS = (): Row[] => [
   { field: 'scheduleFollowup', label: 'own call', doc: `mutation($i: ScheduleFollowupInput!) { scheduleFollowup(input: $i) { numberId } }`, vars: async () => ({ i: { numberId: await handled(fx.agentId), ...TOMORROW } }), allow: ['agent', ...MANAGERS] },
   { field: 'scheduleFollowup', label: "another agent's call", doc: `mutation($i: ScheduleFollowupInput!) { scheduleFollowup(input: $i) { numberId } }`, vars: async () => ({ i: { numberId: await handled(fx.otherAgentId), ...TOMORROW } }), allow: MANAGERS },
   { field: 'cancelFollowup', label: 'own followup', doc: `mutation($n: ID!) { cancelFollowup(numberId: $n) }`, vars: async () => ({ n: await followupOf(fx.agentId) }), allow: ['agent', ...MANAGERS] },
+  { field: 'scheduleManualFollowup', doc: `mutation($i: ScheduleManualFollowupInput!) { scheduleManualFollowup(input: $i) { numberId } }`,
+    vars: () => ({ i: { campaignId: fx.campaignId, number: phone(), name: uniq('Walk-in'), ...TOMORROW } }), allow: ['agent'] },
+  { field: 'scheduleManualFollowup', label: 'a campaign of another group', doc: `mutation($i: ScheduleManualFollowupInput!) { scheduleManualFollowup(input: $i) { numberId } }`,
+    vars: () => ({ i: { campaignId: fx.hiddenCampaignId, number: phone(), ...TOMORROW } }), allow: [] },
+  { field: 'launchFollowup', label: 'own due followup', doc: `mutation($n: ID!) { launchFollowup(numberId: $n) { agentId } }`, vars: async () => ({ n: await dueFollowupOf(fx.agentId) }), after: clearLaunch, allow: ['agent'] },
+  { field: 'launchFollowup', label: "another agent's due followup", doc: `mutation($n: ID!) { launchFollowup(numberId: $n) { agentId } }`, vars: async () => ({ n: await dueFollowupOf(fx.otherAgentId) }), allow: [] },
+  { field: 'skipFollowup', label: 'own followup', doc: `mutation($n: ID!) { skipFollowup(numberId: $n) { numberId state } }`, vars: async () => ({ n: await followupOf(fx.agentId) }), allow: ['agent', ...MANAGERS] },
+  { field: 'skipFollowup', label: "another agent's followup", doc: `mutation($n: ID!) { skipFollowup(numberId: $n) { numberId state } }`, vars: async () => ({ n: await followupOf(fx.otherAgentId) }), allow: MANAGERS },
   { field: 'cancelFollowup', label: "another agent's followup", doc: `mutation($n: ID!) { cancelFollowup(numberId: $n) }`, vars: async () => ({ n: await followupOf(fx.otherAgentId) }), allow: MANAGERS },
 
   // ---- contacts (seed 004: agents may add contacts and lists, not read the directory) ----

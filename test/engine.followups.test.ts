@@ -39,7 +39,7 @@ async function agentUser(name: string, email: string, phone: string, groupId: st
 }
 
 describe('scheduled followups in virtual time (seed 002 / 003)', () => {
-  it('books during and after a call, refuses bad input without changing anything, and dials each followup for its owner only when due', async () => {
+  it('books during and after a call, refuses bad input without changing anything, and offers each followup to its owner only, as a preview call she launches', async () => {
     const b = await seedBasics(app, 6);
     const asha = await agentUser('Asha', 'asha@f.io', '+919700003333', b.groupId);
     const bo = await agentUser('Bo', 'bo@f.io', '+919700004444', b.groupId);
@@ -110,16 +110,18 @@ describe('scheduled followups in virtual time (seed 002 / 003)', () => {
     expect(stats.retry).toBe(Number(counts.find((x) => x.state === 'RETRY')?.n ?? 0));
     expect(stats.completed).toBe(Number(counts.find((x) => x.state === 'COMPLETED')?.n ?? 0));
 
-    // 6. the time arrives while only Bo is dialling: Bo works the rest of the list but never gets Asha's followups
+    // 6. the time arrives while only Bo is dialling: Bo works the rest of the list but never gets Asha's followups,
+    //    and nobody dials them blind: they wait for Asha as preview calls (4 minutes late, still launchable)
     await start(bo.user);
-    const untilMs = new Date('2026-11-23T07:40:00Z').getTime() - clock.now().getTime();
-    await run(untilMs);
+    await run(new Date('2026-11-23T07:34:00Z').getTime() - clock.now().getTime());
     const boLegs = await sql<{ number_id: string }>(app.databaseUrl, `select number_id from call_leg where agent_id = $1 and kind = 'CUSTOMER'`, [bo.agent]);
     expect(boLegs.length).toBeGreaterThan(0);
     expect(boLegs.map((l) => l.number_id)).not.toContain(second.numberId);
     expect(boLegs.map((l) => l.number_id)).not.toContain(first.numberId);
     expect(await row(second.numberId)).toMatchObject({ state: 'RETRY', owner_agent_id: asha.agent });
     expect((await consoleOf(bo.user)).state).toBe('AVAILABLE');
+    const previewed = (await app.gql(`query { agentConsole { followups { numberId preview launching expiresAt } } }`, {}, asha.user)).data.agentConsole.followups;
+    expect(previewed[0]).toEqual({ numberId: second.numberId, preview: true, launching: false, expiresAt: '2026-11-23T07:35:00.000Z' });
 
     // a final number (other than COMPLETED) cannot be rescheduled; a supervisor may book for any number, owned by its agent
     const boDone = await sql<{ id: string }>(app.databaseUrl,
@@ -131,20 +133,27 @@ describe('scheduled followups in virtual time (seed 002 / 003)', () => {
     const illegal = await app.gql(SCHEDULE, { i: { numberId: boDone[0]!.id, date: '2026-11-24', time: '10:00' } }, bo.user);
     expect(illegal.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'FAILED_DND' });
     expect(await row(boDone[0]!.id)).toEqual(finalBefore);
-    const bySupervisor = await app.gql(SCHEDULE, { i: { numberId: boDone[1]!.id, date: '2026-11-24', time: '10:00', timeZone: 'America/Los_Angeles' } });
-    expect(bySupervisor.data.scheduleFollowup).toMatchObject({ dueAt: '2026-11-24T18:00:00.000Z', timeZone: 'America/Los_Angeles', state: 'RETRY' });
+    // a followup is launched at its time, so the time must be inside the calling window in the customer's zone (Kolkata here)
+    const lateNight = await app.gql(SCHEDULE, { i: { numberId: boDone[1]!.id, date: '2026-11-24', time: '10:00', timeZone: 'America/Los_Angeles' } });
+    expect(lateNight.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.time' });
+    expect(lateNight.errors?.[0]?.message).toMatch(/outside the campaign's calling window \(09:00-21:00 in the customer's zone, Asia\/Kolkata\)/);
+    const bySupervisor = await app.gql(SCHEDULE, { i: { numberId: boDone[1]!.id, date: '2026-11-24', time: '20:00', timeZone: 'America/Los_Angeles' } });
+    expect(bySupervisor.data.scheduleFollowup).toMatchObject({ dueAt: '2026-11-25T04:00:00.000Z', timeZone: 'America/Los_Angeles', state: 'RETRY' });
     expect(await row(boDone[1]!.id)).toMatchObject({ owner_agent_id: bo.agent });
     expect((await consoleOf(bo.user)).followups.map((f) => f.numberId)).toEqual([boDone[1]!.id]);
 
-    // 7. its owner comes back: the due followup is dialled for her at once
-    await start(asha.user);
-    await run(5 * 60_000);
-    const legs = await sql<{ agent_id: string; created_at: Date }>(app.databaseUrl,
-      `select agent_id, created_at from call_leg where number_id = $1 and kind = 'CUSTOMER' order by created_at`, [second.numberId]);
-    expect(legs).toHaveLength(2);
-    expect(legs.every((l) => l.agent_id === asha.agent)).toBe(true);
-    expect(new Date(legs[1]!.created_at).getTime()).toBeGreaterThanOrEqual(new Date('2026-11-23T07:40:00Z').getTime());
+    // 7. its owner launches it from idle: her own phone rings first, then the customer; afterwards she is back where she was
+    const launched = await app.gql(`mutation($n: ID!) { launchFollowup(numberId: $n) { state followups { numberId launching } } }`, { n: second.numberId }, asha.user);
+    expect(launched.errors).toBeUndefined();
+    expect(launched.data.launchFollowup.followups.find((f: { numberId: string }) => f.numberId === second.numberId)).toEqual({ numberId: second.numberId, launching: true });
+    await until(asha.user, (x) => x.currentCall?.numberId === second.numberId && x.currentCall.status === 'ANSWERED', 120_000);
+    await until(asha.user, (x) => x.state === 'OFFLINE' && !x.currentCall, 600_000);
+    const legs = await sql<{ kind: string; agent_id: string; created_at: Date; answered_at: Date | null }>(app.databaseUrl,
+      `select kind, agent_id, created_at, answered_at from call_leg where number_id = $1 and created_at > $2 order by created_at, kind`, [second.numberId, new Date('2026-11-23T07:00:00Z')]);
+    expect(legs.map((l) => [l.kind, l.agent_id])).toEqual([['AGENT', asha.agent], ['CUSTOMER', asha.agent]]);
+    expect(new Date(legs[1]!.created_at).getTime()).toBeGreaterThanOrEqual(new Date(legs[0]!.answered_at!).getTime());
     expect(await row(second.numberId)).toMatchObject({ state: 'COMPLETED', customer_attempts: 2 });
+    expect(await sql(app.databaseUrl, `select 1 from agent where id = $1 and (launch_campaign_id is not null or active_campaign_id is not null)`, [asha.agent])).toEqual([]);
     // the during-call followup is not due yet (08:30): not dialled by anyone
     expect(await sql(app.databaseUrl, `select 1 from call_leg where number_id = $1 and created_at > $2`, [first.numberId, new Date('2026-11-23T07:00:00Z')])).toEqual([]);
 

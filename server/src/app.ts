@@ -114,12 +114,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const live = new LiveStatsService(orm, pubsub.pubSub, clock, log);
   // what the engine and the services tell after each commit (live counters, consoles, wallboard figures)
   const events = new StatsEvents(stats, live);
-  const followups = new FollowupService(clock, events);
   const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const limits = new RateLimits(redis, config);
   const contacts = new ContactService(clock);
+  const followups = new FollowupService(clock, events, contacts);
   const services: Services = {
     users: new UserService(clock, sessionTokens, limits),
     apiKeys: new ApiKeyService(clock),

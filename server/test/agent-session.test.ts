@@ -6,7 +6,7 @@ const EVENTS: SessionEvent[] = [
   { type: 'JOIN', nailed: true }, { type: 'JOIN', nailed: false }, { type: 'AGENT_LEG_ANSWERED' }, { type: 'CLAIMED', agentFirst: true },
   { type: 'CLAIMED', agentFirst: false }, { type: 'RECORD_ANSWERED' }, { type: 'CONNECTED' }, { type: 'CALL_ENDED', talked: true },
   { type: 'CALL_ENDED', talked: false }, { type: 'AGENT_MISSED' }, { type: 'WRAP_DONE' }, { type: 'COOLDOWN_DONE' }, { type: 'PAUSE' },
-  { type: 'RESUME' }, { type: 'LEAVE' }, { type: 'AGENT_LEG_ENDED' },
+  { type: 'RESUME' }, { type: 'LEAVE' }, { type: 'AGENT_LEG_ENDED' }, { type: 'LAUNCHED', agentFirst: true }, { type: 'LAUNCHED', agentFirst: false },
 ];
 const name = (e: SessionEvent) => e.type + ('nailed' in e ? `(nailed ${e.nailed})` : 'agentFirst' in e ? `(agentFirst ${e.agentFirst})` : 'talked' in e ? `(talked ${e.talked})` : '');
 const calm = { pauseRequested: false, leaving: false };
@@ -30,6 +30,11 @@ const TABLE: [SessionPhase, string, SessionPhase, AgentState | null][] = [
   ['COOLDOWN', 'COOLDOWN_DONE', 'READY', null],
   ['READY', 'PAUSE', 'PAUSED', 'PAUSED'],
   ['PAUSED', 'RESUME', 'READY', 'AVAILABLE'],
+  // a preview followup its agent launched: from any phase between calls
+  ...(['READY', 'PAUSED', 'COOLDOWN', 'WRAP_UP'] as const).flatMap((p): [SessionPhase, string, SessionPhase, AgentState | null][] => [
+    [p, 'LAUNCHED(agentFirst true)', 'DIALLING', 'RINGING'],
+    [p, 'LAUNCHED(agentFirst false)', 'DIALLING', 'AVAILABLE'],
+  ]),
   ...SESSION_PHASES.filter((p) => p !== 'OFFLINE').flatMap((p): [SessionPhase, string, SessionPhase, AgentState | null][] => [
     [p, 'LEAVE', 'OFFLINE', 'OFFLINE'],
     [p, 'AGENT_LEG_ENDED', 'OFFLINE', 'OFFLINE'],

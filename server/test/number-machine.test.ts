@@ -291,6 +291,31 @@ describe('scheduled followups (seed 002): a forced customer reschedule at an exp
     expect(transition(held(), { type: 'CANCELLED' }, c)).toMatchObject({ state: 'CANCELLED', followupAt: null });
   });
 
+  // issue 16: followups are preview calls in every dial mode; what filtering them reports depends on the mode
+  type PreviewRow = [string, DialMode, NumberEvent, Partial<NumberSnapshot>, Partial<Transition>];
+  const preview: PreviewRow[] = [
+    ['PREVIEW: not launched in 5 min -> EXPIRED', 'PREVIEW', { type: 'EXPIRED' }, { state: 'RETRY', nextAttemptAt: AT }, { state: 'EXPIRED', reason: null, nextAttemptAt: null }],
+    ['PROGRESSIVE: expired -> EXPIRED, INCOMPATIBLE_CHANNEL_TYPE', 'PROGRESSIVE', { type: 'EXPIRED' }, { state: 'RETRY' }, { state: 'EXPIRED', reason: 'INCOMPATIBLE_CHANNEL_TYPE' }],
+    ['PREDICTIVE: expired -> EXPIRED, INCOMPATIBLE_CHANNEL_TYPE', 'PREDICTIVE', { type: 'EXPIRED' }, { state: 'RETRY' }, { state: 'EXPIRED', reason: 'INCOMPATIBLE_CHANNEL_TYPE' }],
+    ['PREVIEW: suppression applied to the campaign -> CANCELLED, SUPPRESSED', 'PREVIEW', { type: 'CANCELLED', followup: true }, { state: 'RETRY' }, { state: 'CANCELLED', reason: 'SUPPRESSED' }],
+    ['AGENT_FIRST_FLOW: suppressed followup -> CANCELLED, INCOMPATIBLE_CHANNEL_TYPE', 'AGENT_FIRST_FLOW', { type: 'CANCELLED', followup: true }, { state: 'RETRY' },
+      { state: 'CANCELLED', reason: 'INCOMPATIBLE_CHANNEL_TYPE' }],
+    ['PROGRESSIVE: a suppressed number that is not a followup keeps SUPPRESSED', 'PROGRESSIVE', { type: 'CANCELLED' }, { state: 'RETRY' }, { state: 'CANCELLED', reason: 'SUPPRESSED' }],
+    ['skipped by its owner -> CANCELLED, SKIPPED (any mode)', 'PREDICTIVE', { type: 'SKIPPED' }, { state: 'RETRY', nextAttemptAt: AT }, { state: 'CANCELLED', reason: 'SKIPPED', nextAttemptAt: null }],
+    ["launched, the agent's phone not answered -> RETRY at its own time, no attempt spent", 'PROGRESSIVE', { type: 'LAUNCH_ABORTED', dueAt: AT },
+      { state: 'RETRYING', reason: 'CUSTOMER_RESCHEDULED', dialCount: 2, customerAttempts: 1 },
+      { state: 'RETRY', reason: 'CUSTOMER_RESCHEDULED', nextAttemptAt: AT, dialCount: 1, customerAttempts: 1, agentAttempts: 0 }],
+    ['launched from SCHEDULED and aborted -> SCHEDULED at its time', 'AGENT_FIRST_FLOW', { type: 'LAUNCH_ABORTED', dueAt: AT }, { state: 'IN_PROGRESS', dialCount: 1 },
+      { state: 'SCHEDULED', nextAttemptAt: AT, dialCount: 0, agentAttempts: 0 }],
+  ];
+  it.each(preview)('%s', (_n, mode, event, from, to) => {
+    expect(transition(fresh(from), event, ctx(mode, { retries: 1 }))).toMatchObject(to);
+  });
+  it('skip needs a waiting followup; an aborted launch needs a call in progress', () => {
+    for (const state of ['IN_PROGRESS', 'RETRYING', 'COMPLETED', 'EXPIRED', 'CANCELLED'] as const) expect(() => transition(fresh({ state }), { type: 'SKIPPED' }, c)).toThrow(/cannot take SKIPPED/);
+    for (const state of ['SCHEDULED', 'RETRY', 'COMPLETED'] as const) expect(() => transition(fresh({ state }), { type: 'LAUNCH_ABORTED', dueAt: AT }, c)).toThrow(/cannot take LAUNCH_ABORTED/);
+  });
+
   it('the followup number is then dialled like any retry and completes', () => {
     const booked = apply(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), transition(fresh({ state: 'COMPLETED', customerAttempts: 1, dialCount: 1 }), follow, c));
     const claimed = transition(booked, { type: 'CLAIM', followup: true }, ctx('PROGRESSIVE', { retries: 0 }, AT));

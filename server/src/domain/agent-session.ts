@@ -31,6 +31,11 @@ export type SessionEvent =
   | { type: 'AGENT_LEG_ANSWERED' }
   /** A number was claimed for this agent and its first leg placed (agent-first: the agent's record leg). */
   | { type: 'CLAIMED'; agentFirst: boolean }
+  /**
+   * The agent launched a due preview followup (seed 002, issue 16): its first leg is placed whatever
+   * the agent was doing between calls (free, paused, cooling down or wrapping up): they asked for it.
+   */
+  | { type: 'LAUNCHED'; agentFirst: boolean }
   /** Agent-first: the agent picked up the record leg; the customer is being dialled. */
   | { type: 'RECORD_ANSWERED' }
   /** An answered customer was bridged to this agent. */
@@ -75,6 +80,7 @@ const FROM: Record<SessionEvent['type'], readonly SessionPhase[]> = {
   JOIN: [SessionPhase.OFFLINE],
   AGENT_LEG_ANSWERED: [SessionPhase.CONNECTING],
   CLAIMED: [SessionPhase.READY],
+  LAUNCHED: [SessionPhase.READY, SessionPhase.PAUSED, SessionPhase.COOLDOWN, SessionPhase.WRAP_UP],
   RECORD_ANSWERED: [SessionPhase.DIALLING],
   CONNECTED: [SessionPhase.READY, SessionPhase.DIALLING],
   CALL_ENDED: [SessionPhase.DIALLING, SessionPhase.TALKING],
@@ -100,6 +106,9 @@ export function sessionTransition(from: SessionPhase, event: SessionEvent, ctx: 
     case 'CLAIMED':
       // agent-first rings the agent's own phone first; otherwise the agent waits, shown available, while the customer rings
       return { phase: SessionPhase.DIALLING, show: event.agentFirst ? AgentState.RINGING : null };
+    case 'LAUNCHED':
+      // the agent's phone rings first, or (their line already up) the customer rings while they wait on it
+      return { phase: SessionPhase.DIALLING, show: event.agentFirst ? AgentState.RINGING : AgentState.AVAILABLE };
     case 'RECORD_ANSWERED':
       return { phase: SessionPhase.DIALLING, show: AgentState.ON_CALL };
     case 'CONNECTED':

@@ -53,10 +53,22 @@ export type NumberEvent =
   /**
    * Removed by a suppression entry, or by the missed-call rule (seed 001) because the customer had an
    * answered inbound or outbound call with the organisation first. @default by 'SUPPRESSION'
+   * `followup`: the number is a booked followup (a suppression entry is how seed 002 cancels one).
    */
-  | { type: 'CANCELLED'; by?: 'SUPPRESSION' | 'ANSWERED_INBOUND' | 'ANSWERED_OUTBOUND' }
-  /** A preview followup not launched within 5 minutes of its time. */
+  | { type: 'CANCELLED'; by?: 'SUPPRESSION' | 'ANSWERED_INBOUND' | 'ANSWERED_OUTBOUND'; followup?: boolean }
+  /**
+   * A preview followup not launched within 5 minutes of its time. Outside PREVIEW campaigns its
+   * reason is INCOMPATIBLE_CHANNEL_TYPE (seed 002: what a non-preview pass reports for records it filters).
+   */
   | { type: 'EXPIRED' }
+  /** The owner of a due followup chose not to make the call (CANCELLED, SKIPPED). */
+  | { type: 'SKIPPED' }
+  /**
+   * A launched preview call never reached the customer: the agent's own leg was not answered, or the
+   * agent left before it was. Nobody called the customer, so no attempt is spent and the followup
+   * waits again for its owner, due at its own time `dueAt` (and expires 5 minutes after it).
+   */
+  | { type: 'LAUNCH_ABORTED'; dueAt: Date }
   /** A crash left the number IN_PROGRESS with no call behind it: put it back without using an attempt. */
   | { type: 'RECOVERED' }
   /**
@@ -251,12 +263,24 @@ function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Trans
     }
     case 'CANCELLED': {
       if (FINAL_STATES.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
-      const reason = event.by === undefined || event.by === 'SUPPRESSION' ? NumberReason.SUPPRESSED : NumberReason[event.by];
+      const bySuppression = event.by === undefined || event.by === 'SUPPRESSION';
+      const reason = !bySuppression ? NumberReason[event.by as 'ANSWERED_INBOUND' | 'ANSWERED_OUTBOUND'] : event.followup ? followupFiltered(ctx) : NumberReason.SUPPRESSED;
       return { ...out, state: NumberState.CANCELLED, reason, nextAttemptAt: null };
     }
     case 'EXPIRED': {
       if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
-      return { ...out, state: NumberState.EXPIRED, reason: null, nextAttemptAt: null };
+      return { ...out, state: NumberState.EXPIRED, reason: ctx.mode === 'PREVIEW' ? null : NumberReason.INCOMPATIBLE_CHANNEL_TYPE, nextAttemptAt: null };
+    }
+    case 'SKIPPED': {
+      if (!WAITING.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return { ...out, state: NumberState.CANCELLED, reason: NumberReason.SKIPPED, nextAttemptAt: null };
+    }
+    case 'LAUNCH_ABORTED': {
+      if (!LIVE.has(n.state)) throw new IllegalNumberTransition(n.state, event.type);
+      return {
+        ...out, state: n.state === NumberState.RETRYING ? NumberState.RETRY : NumberState.SCHEDULED, reason: n.state === NumberState.RETRYING ? n.reason : null,
+        nextAttemptAt: event.dueAt, dialCount: Math.max(0, n.dialCount - 1), followupAt: null,
+      };
     }
     case 'FORCE_RESCHEDULE': {
       if (n.state !== NumberState.COMPLETED) throw new IllegalNumberTransition(n.state, event.type);
@@ -280,6 +304,11 @@ function step(n: NumberSnapshot, event: NumberEvent, ctx: MachineContext): Trans
       return { ...done, state: NumberState.RETRY, reason: NumberReason.CUSTOMER_RESCHEDULED, nextAttemptAt: n.followupAt };
     }
   }
+}
+
+/** Why a suppression entry cancelled a followup: seed 002's INCOMPATIBLE_CHANNEL_TYPE outside PREVIEW campaigns. */
+function followupFiltered(ctx: MachineContext): NumberReason {
+  return ctx.mode === 'PREVIEW' ? NumberReason.SUPPRESSED : NumberReason.INCOMPATIBLE_CHANNEL_TYPE;
 }
 
 function finishAttempt(

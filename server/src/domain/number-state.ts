@@ -37,6 +37,14 @@ export const NumberReason = {
   ANSWERED_OUTBOUND: 'ANSWERED_OUTBOUND',
   /** The call was cut off by a crash or a shutdown of the dialler (INTERRUPTED, or FAILED when closed so). */
   CALL_INTERRUPTED: 'CALL_INTERRUPTED',
+  /** The owner of a due preview followup chose not to make the call (CANCELLED). */
+  SKIPPED: 'SKIPPED',
+  /**
+   * A followup in a campaign whose dial mode is not PREVIEW was filtered out (expired, or cancelled by a
+   * suppression entry): seed 002's completion status for records a non-preview pass filters, kept so
+   * the report shows that the campaign servicing followups was not a preview one.
+   */
+  INCOMPATIBLE_CHANNEL_TYPE: 'INCOMPATIBLE_CHANNEL_TYPE',
 } as const;
 export type NumberReason = (typeof NumberReason)[keyof typeof NumberReason];
 export const NUMBER_REASONS = Object.values(NumberReason);

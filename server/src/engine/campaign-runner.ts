@@ -14,7 +14,7 @@ import { completionText } from '../domain/campaign-lifecycle.js';
 import { transition, type LegOutcome, type MachineContext, type NumberEvent } from '../domain/number-machine.js';
 import type { LegStatus } from '../entities/call-leg.entity.js';
 import type { LegEvent } from '../telephony/port.js';
-import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type CampaignRow } from './dialer.repository.js';
+import { DialerRepository, policyOf, snapshotOf, type AbandonWindow, type AgentRow, type CampaignRow, type NumberRow } from './dialer.repository.js';
 import type { RunnerSnapshot } from './events.js';
 import { Hopper } from './hopper.js';
 import { MissedCallRepository, type TouchedCampaign } from './missed-call.repository.js';
@@ -235,32 +235,43 @@ export class CampaignRunner {
     const now = this.d.clock.now();
     const dialling = this.dialling(c, now);
 
-    // Agents: who pressed Start and is still in the group (membership changes apply live).
-    const wanted = c.status === 'COMPLETED' ? [] : await repo.activeAgents(c.id, c.group_id);
+    // Agents: who pressed Start and is still in the group (membership changes apply live), and who launched a followup here.
+    const rows = c.status === 'COMPLETED' ? [] : await repo.activeAgents(c.id, c.group_id);
+    const wanted = rows.filter((a) => a.in_campaign);
     const wantedIds = new Set(wanted.map((a) => a.id));
     for (const a of wanted) {
+      if (this.sessions.get(a.id)?.oneOff) continue; // their followup call first; they join once it is over
       if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
       if (a.end_call_requested || a.ready_requested) await this.agentAsked(s, a.end_call_requested, a.ready_requested);
-      if (a.pause_requested && s.phase === 'READY') await this.settle(s, this.move(s, { type: 'PAUSE' }));
+      if (a.pause_requested && s.phase === 'READY' && !s.launch) await this.settle(s, this.move(s, { type: 'PAUSE' }));
       else if (!a.pause_requested && s.phase === 'PAUSED') await this.settle(s, this.move(s, { type: 'RESUME' }));
+    }
+    for (const a of rows) {
+      const s = this.sessions.get(a.id);
+      if (s?.oneOff && (a.end_call_requested || a.ready_requested)) await this.agentAsked(s, a.end_call_requested, a.ready_requested);
+      // a launch whose call this runner no longer has (a restart, a lease taken over) frees the agent
+      else if (!s?.oneOff && a.launch_campaign_id === c.id && !a.launch_number_id) await this.write((tx) => tx.endLaunch(a.id, null));
     }
     const completed = c.status === 'COMPLETED';
     for (const s of [...this.sessions.values()]) {
-      if (wantedIds.has(s.agentId)) continue;
+      if (s.oneOff ? !completed : wantedIds.has(s.agentId)) continue;
       await this.leave(s, completed, completed ? `${c.name}: ${completionText(c.completion_reason)}` : await repo.whyLeft(s.agentId, c));
     }
     if (completed) {
       // agents who pressed Start but had no session yet (the campaign was paused, or completed within the tick) leave too
       let released: string[] = [];
+      const why = `${c.name}: ${completionText(c.completion_reason)}`;
       await this.write(async (tx, now) => {
-        released = await tx.releaseAgents(c.id, [...this.sessions.keys()], `${c.name}: ${completionText(c.completion_reason)}`, now);
+        released = await tx.releaseAgents(c.id, [...this.sessions.keys()], why, now);
+        await tx.dropLaunches(c.id, [...this.sessions.keys()], `Your followup was not launched: ${why}`);
       });
       if (released.length) this.tell(() => this.d.events.agentsChanged(released));
     }
 
     if (!dialling) return;
+    await this.launchFollowups(rows);
     if (now.getTime() - this.suppressionSweptAt >= SUPPRESSION_SWEEP_MS) {
       this.suppressionSweptAt = now.getTime();
       await this.failSuppressed(repo);
@@ -291,7 +302,51 @@ export class CampaignRunner {
     }
   }
 
-  /** Ends an agent's session: at once when idle; after the call when `drain` (campaign completed). */
+  /**
+   * Due followups their owners launched (issue 16, seed 002): each is placed as a preview call for its
+   * owner, the agent's own phone first. An agent dialling in this campaign uses their session (their
+   * line, if it is up, is the agent leg; a wrap-up, pause or cool-down in hand gives way); an agent
+   * not dialling anywhere gets a session for this one call. An agent still in a call, or still
+   * leaving another campaign, is served on a later tick.
+   */
+  private async launchFollowups(rows: AgentRow[]): Promise<void> {
+    for (const a of rows) {
+      if (!a.launch_number_id) continue;
+      let s = this.sessions.get(a.id);
+      if (s?.oneOff) continue;
+      if (s) {
+        s.launch = a.launch_number_id; // no other call for this agent meanwhile
+        if (!['READY', 'PAUSED', 'COOLDOWN', 'WRAP_UP'].includes(s.phase) || s.leaving) continue;
+      } else {
+        if (a.active_campaign_id || a.state !== 'OFFLINE') continue;
+        s = { agentId: a.id, phone: a.phone, phase: 'OFFLINE', readySince: this.d.clock.now().getTime(), oneOff: true };
+        this.sessions.set(a.id, s);
+        this.move(s, { type: 'JOIN', nailed: false }); // shown RINGING by the launch itself
+      }
+      await this.launchOne(s, a.launch_number_id);
+    }
+  }
+
+  /** Places one launched followup for its owner's session; says on the console why when it cannot. */
+  private async launchOne(s: Session, numberId: string): Promise<void> {
+    s.launch = undefined;
+    const { placed, why } = await this.claim([numberId], s, true);
+    if (placed) return;
+    await this.write((repo) => repo.endLaunch(s.agentId, `The followup was not launched: ${why ?? 'it is no longer waiting'}`));
+    if (s.oneOff) await this.endOneOff(s);
+  }
+
+  /** A session kept for one launched followup ends once its call (and wrap-up) is over: the agent is back where they were. */
+  private async endOneOff(s: Session): Promise<void> {
+    this.d.clock.clearTimeout(s.timer);
+    this.sessions.delete(s.agentId);
+    const t = this.move(s, { type: 'LEAVE' });
+    await this.write(async (repo, now) => {
+      await repo.setAgent(s.agentId, t.show!, now);
+      await repo.endLaunch(s.agentId, null);
+    });
+  }
+
   /** Ends an agent's session: at once when idle; after the call when `drain` (campaign completed). `why`: shown on the agent's console. */
   private async leave(s: Session, drain: boolean, why: string | null = null): Promise<void> {
     s.leaving = true;
@@ -300,6 +355,7 @@ export class CampaignRunner {
     if (inCall) await this.withdraw(s.customerLegId!);
     if (s.recordLegId && this.legs.has(s.recordLegId)) await this.withdraw(s.recordLegId);
     if (s.nailedLegId && this.legs.has(s.nailedLegId)) await this.hangup(s.nailedLegId);
+    if (s.oneOff) return this.endOneOff(s);
     this.d.clock.clearTimeout(s.timer);
     this.sessions.delete(s.agentId);
     const t = this.move(s, { type: 'LEAVE' });
@@ -313,7 +369,8 @@ export class CampaignRunner {
     if (!ids.length) return;
     await this.write(async (tx, now) => {
       const rows = await tx.lockWaitingNumbers(ids.map((r) => r.id));
-      await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), { type: 'GUARD_REFUSED', guard: 'DND' }, this.machine(now)) })), now);
+      // seed 002: a suppression entry is how a followup is called off (CANCELLED); other numbers fail as DND
+      await tx.saveNumbers(rows.map((n) => ({ id: n.id, t: transition(snapshotOf(n), suppressedEvent(n), this.machine(now)) })), now);
     });
     this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
   }
@@ -341,23 +398,24 @@ export class CampaignRunner {
     const hopper = this.hopper;
     return {
       campaign: c,
-      freeAgents: () => [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince),
+      freeAgents: () => this.free(),
       next: (now, count, agentId) => this.hopper.next(now.getTime(), count, window, agentId),
       get hasOwned() {
         return hopper.hasOwned;
       },
-      claim: (ids, agent) => this.claim(ids, agent ? this.sessions.get(agent.agentId) : undefined),
+      claim: async (ids, agent) => void (await this.claim(ids, agent ? this.sessions.get(agent.agentId) : undefined)),
       pace: () => this.paceDecision?.launch ?? 0,
     };
   }
 
   /** Predictive: what the pacer decides from (agents, calls in flight, the abandon windows). */
   private async situation(now: Date): Promise<PacingSituation> {
-    const sessions = [...this.sessions.values()];
+    // a session kept for one launched followup is not the campaign's to pace
+    const sessions = [...this.sessions.values()].filter((s) => !s.oneOff);
     const nowMs = now.getTime();
     const ringing = [...this.legs.values()].filter((l) => l.kind === 'CUSTOMER' && l.status !== 'ANSWERED');
     return {
-      readyAgents: sessions.filter((s) => s.phase === 'READY' && !s.leaving).length,
+      readyAgents: this.free().length,
       talkingElapsedSec: sessions.filter((s) => s.phase === 'TALKING').map((s) => {
         const l = s.customerLegId ? this.legs.get(s.customerLegId) : undefined;
         return l?.answeredAt ? (nowMs - l.answeredAt.getTime()) / 1000 : 0;
@@ -380,50 +438,84 @@ export class CampaignRunner {
    * campaign state) whatever the hopper said, applies the state machine, inserts the legs and the
    * counters; then places the legs. For an agent (progressive, agent-first) or the campaign pool
    * (predictive). In AGENT_FIRST_FLOW the leg placed is the agent's (seed 000).
+   *
+   * `preview`: one followup its owner launched (issue 16). Its agent leg comes first unless the
+   * agent's line is already up (a nailed leg), whatever the dial mode; a booked followup is never
+   * placed any other way. Returns how many legs were placed and, when none, why.
    */
-  private async claim(ids: string[], s?: Session): Promise<void> {
-    if (!ids.length || this.draining) return;
+  private async claim(ids: string[], s?: Session, preview = false): Promise<{ placed: number; why?: string }> {
+    if (!ids.length || this.draining) return { placed: 0, why: 'the dialler is stopping' };
     const c = this.campaign!;
-    const agentFirst = this.strategy().agentLegFirst;
+    const agentFirst = preview ? !s!.nailedLegId : this.strategy().agentLegFirst;
     const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
     const placed: { leg: Leg; to: string }[] = [];
+    let why: string | undefined;
     await this.write(async (repo, at) => {
-      if ((await repo.campaignStatus(c.id, true)) !== 'RUNNING') return;
+      const status = await repo.campaignStatus(c.id, true);
+      if (status !== 'RUNNING') {
+        why = `${c.name} is ${status?.toLowerCase() ?? 'gone'}`;
+        return;
+      }
       const rows = await repo.lockWaitingNumbers(ids);
       const { suppressed, balanceOk } = await repo.guardMany(c.organization_id, rows.map((r) => r.id));
       const updates: { id: string; t: ReturnType<typeof transition> }[] = [];
       const legs: Parameters<DialerRepository['insertLeg']>[0][] = [];
       for (const n of rows) {
         // the calling window must hold in every zone the number may be in (the most restrictive rule)
-        if (zonesOpen([n.time_zones], at.getTime(), window)[0] !== 1) continue;
+        if (zonesOpen([n.time_zones], at.getTime(), window)[0] !== 1) {
+          why = "the calling window is closed in the customer's zone";
+          continue;
+        }
         // agent-owned records (followups) go to their owner only, even when the hopper is behind
-        if (n.owner_agent_id && n.owner_agent_id !== s?.agentId) continue;
+        if (n.owner_agent_id && n.owner_agent_id !== s?.agentId) {
+          why = 'it belongs to another agent';
+          continue;
+        }
+        // a booked followup is a preview call in every mode: only its owner's launch places it
+        const followup = n.followup_time_zone !== null;
+        if (followup && !preview) continue;
         const refused = suppressed.has(n.id) ? 'DND' : !balanceOk ? 'BALANCE' : null;
-        const t = transition(snapshotOf(n), refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM', followup: n.followup_time_zone !== null }, this.machine(at));
+        const t = transition(snapshotOf(n), refused === 'DND' ? suppressedEvent(n) : refused ? { type: 'GUARD_REFUSED', guard: refused } : { type: 'CLAIM', followup }, this.machine(at));
         updates.push({ id: n.id, t });
         // refused by a guard, or its budgets are spent (the machine failed it instead of claiming it)
-        if (t.state !== 'IN_PROGRESS' && t.state !== 'RETRYING') continue;
+        if (t.state !== 'IN_PROGRESS' && t.state !== 'RETRYING') {
+          why = refused === 'DND' ? 'the number is on the suppression list (the followup is cancelled)' : refused ? 'the prepaid balance is used up' : 'its attempts are used up';
+          continue;
+        }
         const legId = randomUUID();
         const kind = agentFirst ? 'AGENT' : 'CUSTOMER';
         const to = agentFirst ? s!.phone : n.e164;
         legs.push({ id: legId, organizationId: c.organization_id, campaignId: c.id, numberId: n.id, agentId: s?.agentId ?? null, kind, to,
           agentAttempt: n.agent_attempts + 1, customerAttempt: n.customer_attempts + 1, instanceId: this.d.instanceId, now: at });
-        placed.push({ leg: { id: legId, kind, numberId: n.id, agentId: s?.agentId, status: 'QUEUED', placedAt: at.getTime() }, to });
+        placed.push({
+          leg: { id: legId, kind, numberId: n.id, agentId: s?.agentId, status: 'QUEUED', placedAt: at.getTime(),
+            preview: preview ? { dueAt: new Date(n.next_attempt_at ?? at), number: n.e164 } : undefined },
+          to,
+        });
       }
+      if (preview && !rows.length) why = 'it is no longer waiting (launched, skipped, expired or cancelled meanwhile)';
       await repo.saveNumbers(updates, at);
       await repo.insertLegs(legs);
       if (legs.length && !agentFirst) await repo.bumpDay(c.organization_id, c.id, at, { dials: legs.length });
-      const shows = legs.length && s ? sessionTransition(s.phase, { type: 'CLAIMED', agentFirst }, this.sessionContext(s)).show : null;
+      const shows = legs.length && s ? sessionTransition(s.phase, this.claimEvent(preview, agentFirst), this.sessionContext(s)).show : null;
       if (shows) await repo.setAgent(s!.agentId, shows, at);
+      // the launch is taken: a one-off session keeps its campaign on the agent until the call is over
+      if (legs.length && preview) await (s!.oneOff ? repo.takeLaunch(s!.agentId) : repo.endLaunch(s!.agentId, null));
       for (const { id, t } of updates) this.hopper.mark(id, t.state, null);
     });
     this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
     if (s && placed[0]) {
-      this.move(s, { type: 'CLAIMED', agentFirst });
+      if (preview) this.d.clock.clearTimeout(s.timer); // a wrap-up or cool-down in hand gives way
+      this.move(s, this.claimEvent(preview, agentFirst));
       if (agentFirst) s.recordLegId = placed[0].leg.id;
       else s.customerLegId = placed[0].leg.id;
     }
     await this.placeAll(placed);
+    return { placed: placed.length, why };
+  }
+
+  private claimEvent(preview: boolean, agentFirst: boolean): SessionEvent {
+    return preview ? { type: 'LAUNCHED', agentFirst } : { type: 'CLAIMED', agentFirst };
   }
 
   /** Hands one leg whose row is committed to the telephony port. */
@@ -590,10 +682,16 @@ export class CampaignRunner {
         }
         // The customer was never dialled. Cut by a crash or shutdown: the agent leg counts (INTERRUPTED);
         // withdrawn by us (the agent stopped): back in line; otherwise the agent did not pick up (seed 000).
+        // A launched followup whose agent leg failed waits again for its owner, at its own time (no attempt spent).
         const event: NumberEvent = leg.interrupted ? { type: 'INTERRUPTED', agent: wasAnswered ? 'ANSWERED' : 'PLACED' }
+          : leg.preview ? { type: 'LAUNCH_ABORTED', dueAt: leg.preview.dueAt }
           : leg.withdrawn ? { type: 'RECOVERED' }
           : { type: 'ATTEMPT_FINISHED', agent: outcomeOf(e) };
         await this.finishNumber(leg.numberId!, event);
+        if (leg.preview && !leg.interrupted && !leg.withdrawn) {
+          const why = e.type === 'FAILED' ? 'your phone could not be called' : e.type === 'BUSY' ? 'your phone was busy' : 'your phone did not answer';
+          await this.write((repo) => repo.endLaunch(leg.agentId!, `The followup call to ${leg.preview!.number} was not placed: ${why}. Launch it again before it expires`));
+        }
         if (current && event.type === 'ATTEMPT_FINISHED' && !s!.leaving) await this.cooldown(s!);
         else if (current && !s!.leaving) await this.settle(s!, this.move(s!, { type: 'CALL_ENDED', talked: false }));
       }
@@ -749,7 +847,12 @@ export class CampaignRunner {
   }
 
   private freeAgent(): Session | undefined {
-    return [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving).sort((a, b) => a.readySince - b.readySince)[0];
+    return this.free()[0];
+  }
+
+  /** Sessions free for the campaign's next call, longest waiting first (not one kept for a launched followup, nor one about to launch). */
+  private free(): Session[] {
+    return [...this.sessions.values()].filter((s) => s.phase === 'READY' && !s.leaving && !s.oneOff && !s.launch).sort((a, b) => a.readySince - b.readySince);
   }
 
   /** Moves a session through the agent session machine (the only place a phase changes). */
@@ -770,6 +873,7 @@ export class CampaignRunner {
    * the next call.
    */
   private async settle(s: Session, t: SessionTransition, shown = false): Promise<void> {
+    if (s.oneOff && (t.phase === 'READY' || t.phase === 'PAUSED')) return this.endOneOff(s);
     if (t.show && !shown) await this.write((repo, now) => repo.setAgent(s.agentId, t.show!, now));
     if (t.phase !== 'READY' || s.leaving) return;
     void this.enqueue(async () => {
@@ -898,6 +1002,11 @@ export class CampaignRunner {
     });
     if (repo?.touchedAgents.size) this.d.events.agentsChanged(repo.touchedAgents);
   }
+}
+
+/** What a suppression entry does to a waiting number: a followup is called off (seed 002), anything else fails as DND. */
+function suppressedEvent(n: NumberRow): NumberEvent {
+  return n.followup_time_zone !== null ? { type: 'CANCELLED', by: 'SUPPRESSION', followup: true } : { type: 'GUARD_REFUSED', guard: 'DND' };
 }
 
 function outcomeOf(e: LegEvent): LegOutcome {

@@ -53,11 +53,19 @@ export interface AgentRow {
   end_call_requested: boolean;
   /** The agent asked to end wrap-up now. */
   ready_requested: boolean;
+  /** Dialling in this campaign (pressed Start, still in its group); false: here only for a followup launch. */
+  in_campaign: boolean;
+  active_campaign_id: string | null;
+  launch_campaign_id: string | null;
+  /** A due followup of this campaign the agent launched, not placed yet. */
+  launch_number_id: string | null;
+  launch_requested_at: Date | null;
 }
 
 export interface NumberRow {
   id: string;
   organization_id: string;
+  campaign_id: string;
   e164: string;
   client_id: string | null;
   /** Zones the calling window must hold in, all of them. */
@@ -117,11 +125,45 @@ export class DialerRepository {
   /** Agents who pressed Start in this campaign and are still members of its group (membership applies live). */
   activeAgents(campaignId: string, groupId: string): Promise<AgentRow[]> {
     return this.em.execute(
-      `select a.id, a.name, a.phone, a.state, a.pause_requested, a.end_call_requested, a.ready_requested from agent a
-         join agent_group_member m on m.agent_id = a.id and m.group_id = ?
-        where a.active_campaign_id = ? order by a.id`,
-      [groupId, campaignId],
+      `select a.id, a.name, a.phone, a.state, a.pause_requested, a.end_call_requested, a.ready_requested, a.active_campaign_id,
+              a.launch_number_id, a.launch_requested_at, a.launch_campaign_id,
+              a.active_campaign_id = ? and exists (select 1 from agent_group_member m where m.agent_id = a.id and m.group_id = ?) as in_campaign
+         from agent a where a.active_campaign_id = ? or a.launch_campaign_id = ? order by a.id`,
+      [campaignId, groupId, campaignId, campaignId],
     );
+  }
+
+  /** The runner took the agent's launch request (the campaign stays on the agent while the call it places lasts). */
+  async takeLaunch(agentId: string): Promise<void> {
+    await this.em.execute(`update agent set launch_number_id = null, launch_requested_at = null, launch_notice = null where id = ?`, [agentId]);
+  }
+
+  /** Launch requests for a campaign that will not dial again (completed), but of agents in a call it placed (`keep`). */
+  async dropLaunches(campaignId: string, keep: string[], notice: string): Promise<void> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update agent set launch_number_id = null, launch_campaign_id = null, launch_requested_at = null, launch_notice = ?
+        where launch_campaign_id = ? and id not in (select jsonb_array_elements_text(?::jsonb)::uuid) returning id`,
+      [notice, campaignId, JSON.stringify(keep)]);
+    for (const r of rows) this.touchedAgents.add(r.id);
+  }
+
+  /** Launch requests for numbers that just expired are dropped, with a notice; returns the agents. */
+  async dropExpiredLaunches(numberIds: string[], notice: string): Promise<string[]> {
+    if (!numberIds.length) return [];
+    const rows = await this.em.execute<{ id: string }[]>(
+      `update agent set launch_number_id = null, launch_campaign_id = null, launch_requested_at = null, launch_notice = ?
+        where launch_number_id in ${IN_UUID} returning id`,
+      [notice, jsonParam(numberIds)]);
+    for (const r of rows) this.touchedAgents.add(r.id);
+    return rows.map((r) => r.id);
+  }
+
+  /** The agent's followup launch is over (`notice`: why it did not reach the customer, shown on the console). */
+  async endLaunch(agentId: string, notice: string | null): Promise<void> {
+    this.touchedAgents.add(agentId);
+    await this.em.execute(
+      `update agent set launch_number_id = null, launch_campaign_id = null, launch_requested_at = null, launch_notice = coalesce(?, launch_notice) where id = ?`,
+      [notice, agentId]);
   }
 
   /** The agent's in-call requests were carried out (or no longer apply). */
@@ -175,7 +217,7 @@ export class DialerRepository {
 
   async lockNumber(id: string): Promise<NumberRow | undefined> {
     const [row] = await this.em.execute<NumberRow[]>(
-      `select id, organization_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
+      `select id, organization_id, campaign_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
               added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, followup_time_zone, owner_agent_id
          from campaign_number where id = ? for update`,
       [id],
@@ -186,7 +228,7 @@ export class DialerRepository {
   /** Locks the waiting numbers among `ids` (skipping any another transaction holds). */
   lockWaitingNumbers(ids: string[]): Promise<NumberRow[]> {
     return this.em.execute(
-      `select id, organization_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
+      `select id, organization_id, campaign_id, e164, client_id, time_zones, state, reason, agent_attempts, customer_attempts, dial_count,
               added_at, next_attempt_at, reschedule_agent_call, reschedule_customer_call, followup_at, followup_time_zone, owner_agent_id
          from campaign_number where id in ${IN_UUID} and state in ('SCHEDULED', 'RETRY') order by id for update skip locked`,
       [jsonParam(ids)],
@@ -197,7 +239,7 @@ export class DialerRepository {
   async guardMany(organizationId: string, ids: string[]): Promise<{ suppressed: Set<string>; balanceOk: boolean }> {
     const rows = await this.em.execute<{ id: string }[]>(
       `select n.id from campaign_number n where n.id in ${IN_UUID}
-          and exists (select 1 from suppression s where s.organization_id = n.organization_id
+          and exists (select 1 from suppression s where s.organization_id = n.organization_id and (s.campaign_id is null or s.campaign_id = n.campaign_id)
                         and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id)))`,
       [jsonParam(ids)],
     );
@@ -347,10 +389,10 @@ export class DialerRepository {
   }
 
   /** Waiting numbers of a campaign that a suppression entry now covers (number or client id). */
-  suppressedWaiting(campaignId: string): Promise<{ id: string }[]> {
+  suppressedWaiting(campaignId: string): Promise<{ id: string; followup: boolean }[]> {
     return this.em.execute(
-      `select n.id from campaign_number n where n.campaign_id = ? and n.state in ('SCHEDULED', 'RETRY')
-          and exists (select 1 from suppression s where s.organization_id = n.organization_id
+      `select n.id, n.followup_time_zone is not null as followup from campaign_number n where n.campaign_id = ? and n.state in ('SCHEDULED', 'RETRY')
+          and exists (select 1 from suppression s where s.organization_id = n.organization_id and (s.campaign_id is null or s.campaign_id = n.campaign_id)
                         and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id)))`,
       [campaignId],
     );

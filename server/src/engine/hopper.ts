@@ -19,6 +19,7 @@ interface Row {
   time_zones: string[];
   suppressed: boolean;
   released_at: Date | null;
+  followup: boolean;
 }
 
 const CODE: Partial<Record<NumberState, Code>> = {
@@ -29,12 +30,17 @@ const CODE: Partial<Record<NumberState, Code>> = {
 };
 const WAITING = `('SCHEDULED', 'RETRY', 'IN_PROGRESS', 'RETRYING')`;
 const COLUMNS = `n.id, n.state, n.next_attempt_at, n.created_at, n.priority, n.dial_count, n.customer_attempts,
-              n.owner_agent_id, n.contact_id, n.time_zones, n.released_at,
-              exists (select 1 from suppression s where s.organization_id = n.organization_id
+              n.owner_agent_id, n.contact_id, n.time_zones, n.released_at, n.followup_time_zone is not null as followup,
+              exists (select 1 from suppression s where s.organization_id = n.organization_id and (s.campaign_id is null or s.campaign_id = n.campaign_id)
                         and ((s.kind = 'NUMBER' and s.value = n.e164) or (s.kind = 'CLIENT_ID' and s.value = n.client_id))) as suppressed`;
 
 /** The owner of a pool customer nobody has taken yet: no agent id ever equals it, so nobody dials it. */
 const NOBODY = '';
+/**
+ * The owner of every booked followup (issue 16, seed 002): followups are preview calls in every dial
+ * mode, launched by their owner from the console, so the hopper never hands one out.
+ */
+const PREVIEW = 'preview';
 
 /** How often rows written by others are fetched (only those written since the last fetch). */
 export const HOPPER_SYNC_MS = 2_000;
@@ -141,7 +147,7 @@ export class Hopper {
     for (const r of rows) {
       const i = this.rowOf.get(r.id);
       if (i !== undefined) {
-        if (this.columns.ownerAgent[i]! >= 0) this.owned--;
+        if (this.countsAsOwned(i)) this.owned--;
         this.put(i, r);
         this.dirty.add(i);
       } else if (CODE[r.state] !== undefined) added.push(r);
@@ -218,8 +224,8 @@ export class Hopper {
     cols.priority[i] = r.priority;
     cols.dialCount[i] = r.dial_count;
     cols.attempts![i] = r.customer_attempts;
-    cols.ownerAgent[i] = r.owner_agent_id ? this.agent(r.owner_agent_id) : this.ownerPool && !r.released_at ? this.agent(NOBODY) : -1;
-    if (cols.ownerAgent[i]! >= 0) this.owned++;
+    cols.ownerAgent[i] = r.followup ? this.agent(PREVIEW) : r.owner_agent_id ? this.agent(r.owner_agent_id) : this.ownerPool && !r.released_at ? this.agent(NOBODY) : -1;
+    if (this.countsAsOwned(i)) this.owned++;
     if (r.contact_id) {
       let c = this.contactIndex.get(r.contact_id);
       if (c === undefined) this.contactIndex.set(r.contact_id, (c = this.contactIndex.size));
@@ -249,6 +255,12 @@ export class Hopper {
     this.index = null;
     this.dirty.clear();
     this.stats.rowsAdded += rows.length;
+  }
+
+  /** Owned by an agent the dialler may hand it to (not a preview followup, which no tick dials). */
+  private countsAsOwned(i: number): boolean {
+    const own = this.columns.ownerAgent[i]!;
+    return own >= 0 && own !== this.agent(PREVIEW);
   }
 
   private agent(id: string): number {

@@ -56,6 +56,13 @@ export interface Session {
   pauseRequested?: boolean;
   /** When the current wrap-up began (epoch ms). */
   wrapSince?: number;
+  /**
+   * A session only for one followup the agent launched (issue 16) while not dialling in this
+   * campaign: it ends once that call and its wrap-up are over, and takes no other call.
+   */
+  oneOff?: boolean;
+  /** A followup the agent launched, waiting for the session to be free of its call: no other call is offered meanwhile. */
+  launch?: string;
 }
 
 export interface Leg {
@@ -85,4 +92,6 @@ export interface Leg {
   interrupted?: boolean;
   /** Bridged to an agent (a conversation, not a caller waiting). */
   connected?: boolean;
+  /** A preview followup its agent launched: when it was due (it waits again for that time if the agent's leg fails). */
+  preview?: { dueAt: Date; number: string };
 }

@@ -45,6 +45,8 @@ export interface CampaignLivePayload {
   etaMinutes: number | null;
   /** Owner pools: owned callbacks due, overdue (5+ min late) and released to the group. */
   ownedCallbacks: { due: number; overdue: number; released: number };
+  /** Preview followups waiting for their time, due now (not launched) and expired. */
+  followups: { waiting: number; due: number; expired: number };
   updatedAt: string;
 }
 

@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   invalidNumbers: ReadonlySet<string>;
   /** Numbers the carrier refuses as registered do-not-disturb (FAILED/DND, as an NDNC scrub does). */
   dndNumbers: ReadonlySet<string>;
+  /** Phones that ring out and are never answered (switched off, nobody at the desk), agents' or customers'. */
+  silentPhones: ReadonlySet<string>;
   /** Divides every simulated duration (10 = a 120 s call lasts 12 s). @default 1 */
   timeScale: number;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_SIMULATOR: SimulatorOptions = {
   talk: { mean: 120, cv: 1 },
   invalidNumbers: new Set(),
   dndNumbers: new Set(),
+  silentPhones: new Set(),
   timeScale: 1,
 };
 
@@ -99,6 +102,10 @@ export class CallSimulator implements TelephonyPort {
       return { sid };
     }
     const ringOut = req.ringTimeoutSec;
+    if (o.silentPhones.has(req.to)) {
+      this.after(leg, ringOut, () => this.end(leg, 'NO_ANSWER'));
+      return { sid };
+    }
     if (req.kind === 'AGENT') {
       if (this.rng.next() < o.agentPickup) this.after(leg, this.rng.uniform(2, 6), () => this.answer(leg));
       else this.after(leg, ringOut, () => this.end(leg, 'NO_ANSWER'));

@@ -13,6 +13,7 @@ import { Migration20261129140000MissedCalls } from './Migration20261129140000Mis
 import { Migration20261129150000OwnerPools } from './Migration20261129150000OwnerPools.js';
 import { Migration20261129160000StopReason } from './Migration20261129160000StopReason.js';
 import { Migration20261129170000AgentRequests } from './Migration20261129170000AgentRequests.js';
+import { Migration20261130000000PreviewFollowups } from './Migration20261130000000PreviewFollowups.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129150000OwnerPools', class: Migration20261129150000OwnerPools },
   { name: 'Migration20261129160000StopReason', class: Migration20261129160000StopReason },
   { name: 'Migration20261129170000AgentRequests', class: Migration20261129170000AgentRequests },
+  { name: 'Migration20261130000000PreviewFollowups', class: Migration20261130000000PreviewFollowups },
 ];

@@ -163,13 +163,14 @@ export class ContactService {
    * The directory contact of a caller's number, created when the number is unknown (seed 001: an
    * unknown caller of a missed call gets a contact). Runs in the caller's transaction; the caller
    * serialises events per number, and numbers are unique per directory, so no duplicate is made.
+   * `name`: the new contact's name (an agent booking a followup may type one).
    */
-  async contactForCaller(em: EntityManager, organizationId: string, phone: { e164: string; region?: string }): Promise<{ contactId: string; created: boolean }> {
+  async contactForCaller(em: EntityManager, organizationId: string, phone: { e164: string; region?: string }, name?: string): Promise<{ contactId: string; created: boolean }> {
     const owners = await new ContactRepository(em).ownersOf(organizationId, [phone.e164]);
     const found = owners.get(phone.e164);
     if (found) return { contactId: found, created: false };
     const contact = this.newContact(em, organizationId, {
-      name: `Caller ${phone.e164}`,
+      name: name ?? `Caller ${phone.e164}`,
       phones: [{ e164: phone.e164, region: phone.region, zones: zonesOfNumber(phone.e164, phone.region) }],
       timeZone: null,
       clientId: null,

@@ -9,6 +9,9 @@ export interface ConsoleAgentRow {
   active_campaign_id: string | null;
   user_id: string | null;
   stop_reason: string | null;
+  /** A followup launch in hand: the campaign whose runner carries it out (and the one-off call it places). */
+  launch_campaign_id: string | null;
+  launch_notice: string | null;
   /** In wrap-up: when it ends (entered at state_changed_at, lasts the active campaign's wrap-up). */
   wrap_up_ends_at: Date | null;
 }
@@ -50,9 +53,9 @@ export class ConsoleRepository {
 
   async agent(organizationId: string, id: string): Promise<ConsoleAgentRow | null> {
     const [row] = await this.em.execute<ConsoleAgentRow[]>(
-      `select a.id, a.name, a.state, a.active_campaign_id, a.user_id, a.stop_reason,
+      `select a.id, a.name, a.state, a.active_campaign_id, a.user_id, a.stop_reason, a.launch_campaign_id, a.launch_notice,
               case when a.state = 'WRAP_UP' then a.state_changed_at + make_interval(secs => c.wrap_up_seconds) end as wrap_up_ends_at
-         from agent a left join campaign c on c.id = a.active_campaign_id where a.id = ? and a.organization_id = ?`, [id, organizationId]);
+         from agent a left join campaign c on c.id = coalesce(a.active_campaign_id, a.launch_campaign_id) where a.id = ? and a.organization_id = ?`, [id, organizationId]);
     return row ?? null;
   }
 

@@ -64,6 +64,7 @@ export class ConsoleService {
       state: agent.state,
       activeCampaignId: agent.active_campaign_id,
       stopReason: agent.active_campaign_id ? null : agent.stop_reason,
+      launchNotice: agent.launch_notice,
       wrapUpEndsAt: agent.state === 'WRAP_UP' && agent.wrap_up_ends_at ? new Date(agent.wrap_up_ends_at) : null,
       currentCall: await this.currentCall(scope, agent.id),
       campaigns: await this.campaignsOf(scope, agent.id),
@@ -78,6 +79,7 @@ export class ConsoleService {
     const campaign = (await this.campaignsOf(scope, agent.id)).find((c) => c.id === id);
     if (!campaign) throw forbidden('start a campaign whose group you are not in');
     if (!campaign.canStart) throw illegalTransition('agent', agent.state, 'DIALLING', campaign.cannotStartReason!);
+    if (agent.launch_campaign_id) throw conflict('your followup call is on: press Start when it is over', { launchCampaignId: agent.launch_campaign_id });
     if (agent.active_campaign_id && agent.active_campaign_id !== id) {
       throw conflict('the agent is dialling in another campaign; stop it first', { activeCampaignId: agent.active_campaign_id });
     }
@@ -97,7 +99,7 @@ export class ConsoleService {
   /** "End call and go on": the customer is hung up, wrap-up follows and the agent stays in the campaign (within a second). */
   async endCall(scope: Scope, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
-    if (!agent.active_campaign_id || agent.state !== 'ON_CALL') throw illegalTransition('agent', agent.state, 'WRAP_UP', 'the agent is not on a call');
+    if (!(agent.active_campaign_id ?? agent.launch_campaign_id) || agent.state !== 'ON_CALL') throw illegalTransition('agent', agent.state, 'WRAP_UP', 'the agent is not on a call');
     await new ConsoleRepository(scope.em).request(agent.id, 'end_call_requested');
     this.events.agentsChanged([agent.id]);
     return this.console(scope, agent.id);
@@ -106,10 +108,16 @@ export class ConsoleService {
   /** "Ready": ends wrap-up now, so the next call comes at once (within a second). */
   async ready(scope: Scope, agentId?: string): Promise<AgentConsole> {
     const agent = await this.agentFor(scope, agentId);
-    if (!agent.active_campaign_id || agent.state !== 'WRAP_UP') throw illegalTransition('agent', agent.state, 'AVAILABLE', 'the agent is not in wrap-up');
+    if (!(agent.active_campaign_id ?? agent.launch_campaign_id) || agent.state !== 'WRAP_UP') throw illegalTransition('agent', agent.state, 'AVAILABLE', 'the agent is not in wrap-up');
     await new ConsoleRepository(scope.em).request(agent.id, 'ready_requested');
     this.events.agentsChanged([agent.id]);
     return this.console(scope, agent.id);
+  }
+
+  /** Launches the agent's own due followup (FollowupService.launch) and returns the console. */
+  async launchFollowup(scope: Scope, numberId: string): Promise<AgentConsole> {
+    await this.followups.launch(scope, numberId);
+    return this.console(scope);
   }
 
   /** Pause (applies when the agent is next free: no new calls) or resume. */

@@ -33,6 +33,13 @@ export class AddSuppressionInput {
   @IsOptional()
   @MaxLength(200)
   reason?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "Applies the entry to one campaign only (seed 002: how a scheduled followup is cancelled); omitted, it applies to every campaign",
+  })
+  @IsOptional()
+  campaignId?: string;
 }
 
 @ArgsType()
@@ -97,6 +104,44 @@ export class ScheduleFollowupInput {
   time!: string;
 
   @Field(() => String, { nullable: true, description: "IANA zone of date and time; defaults to the owning agent's zone" })
+  @IsOptional()
+  @MaxLength(64)
+  timeZone?: string;
+
+  @Field(() => String, { nullable: true, description: 'At most 500 characters' })
+  @IsOptional()
+  @MaxLength(500)
+  note?: string;
+}
+
+@InputType({ description: "A followup booked from idle (seed 002's manual scenario): a typed number or a contact, in a campaign of the agent's groups" })
+export class ScheduleManualFollowupInput {
+  @Field(() => ID)
+  campaignId!: string;
+
+  @Field(() => ID, { nullable: true, description: "A directory contact (its main number, or `number` if it is one of the contact's)" })
+  @IsOptional()
+  contactId?: string;
+
+  @Field(() => String, { nullable: true, description: 'A phone number (E.164, or national in the organisation\'s region); a new one gets a contact' })
+  @IsOptional()
+  @MaxLength(64)
+  number?: string;
+
+  @Field(() => String, { nullable: true, description: "The new contact's name, when the number is new to the directory" })
+  @IsOptional()
+  @MaxLength(200)
+  name?: string;
+
+  @Field(() => String, { description: 'YYYY-MM-DD' })
+  @MaxLength(32)
+  date!: string;
+
+  @Field(() => String, { description: 'HH:MM, 24 h' })
+  @MaxLength(32)
+  time!: string;
+
+  @Field(() => String, { nullable: true, description: "IANA zone of date and time; defaults to the agent's zone" })
   @IsOptional()
   @MaxLength(64)
   timeZone?: string;

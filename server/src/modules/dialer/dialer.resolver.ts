@@ -4,7 +4,7 @@ import type { CampaignLivePayload } from '../../pubsub/pubsub.js';
 import type { LiveStatsService } from '../stats/live-stats.service.js';
 import { CampaignLive, TimelinePoint } from '../stats/live-stats.type.js';
 import { TimelineArgs } from '../stats/stats.input.js';
-import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ImportSuppressionsCsvInput, ScheduleFollowupInput, SuppressionsArgs } from './dialer.input.js';
+import { AddSuppressionInput, CallLegsArgs, FlowVariablesInput, ImportSuppressionsCsvInput, ScheduleFollowupInput, ScheduleManualFollowupInput, SuppressionsArgs } from './dialer.input.js';
 import type { CallListService } from './call-list.service.js';
 import type { ConsoleService } from './console.service.js';
 import type { FollowupService } from './followup.service.js';
@@ -85,12 +85,36 @@ export class DialerResolver {
     return this.consoles.setFlowVariables(ctx, numberId, input);
   }
 
-  @Mutation(() => Followup, { description: "Schedule a followup call at a local date and time (default zone: the owning agent's); during the call or after it. Dialled for its owner only, when due" })
+  @Mutation(() => Followup, {
+    description: "Schedule a followup call at a local date and time (default zone: the owning agent's), inside the campaign's calling window; during the call or after it, or (its owner) move it. " +
+      'A followup is a preview call in every dial mode: when due, its owner launches it (launchFollowup) within 5 minutes, or it expires',
+  })
   scheduleFollowup(@Arg('input', () => ScheduleFollowupInput) input: ScheduleFollowupInput, @Ctx() ctx: GraphQLContext): Promise<Followup> {
     return this.followups.schedule(ctx, input);
   }
 
-  @Mutation(() => Boolean, { description: 'Cancel a followup (its owner or a supervisor): the number is no longer owned; it keeps its retry time' })
+  @Mutation(() => Followup, { description: "Book a followup from idle (seed 002's manual scenario): a typed number or a contact, in a campaign of my groups; I own it" })
+  scheduleManualFollowup(@Arg('input', () => ScheduleManualFollowupInput) input: ScheduleManualFollowupInput, @Ctx() ctx: GraphQLContext): Promise<Followup> {
+    return this.followups.scheduleManual(ctx, input);
+  }
+
+  @Mutation(() => AgentConsole, {
+    description: "Launch my due followup (from its time until 5 minutes after): my phone is rung first (or the line I have up in its campaign is used), then the customer. " +
+      'Leaves the campaign I am dialling in, if another; refused while I am in a call',
+  })
+  launchFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<AgentConsole> {
+    return this.consoles.launchFollowup(ctx, numberId);
+  }
+
+  @Mutation(() => SettledNumber, { description: 'Do not make this followup call (its owner or a supervisor): the number is closed as CANCELLED, reason SKIPPED' })
+  skipFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<SettledNumber> {
+    return this.followups.skip(ctx, numberId);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Cancel a followup (its owner or a supervisor): the number is no longer owned and keeps its retry time, so the campaign dials it as any retry; ' +
+      'in a PREVIEW campaign, which dials nothing by itself, it is closed as skipped',
+  })
   cancelFollowup(@Arg('numberId', () => ID) numberId: string, @Ctx() ctx: GraphQLContext): Promise<boolean> {
     return this.followups.cancel(ctx, numberId);
   }

@@ -88,6 +88,12 @@ export class Followup {
   @Field(() => String, { description: 'The IANA zone it was scheduled in' }) timeZone!: string;
   @Field(() => String, { nullable: true }) note!: string | null;
   @Field(() => NumberState) state!: NumberState;
+  @Field(() => Boolean, { description: 'A booked followup: a preview call its owner launches (launchFollowup) in every dial mode; false for callbacks the dialler dials itself and for interrupted calls' })
+  preview!: boolean;
+  @Field(() => Boolean, { description: 'Its owner launched it and the dialler is about to place it' }) launching!: boolean;
+  @Field(() => Date, { nullable: true, description: 'A waiting followup not launched by then (5 minutes after it is due) expires' }) expiresAt!: Date | null;
+  @Field(() => [ContactField], { description: "The contact's custom fields (the preview record)" }) fields!: ContactField[];
+  @Field(() => Int, { description: 'Customer attempts so far' }) customerAttempts!: number;
 }
 
 export const InterruptedCallOutcome = { COMPLETED: 'COMPLETED', RETRY: 'RETRY', FAILED: 'FAILED' } as const;
@@ -116,6 +122,7 @@ export class AgentConsole {
   @Field(() => ID, { nullable: true, description: 'The campaign the agent is dialling in' }) activeCampaignId!: string | null;
   @Field(() => Date, { nullable: true, description: 'During wrap-up: when it ends and the next call comes (readyForNext ends it now)' }) wrapUpEndsAt!: Date | null;
   @Field(() => String, { nullable: true, description: "Why the agent's last session ended when they did not end it (their phone did not answer, the campaign was completed, ...)" }) stopReason!: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the last followup launched did not reach the customer (your phone did not answer, the calling window closed, ...)' }) launchNotice!: string | null;
   @Field(() => LiveCall, { nullable: true, description: 'The current (or last, during wrap-up) call' }) currentCall!: LiveCall | null;
   @Field(() => [AgentCampaign]) campaigns!: AgentCampaign[];
   @Field(() => [Followup], { description: 'My followups: numbers I own that are not final, soonest first, and calls of mine cut off by a crash or shutdown (INTERRUPTED) to follow up' }) followups!: Followup[];
@@ -127,6 +134,8 @@ export class Suppression {
   @Field(() => SuppressionKindEnum) kind!: 'NUMBER' | 'CLIENT_ID';
   @Field(() => String) value!: string;
   @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The one campaign the entry applies to; null: every campaign' }) campaignId!: string | null;
+  @Field(() => String, { nullable: true }) campaignName!: string | null;
   @Field(() => Date) createdAt!: Date;
 }
 

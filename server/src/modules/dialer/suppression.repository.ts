@@ -8,6 +8,8 @@ export interface SuppressionRow {
   kind: SuppressionKind;
   value: string;
   reason: string | null;
+  campaign_id: string | null;
+  campaign_name: string | null;
   created_at: Date;
 }
 
@@ -16,7 +18,9 @@ export interface SuppressionFilter {
   search?: string;
 }
 
-const COLUMNS = 'id, kind, value, reason, created_at';
+const COLUMNS = `id, kind, value, reason, campaign_id, (select c.name from campaign c where c.id = suppression.campaign_id) as campaign_name, created_at`;
+/** The unique key: one entry per number or client id, for every campaign or for one. */
+const KEY = `(organization_id, kind, value, coalesce(campaign_id, '00000000-0000-0000-0000-000000000000'::uuid))`;
 
 /** The suppression (DND) list of an organisation; the engine's pre-dial guard reads the same table. */
 export class SuppressionRepository {
@@ -47,12 +51,12 @@ export class SuppressionRepository {
   }
 
   /** Adds an entry, or keeps the one there (a new reason fills an empty one). */
-  async upsert(organizationId: string, kind: SuppressionKind, value: string, reason: string | null, now: Date): Promise<SuppressionRow> {
+  async upsert(organizationId: string, kind: SuppressionKind, value: string, reason: string | null, campaignId: string | null, now: Date): Promise<SuppressionRow> {
     const [row] = await this.em.execute<SuppressionRow[]>(
-      `insert into suppression (id, organization_id, kind, value, reason, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?)
-       on conflict (organization_id, kind, value) do update set reason = coalesce(excluded.reason, suppression.reason)
+      `insert into suppression (id, organization_id, kind, value, reason, campaign_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?)
+       on conflict ${KEY} do update set reason = coalesce(excluded.reason, suppression.reason)
        returning ${COLUMNS}`,
-      [organizationId, kind, value, reason, now],
+      [organizationId, kind, value, reason, campaignId, now],
     );
     return row!;
   }
@@ -66,7 +70,7 @@ export class SuppressionRepository {
       const rows = await this.em.execute<{ id: string }[]>(
         `insert into suppression (id, organization_id, kind, value, reason, created_at)
          values ${chunk.map(() => '(gen_random_uuid(), ?, ?, ?, ?, ?)').join(', ')}
-         on conflict (organization_id, kind, value) do nothing returning id`,
+         on conflict ${KEY} do nothing returning id`,
         chunk.flatMap((e) => [organizationId, e.kind, e.value, e.reason, now]),
       );
       added += rows.length;

@@ -8,6 +8,7 @@ import type { AddSuppressionInput, ImportSuppressionsCsvInput, SuppressionsArgs 
 import type { Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
 import { SuppressionRepository, type SuppressionRow } from './suppression.repository.js';
 import { parseSuppressionCsv } from './suppression-csv.js';
+import { requireCampaignId } from '../stats/campaign-access.js';
 
 /** The suppression (DND) list: supervisors and admins read and change it; the pre-dial guard enforces it. */
 export class SuppressionService {
@@ -20,11 +21,16 @@ export class SuppressionService {
     return { items: rows.map(toSuppression), totalCount: total };
   }
 
-  /** Numbers are normalised so any spelling of a number matches; the guard re-checks before every dial. */
+  /**
+   * Numbers are normalised so any spelling of a number matches; the guard re-checks before every dial.
+   * With a campaign, the entry applies to that campaign only: its waiting followups for the number or
+   * client id are cancelled (seed 002), its other waiting numbers fail as DND, within 15 s.
+   */
   async add(scope: Scope, input: AddSuppressionInput): Promise<Suppression> {
     requireSupervisor(scope.actor, 'change the suppression list');
     const value = input.kind === 'NUMBER' ? normalisePhone(input.value, 'input.value').e164 : input.value.trim();
-    return toSuppression(await new SuppressionRepository(scope.em).upsert(scope.actor.organizationId, input.kind, value, input.reason ?? null, this.clock.now()));
+    const campaignId = input.campaignId ? await requireCampaignId(scope, input.campaignId) : null;
+    return toSuppression(await new SuppressionRepository(scope.em).upsert(scope.actor.organizationId, input.kind, value, input.reason ?? null, campaignId, this.clock.now()));
   }
 
   async remove(scope: Scope, id: string): Promise<boolean> {
@@ -54,5 +60,5 @@ export class SuppressionService {
 }
 
 function toSuppression(r: SuppressionRow): Suppression {
-  return { id: r.id, kind: r.kind, value: r.value, reason: r.reason, createdAt: new Date(r.created_at) };
+  return { id: r.id, kind: r.kind, value: r.value, reason: r.reason, campaignId: r.campaign_id, campaignName: r.campaign_name, createdAt: new Date(r.created_at) };
 }

@@ -117,13 +117,16 @@ export class LiveStatsService {
     // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
     const legs = snap ? { ringing: snap.ringing, connected: snap.connected } : await this.liveLegs(em, campaignId);
     const { today, window24h, window30d } = await new DialerRepository(em).callCounters(campaignId, now, c.time_zone);
-    const [left] = await em.execute<{ remaining: string; finished: string; due: string; overdue: string; released: string }[]>(
+    const [left] = await em.execute<{ remaining: string; finished: string; due: string; overdue: string; released: string; f_waiting: string; f_due: string; f_expired: string }[]>(
       `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
+              count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at > ?::timestamptz) as f_waiting,
+              count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at <= ?::timestamptz) as f_due,
+              count(*) filter (where state = 'EXPIRED') as f_expired,
               count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished,
-              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and next_attempt_at <= ?::timestamptz and next_attempt_at > ?::timestamptz) as due,
-              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and next_attempt_at <= ?::timestamptz) as overdue,
+              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz and next_attempt_at > ?::timestamptz) as due,
+              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz) as overdue,
               count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and released_at is not null) as released
-         from campaign_number where campaign_id = ?`, [now, now, new Date(now.getTime() - CALLBACK_DUE_MS), new Date(now.getTime() - CALLBACK_DUE_MS), campaignId]);
+         from campaign_number where campaign_id = ?`, [now, now, now, now, new Date(now.getTime() - CALLBACK_DUE_MS), new Date(now.getTime() - CALLBACK_DUE_MS), campaignId]);
     const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
     const remaining = Number(left!.remaining);
     const finished = Number(left!.finished);
@@ -154,6 +157,7 @@ export class LiveStatsService {
       finishedLastHour: finished,
       etaMinutes: remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
       ownedCallbacks: { due: Number(left!.due), overdue: Number(left!.overdue), released: Number(left!.released) },
+      followups: { waiting: Number(left!.f_waiting), due: Number(left!.f_due), expired: Number(left!.f_expired) },
       updatedAt: now.toISOString(),
     };
   }

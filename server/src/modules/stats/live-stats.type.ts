@@ -27,6 +27,13 @@ export class OwnedCallbackCounts {
   @Field(() => Int, { description: 'Callbacks released to any agent of the group because their owner was away' }) released!: number;
 }
 
+@ObjectType({ description: 'Preview followups (seed 002): waiting for their time, due now (their owner has 5 minutes to launch them), and expired' })
+export class FollowupCounts {
+  @Field(() => Int, { description: 'Booked followups not due yet' }) waiting!: number;
+  @Field(() => Int, { description: 'Followups due now and not launched yet (each expires 5 minutes after its time)' }) due!: number;
+  @Field(() => Int, { description: 'Followups nobody launched within 5 minutes of their time' }) expired!: number;
+}
+
 @ObjectType({ description: 'Live figures of one campaign for the wallboard' })
 export class CampaignLive {
   @Field(() => ID) campaignId!: string;
@@ -54,6 +61,7 @@ export class CampaignLive {
   @Field(() => Int, { description: 'Numbers that reached a final state in the last hour' }) finishedLastHour!: number;
   @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
   @Field(() => OwnedCallbackCounts) ownedCallbacks!: OwnedCallbackCounts;
+  @Field(() => FollowupCounts) followups!: FollowupCounts;
   @Field(() => Date) updatedAt!: Date;
 }
 

@@ -4,6 +4,8 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 export type AddSuppressionInput = {
+  /** Applies the entry to one campaign only (seed 002: how a scheduled followup is cancelled); omitted, it applies to every campaign */
+  campaignId: string | null | undefined;
   kind: SuppressionKind;
   reason: string | null | undefined;
   /** A phone number (normalised to E.164) or a client id */
