@@ -117,7 +117,7 @@ export class DialerRepository {
   runningCampaignIds(): Promise<{ id: string }[]> {
     return this.em.execute(
       `select c.id from campaign c where c.status = 'RUNNING'
-        or exists (select 1 from agent a where a.active_campaign_id = c.id)
+        or exists (select 1 from agent a where a.active_campaign_id = c.id or a.launch_campaign_id = c.id)
         or exists (select 1 from call_leg l where l.campaign_id = c.id and l.status in ('QUEUED','RINGING','ANSWERED'))`,
     );
   }

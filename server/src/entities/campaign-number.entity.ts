@@ -52,7 +52,7 @@ export class CampaignNumberEntity {
   @Property({ type: 'string', length: 20 })
   state!: NumberState;
 
-  @Property({ type: 'string', length: 24, nullable: true })
+  @Property({ type: 'string', length: 32, nullable: true })
   reason?: NumberReason | null;
 
   @Property({ type: 'smallint', default: 0 })
@@ -131,7 +131,7 @@ export class CampaignStateCountEntity {
   @PrimaryKey({ type: 'string', length: 20 })
   state!: NumberState;
 
-  @PrimaryKey({ type: 'string', length: 24, default: '' })
+  @PrimaryKey({ type: 'string', length: 32, default: '' })
   reason!: string;
 
   @ManyToOne(() => OrganizationEntity, { ref: true, deleteRule: 'cascade' })

@@ -9,6 +9,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261130000000PreviewFollowups extends Migration {
   override async up(): Promise<void> {
+    // INCOMPATIBLE_CHANNEL_TYPE (25 characters) is the longest reason
+    this.addSql(`alter table "campaign_number" alter column "reason" type varchar(32);`);
+    this.addSql(`alter table "campaign_state_count" alter column "reason" type varchar(32);`);
     this.addSql(`alter table "agent" add column "launch_number_id" uuid null, add column "launch_campaign_id" uuid null, add column "launch_requested_at" timestamptz null, add column "launch_notice" varchar(300) null;`);
     this.addSql(`create index "agent_launch_campaign_idx" on "agent" ("launch_campaign_id") where "launch_campaign_id" is not null;`);
     this.addSql(`create index "campaign_number_followup_due_idx" on "campaign_number" ("next_attempt_at") where "followup_time_zone" is not null and "state" in ('SCHEDULED', 'RETRY');`);
@@ -24,6 +27,7 @@ export class Migration20261130000000PreviewFollowups extends Migration {
     this.addSql(`create unique index "suppression_org_kind_value_unique" on "suppression" ("organization_id", "kind", "value");`);
     this.addSql(`drop index "campaign_number_followup_due_idx";`);
     this.addSql(`drop index "agent_launch_campaign_idx";`);
+    this.addSql(`update "campaign_number" set "reason" = 'SUPPRESSED' where "reason" = 'INCOMPATIBLE_CHANNEL_TYPE';`);
     this.addSql(`alter table "agent" drop column "launch_number_id", drop column "launch_campaign_id", drop column "launch_requested_at", drop column "launch_notice";`);
   }
 }
