@@ -262,6 +262,8 @@ const ROWS = (): Row[] => [
   { field: 'scheduleFollowup', label: 'own call', doc: `mutation($i: ScheduleFollowupInput!) { scheduleFollowup(input: $i) { numberId } }`, vars: async () => ({ i: { numberId: await handled(fx.agentId), ...TOMORROW } }), allow: ['agent', ...MANAGERS] },
   { field: 'scheduleFollowup', label: "another agent's call", doc: `mutation($i: ScheduleFollowupInput!) { scheduleFollowup(input: $i) { numberId } }`, vars: async () => ({ i: { numberId: await handled(fx.otherAgentId), ...TOMORROW } }), allow: MANAGERS },
   { field: 'cancelFollowup', label: 'own followup', doc: `mutation($n: ID!) { cancelFollowup(numberId: $n) }`, vars: async () => ({ n: await followupOf(fx.agentId) }), allow: ['agent', ...MANAGERS] },
+  { field: 'followupContacts', doc: `query($c: ID!) { followupContacts(campaignId: $c, search: "Matrix") { numberId contactName number } }`, vars: () => ({ c: fx.campaignId }), allow: ['agent', ...MANAGERS] },
+  { field: 'followupContacts', label: 'a campaign of another group', doc: `query($c: ID!) { followupContacts(campaignId: $c, search: "Matrix") { numberId } }`, vars: () => ({ c: fx.hiddenCampaignId }), allow: MANAGERS },
   { field: 'scheduleManualFollowup', doc: `mutation($i: ScheduleManualFollowupInput!) { scheduleManualFollowup(input: $i) { numberId } }`,
     vars: () => ({ i: { campaignId: fx.campaignId, number: phone(), name: uniq('Walk-in'), ...TOMORROW } }), allow: ['agent'] },
   { field: 'scheduleManualFollowup', label: 'a campaign of another group', doc: `mutation($i: ScheduleManualFollowupInput!) { scheduleManualFollowup(input: $i) { numberId } }`,

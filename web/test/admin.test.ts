@@ -37,7 +37,7 @@ const group = (id: string, members: string[], over: Partial<AgentGroupRow> = {})
 const key = (id: string, over: Partial<ApiKey> = {}): ApiKey => ({
   id, name: `Key ${id}`, prefix: 'dk_abcdefg', scopes: ['CAMPAIGNS_READ'], createdBy: 'Admin', createdAt: '2026-11-29T10:00:00Z', lastUsedAt: null, revokedAt: null, ...over,
 });
-const suppression = (id: string, value: string): Suppression => ({ id, kind: 'NUMBER', value, reason: null, createdAt: '2026-11-29T10:00:00Z' });
+const suppression = (id: string, value: string): Suppression => ({ id, kind: 'NUMBER', value, reason: null, campaignId: null, campaignName: null, createdAt: '2026-11-29T10:00:00Z' });
 
 describe('formErrors', () => {
   it('puts each problem next to its field, without the path, and the rest in the message', () => {

@@ -167,7 +167,7 @@ describe('ContactsStore', () => {
 function followup(numberId: string, state: Followup['state'] = 'INTERRUPTED'): Followup {
   return {
     numberId, campaignId: 'c', campaignName: 'Renewals', contactName: 'Asha Rao', number: '+919812345678', dueAt: '2026-11-23T10:00:00Z',
-    timeZone: 'Asia/Kolkata', note: 'Call cut off after the customer answered', state,
+    timeZone: 'Asia/Kolkata', note: 'Call cut off after the customer answered', state, preview: false, launching: false, expiresAt: null, customerAttempts: 1, fields: [],
   };
 }
 

@@ -20,7 +20,7 @@ function live(id: string, over: Partial<CampaignLive>, agents: Partial<CampaignL
     campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0, ...agents }, callsRinging: 0, callsConnected: 0,
     waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, localTimeZone: 'Asia/Kolkata', answerRate: null, averageHandleTimeSec: null,
     abandonRateToday: null, abandonRate24h: null, abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', pacingBoundBy: null, hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
-    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, updatedAt: '2026-11-23T10:00:00Z', ...over,
+    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, updatedAt: '2026-11-23T10:00:00Z', ...over,
   };
 }
 
@@ -82,7 +82,7 @@ describe('WallboardStore', () => {
 
 describe('console and routes', () => {
   it('describes the agent state in words', () => {
-    const base = { agentId: 'x', name: 'A', activeCampaignId: 'c', stopReason: null as string | null, wrapUpEndsAt: null, currentCall: null, campaigns: [{ id: 'c', name: 'Renewals', status: 'RUNNING' as const, startsAt: '', remaining: 3, canStart: true, cannotStartReason: null, ownerPool: false, ownedCustomers: 0 }], followups: [] };
+    const base = { agentId: 'x', name: 'A', activeCampaignId: 'c', stopReason: null as string | null, launchNotice: null, wrapUpEndsAt: null, currentCall: null, campaigns: [{ id: 'c', name: 'Renewals', status: 'RUNNING' as const, startsAt: '', remaining: 3, canStart: true, cannotStartReason: null, ownerPool: false, ownedCustomers: 0 }], followups: [] };
     expect(describeState({ ...base, state: 'AVAILABLE' })).toEqual({ label: 'Available', detail: 'Waiting for the next call in Renewals' });
     expect(describeState({ ...base, state: 'OFFLINE', activeCampaignId: null }).detail).toMatch(/Press Start/);
     expect(describeState(null).label).toBe('…');
@@ -105,12 +105,14 @@ describe('console and routes', () => {
   ])('route %s', (hash, want) => expect(parseHash(hash)).toEqual(want));
 });
 
+const NOT_PREVIEW = { preview: false, launching: false, expiresAt: null, customerAttempts: 1, fields: [] };
+
 describe('ConsoleStore: interrupted calls and followups', () => {
   const console0 = {
-    agentId: 'ag', name: 'A', state: 'OFFLINE' as const, activeCampaignId: null, stopReason: null, wrapUpEndsAt: null, currentCall: null, campaigns: [],
+    agentId: 'ag', name: 'A', state: 'OFFLINE' as const, activeCampaignId: null, stopReason: null, launchNotice: null, wrapUpEndsAt: null, currentCall: null, campaigns: [],
     followups: [
-      { numberId: 'n1', campaignId: 'c', campaignName: 'Renewals', contactName: 'Asha Rao', number: '+919812345678', dueAt: '2026-11-23T10:00:00Z', timeZone: 'Asia/Kolkata', note: 'cut off', state: 'INTERRUPTED' as const },
-      { numberId: 'n2', campaignId: 'c', campaignName: 'Renewals', contactName: 'Ben', number: '+919812345679', dueAt: null, timeZone: 'Asia/Kolkata', note: null, state: 'IN_PROGRESS' as const },
+      { numberId: 'n1', campaignId: 'c', campaignName: 'Renewals', contactName: 'Asha Rao', number: '+919812345678', dueAt: '2026-11-23T10:00:00Z', timeZone: 'Asia/Kolkata', note: 'cut off', state: 'INTERRUPTED' as const, ...NOT_PREVIEW },
+      { numberId: 'n2', campaignId: 'c', campaignName: 'Renewals', contactName: 'Ben', number: '+919812345679', dueAt: null, timeZone: 'Asia/Kolkata', note: null, state: 'IN_PROGRESS' as const, ...NOT_PREVIEW },
     ],
   };
   function store(answer: (vars: Record<string, unknown>) => unknown) {

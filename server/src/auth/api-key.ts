@@ -48,7 +48,7 @@ export const PEOPLE_ONLY: readonly string[] = [
   'me', 'users', 'createUser', 'setPassword', 'signIn', 'signOut', 'signOutEverywhere', 'setUserDisabled', 'setOrganizationTimeZone',
   'apiKeys', 'createApiKey', 'revokeApiKey', 'rotateInboundHookSecret',
   'agentConsole', 'agentConsoleChanged', 'startDialling', 'stopDialling', 'setAgentPaused', 'setFlowVariables', 'scheduleFollowup', 'cancelFollowup', 'getCustomers', 'endCurrentCall', 'readyForNext',
-  'scheduleManualFollowup', 'launchFollowup', 'skipFollowup',
+  'scheduleManualFollowup', 'launchFollowup', 'skipFollowup', 'followupContacts',
   'createAgent', 'createAgentGroup', 'changeGroupMembers', 'updateAgent', 'updateAgentGroup', 'updateUser',
 ];
 

@@ -1,8 +1,9 @@
 import { ApiError, type Api } from './api/client.js';
 import {
-  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, END_CALL, GET_CUSTOMERS, READY, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP, SET_FLOW, SET_PAUSED, START_DIALLING, STOP_DIALLING,
-  type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult, type Followup, type InterruptedCallOutcome,
-  type GetCustomersResult, type ResolveInterruptedResult,
+  AGENT_PROFILE, CANCEL_FOLLOWUP, CONSOLE_CHANGED, END_CALL, FOLLOWUP_CONTACTS, GET_CUSTOMERS, LAUNCH_FOLLOWUP, READY, RESOLVE_INTERRUPTED, SCHEDULE_FOLLOWUP,
+  SCHEDULE_MANUAL_FOLLOWUP, SET_FLOW, SET_PAUSED, SKIP_FOLLOWUP, START_DIALLING, STOP_DIALLING,
+  type AgentConsole, type AgentProfileResult, type ConsoleChangedResult, type ConsoleResult, type Followup, type FollowupContact, type FollowupContactsResult,
+  type InterruptedCallOutcome, type GetCustomersResult, type ManualFollowupResult, type ResolveInterruptedResult,
 } from './api/documents.js';
 import { fieldMessage, settledText } from './format.js';
 import { actionError } from './interrupted.svelte.js';
@@ -17,6 +18,27 @@ export interface FollowupRequest {
   note?: string;
 }
 
+/** A followup booked from idle (seed 002's manual scenario): a typed number, or a customer picked from the campaign. */
+export interface ManualFollowupRequest {
+  campaignId: string;
+  number?: string;
+  contactId?: string;
+  name?: string;
+  date: string;
+  time: string;
+  timeZone: string;
+  note?: string;
+}
+
+/**
+ * Booked followups and callbacks split for the console: preview followups due now (launch, skip or
+ * reschedule them within 5 minutes of their time) and the rest, soonest first.
+ */
+export function splitFollowups(followups: readonly Followup[], now: number): { due: Followup[]; later: Followup[] } {
+  const isDue = (f: Followup) => f.preview && (f.state === 'RETRY' || f.state === 'SCHEDULED') && !!f.dueAt && Date.parse(f.dueAt) <= now;
+  return { due: followups.filter(isDue), later: followups.filter((f) => !isDue(f)) };
+}
+
 /** What the agent sees, in words: the state badge and the line under it. */
 export function describeState(c: AgentConsole | null): { label: string; detail: string } {
   if (!c) return { label: '…', detail: '' };
@@ -29,10 +51,10 @@ export function describeState(c: AgentConsole | null): { label: string; detail: 
   switch (c.state) {
     case 'OFFLINE':
       return { label: 'Offline', detail: c.activeCampaignId ? 'Connecting your phone…' : c.stopReason ?? 'Press Start on a campaign to begin' };
+    case 'RINGING':
+      return { label: 'Ringing', detail: c.followups.some((f) => f.launching) || !c.activeCampaignId ? 'Your followup call: your phone is ringing, answer it' : 'Your phone is ringing: answer it' };
     case 'AVAILABLE':
       return { label: 'Available', detail: campaign ? `Waiting for the next call in ${campaign}` : 'Waiting for the next call' };
-    case 'RINGING':
-      return { label: 'Ringing', detail: 'Your phone is ringing: answer it' };
     case 'ON_CALL':
       return { label: 'On call', detail: c.currentCall ? `With ${c.currentCall.contactName}` : 'On a call' };
     case 'WRAP_UP':
@@ -159,6 +181,46 @@ export class ConsoleStore {
       this.error = null;
     }
     return ok;
+  }
+  /** Books a followup from idle; the form is cleared by its caller when this resolves true. */
+  async scheduleManual(req: ManualFollowupRequest): Promise<boolean> {
+    this.followupErrors = {};
+    this.followupFor = 'manual';
+    let booked = '';
+    const ok = await this.act(async () => {
+      const { scheduleManualFollowup: f } = await this.api.request<ManualFollowupResult>(SCHEDULE_MANUAL_FOLLOWUP, {
+        input: { ...req, number: req.number?.trim() || null, name: req.name?.trim() || null, note: req.note?.trim() || null, timeZone: req.timeZone.trim() },
+      });
+      booked = `Followup with ${f.contactName} (${f.number}) booked for ${req.date} ${req.time} (${f.timeZone})`;
+    });
+    if (ok) this.notice = booked;
+    else if (this.lastError) {
+      const e = this.lastError;
+      const byField = e instanceof ApiError ? e.byField() : {};
+      const fields = Object.fromEntries(Object.entries(byField).map(([f, m]) => [f, fieldMessage(m, f)]));
+      this.followupErrors = Object.keys(fields).length ? fields : { '': actionError(e) };
+      this.error = null;
+    }
+    return ok;
+  }
+  /** Customers of a campaign matching a name or number (3+ characters): the manual booking's pick list. */
+  async lookup(campaignId: string, search: string): Promise<FollowupContact[]> {
+    if (search.trim().length < 3) return [];
+    return (await this.api.request<FollowupContactsResult>(FOLLOWUP_CONTACTS, { campaignId, search: search.trim() })).followupContacts;
+  }
+  /** Launches a due followup: my phone first (or my line, if it is up in its campaign), then the customer. */
+  launch(numberId: string) {
+    return this.queueAct(async () => {
+      this.data = (await this.api.request<ConsoleResult>(LAUNCH_FOLLOWUP, { numberId })).agentConsole;
+    }, 'Launching: your phone rings first, then the customer');
+  }
+  /** Does not make this followup call: the number is closed (skipped). */
+  skip(numberId: string) {
+    const f = this.data?.followups.find((x) => x.numberId === numberId);
+    return this.queueAct(async () => {
+      await this.api.request(SKIP_FOLLOWUP, { numberId });
+      if (this.data) this.data = { ...this.data, followups: this.data.followups.filter((x) => x.numberId !== numberId) };
+    }, f ? `Skipped: ${f.contactName} will not be called` : 'Skipped');
   }
   async cancelFollowup(numberId: string): Promise<boolean> {
     return this.queueAct(async () => {

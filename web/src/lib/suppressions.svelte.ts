@@ -1,7 +1,7 @@
 import type { Api } from './api/client.js';
 import {
-  ADD_SUPPRESSION, IMPORT_SUPPRESSIONS, REMOVE_SUPPRESSION, SUPPRESSIONS,
-  type AddSuppressionResult, type RemoveSuppressionResult, type Suppression, type SuppressionImportResult, type SuppressionKind, type SuppressionsResult,
+  ADD_SUPPRESSION, IMPORT_SUPPRESSIONS, REMOVE_SUPPRESSION, SUPPRESSION_CAMPAIGNS, SUPPRESSIONS,
+  type AddSuppressionResult, type SuppressionCampaignsResult, type RemoveSuppressionResult, type Suppression, type SuppressionImportResult, type SuppressionKind, type SuppressionsResult,
 } from './api/documents.js';
 import { errorText, formErrors, NO_ERRORS, type FormErrors } from './form-errors.js';
 import { LatestRead } from './latest.js';
@@ -44,7 +44,10 @@ export class SuppressionsStore {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
 
-  draft = $state({ kind: 'NUMBER' as SuppressionKind, value: '', reason: '' });
+  /** `campaignId` '' applies the entry to every campaign; a campaign's id, to that one only (seed 002: cancels its followups). */
+  draft = $state({ kind: 'NUMBER' as SuppressionKind, value: '', reason: '', campaignId: '' });
+  /** Campaigns an entry may apply to. */
+  campaigns = $state.raw<{ id: string; name: string }[]>([]);
   addErrors = $state.raw<FormErrors>(NO_ERRORS);
   addBusy = $state(false);
 
@@ -95,6 +98,15 @@ export class SuppressionsStore {
     this.offset = Math.max(0, this.offset - SUPPRESSIONS_PAGE);
   }
 
+  /** Reads the campaigns an entry may apply to (once, for the form). */
+  async loadCampaigns(): Promise<void> {
+    try {
+      this.campaigns = (await this.api.request<SuppressionCampaignsResult>(SUPPRESSION_CAMPAIGNS)).campaigns.items;
+    } catch {
+      this.campaigns = [];
+    }
+  }
+
   async add(): Promise<Suppression | null> {
     const value = this.draft.value.trim();
     this.notice = null;
@@ -107,14 +119,16 @@ export class SuppressionsStore {
     try {
       const reason = this.draft.reason.trim();
       const { addSuppression: s } = await this.api.request<AddSuppressionResult>(ADD_SUPPRESSION, {
-        input: { kind: this.draft.kind, value, ...(reason ? { reason } : {}) },
+        input: { kind: this.draft.kind, value, ...(reason ? { reason } : {}), ...(this.draft.campaignId ? { campaignId: this.draft.campaignId } : {}) },
       });
-      this.draft = { kind: this.draft.kind, value: '', reason: '' };
-      this.notice = `${KIND_LABELS[s.kind]} ${s.value} is suppressed: it will not be dialled.`;
+      this.draft = { kind: this.draft.kind, value: '', reason: '', campaignId: this.draft.campaignId };
+      this.notice = s.campaignName
+        ? `${KIND_LABELS[s.kind]} ${s.value} is suppressed in ${s.campaignName}: it will not be dialled there, and its followups there are cancelled.`
+        : `${KIND_LABELS[s.kind]} ${s.value} is suppressed: it will not be dialled.`;
       await this.load();
       return s;
     } catch (e) {
-      this.addErrors = formErrors(e, ['input.kind', 'input.value', 'input.reason']);
+      this.addErrors = formErrors(e, ['input.kind', 'input.value', 'input.reason', 'input.campaignId']);
       return null;
     } finally {
       this.addBusy = false;

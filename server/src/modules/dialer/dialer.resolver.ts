@@ -9,7 +9,7 @@ import type { CallListService } from './call-list.service.js';
 import type { ConsoleService } from './console.service.js';
 import type { FollowupService } from './followup.service.js';
 import type { SuppressionService } from './suppression.service.js';
-import { AgentConsole, CallLegPage, Followup, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
+import { AgentConsole, CallLegPage, Followup, FollowupContact, InterruptedCallOutcome, LiveCall, SettledNumber, Suppression, SuppressionImportResult, SuppressionPage } from './dialer.type.js';
 
 function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   const a = p.agents;
@@ -91,6 +91,11 @@ export class DialerResolver {
   })
   scheduleFollowup(@Arg('input', () => ScheduleFollowupInput) input: ScheduleFollowupInput, @Ctx() ctx: GraphQLContext): Promise<Followup> {
     return this.followups.schedule(ctx, input);
+  }
+
+  @Query(() => [FollowupContact], { description: "Customers of a campaign of my groups whose name or number matches (3+ characters; at most 10): the manual followup booking's pick list" })
+  followupContacts(@Arg('campaignId', () => ID) campaignId: string, @Arg('search', () => String) search: string, @Ctx() ctx: GraphQLContext): Promise<FollowupContact[]> {
+    return this.followups.lookup(ctx, campaignId, search);
   }
 
   @Mutation(() => Followup, { description: "Book a followup from idle (seed 002's manual scenario): a typed number or a contact, in a campaign of my groups; I own it" })

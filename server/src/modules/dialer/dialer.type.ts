@@ -96,6 +96,15 @@ export class Followup {
   @Field(() => Int, { description: 'Customer attempts so far' }) customerAttempts!: number;
 }
 
+@ObjectType({ description: "A customer of a campaign, as a followup booking's pick list shows it" })
+export class FollowupContact {
+  @Field(() => ID, { description: 'Its number in the campaign' }) numberId!: string;
+  @Field(() => ID, { nullable: true }) contactId!: string | null;
+  @Field(() => String) contactName!: string;
+  @Field(() => String, { description: 'E.164' }) number!: string;
+  @Field(() => NumberState) state!: NumberState;
+}
+
 export const InterruptedCallOutcome = { COMPLETED: 'COMPLETED', RETRY: 'RETRY', FAILED: 'FAILED' } as const;
 export type InterruptedCallOutcome = (typeof InterruptedCallOutcome)[keyof typeof InterruptedCallOutcome];
 registerEnumType(InterruptedCallOutcome, {

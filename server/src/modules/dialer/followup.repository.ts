@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NumberState } from '../../domain/number-state.js';
+import { escapeLike } from '../contact/contact.repository.js';
 
 /** A number as the followup and console services lock it. */
 export interface OwnedNumberRow {
@@ -139,6 +140,18 @@ export class FollowupRepository {
       `select e164 from phone_number where contact_id = ? and organization_id = ? and (?::text is null or e164 = ?) order by position limit 1`,
       [contactId, organizationId, e164 ?? null, e164 ?? null]);
     return row ?? null;
+  }
+
+  /** Numbers of a campaign whose contact name or number matches `search` (a followup's pick list), at most `limit`. */
+  lookup(campaignId: string, search: string, limit: number): Promise<{ id: string; contact_id: string | null; contact_name: string; e164: string; state: string }[]> {
+    const digits = search.replace(/[\s()+.-]/g, '');
+    const byNumber = /^\d{3,}$/.test(digits);
+    return this.em.execute(
+      `select distinct on (n.e164) n.id, n.contact_id, n.contact_name, n.e164, n.state from campaign_number n
+        where n.campaign_id = ? and ${byNumber ? `n.e164 like ?` : `lower(n.contact_name) like ?`}
+        order by n.e164, n.created_at desc limit ?`,
+      [campaignId, byNumber ? `%${escapeLike(digits)}%` : `%${escapeLike(search.toLowerCase())}%`, limit],
+    );
   }
 
   /** Whether the agent is in the group that dials the campaign. */

@@ -18,11 +18,13 @@ import { requireCampaignId } from '../stats/campaign-access.js';
 import type { ContactService } from '../contact/contact.service.js';
 import { InboundRepository } from '../inbound/inbound.repository.js';
 import type { ScheduleFollowupInput, ScheduleManualFollowupInput } from './dialer.input.js';
-import type { Followup, InterruptedCallOutcome } from './dialer.type.js';
+import type { Followup, FollowupContact, InterruptedCallOutcome } from './dialer.type.js';
 import { FollowupRepository, type FollowupRow, type OwnedNumberRow, type QueueRow } from './followup.repository.js';
 
 /** At most this many followups are listed on a console. */
 const FOLLOWUPS_MAX = 500;
+/** At most this many customers in a booking's pick list. */
+const LOOKUP_MAX = 10;
 
 /**
  * Scheduled followups (seed 002, seed 003 "scheduler call") and calls interrupted by a crash:
@@ -117,6 +119,21 @@ export class FollowupService {
     this.events.agentsChanged([agentId]);
     const [f] = await this.rows(scope, { numberId });
     return f!;
+  }
+
+  /**
+   * The pick list of the manual booking (seed 002: "the agent types a number or picks a contact"):
+   * customers of a campaign of the agent's groups whose name or number matches (3 characters at
+   * least), at most 10. Agents do not read the directory; they see the campaigns they dial.
+   */
+  async lookup(scope: Scope, campaignId: string, search: string): Promise<FollowupContact[]> {
+    const id = await requireCampaignId(scope, campaignId);
+    const q = search.trim();
+    if (q.length < 3) throw badInput('search: type at least 3 characters of a name or number', 'search');
+    if (q.length > 64) throw badInput('search: at most 64 characters', 'search');
+    return (await new FollowupRepository(scope.em).lookup(id, q, LOOKUP_MAX)).map((r) => ({
+      numberId: r.id, contactId: r.contact_id, contactName: r.contact_name, number: r.e164, state: r.state as NumberState,
+    }));
   }
 
   /**

@@ -34,6 +34,8 @@ import type {
   ImportCsvMutation,
   ImportSuppressionsMutation,
   InterruptedCallsQuery,
+  ManualFollowupMutation,
+  FollowupContactsQuery,
   ListsQuery,
   LiveChangedSubscription,
   LiveFieldsFragment,
@@ -61,6 +63,7 @@ import type {
   StatsFieldsFragment,
   SuppressionFieldsFragment,
   SuppressionsQuery,
+  SuppressionCampaignsQuery,
   TimeZonesQuery,
   TimelineQuery,
   UpdateAgentGroupMutation,
@@ -105,7 +108,7 @@ export type CampaignLive = LiveFieldsFragment;
 export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline elsewhere } callsRinging callsConnected waitingForAgent
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
   pacingRatio pacingReason pacingBoundBy hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
-  ownedCallbacks { due overdue released } updatedAt }`;
+  ownedCallbacks { due overdue released } followups { waiting due expired } updatedAt }`;
 
 export type TimelinePoint = TimelineQuery['campaignTimeline'][number];
 
@@ -235,7 +238,8 @@ export type LiveCall = NonNullable<AgentConsole['currentCall']>;
 
 export type Followup = FollowupFieldsFragment;
 
-export const FOLLOWUP_FIELDS = /* GraphQL */ `fragment FollowupFields on Followup { numberId campaignId campaignName contactName number dueAt timeZone note state }`;
+export const FOLLOWUP_FIELDS = /* GraphQL */ `fragment FollowupFields on Followup { numberId campaignId campaignName contactName number dueAt timeZone note state
+  preview launching expiresAt customerAttempts fields { key value } }`;
 
 /** How a person settles a call cut off by a crash or shutdown. */
 
@@ -248,8 +252,9 @@ export const RESOLVE_INTERRUPTED = /* GraphQL */ `mutation ResolveInterrupted($n
 export type ResolveInterruptedResult = ResolveInterruptedMutation;
 
 export type AgentConsole = ConsoleFieldsFragment;
+export type AgentCampaign = AgentConsole['campaigns'][number];
 
-export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason wrapUpEndsAt
+export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason launchNotice wrapUpEndsAt
   currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
   campaigns { id name status startsAt remaining canStart cannotStartReason ownerPool ownedCustomers }
   followups { ...FollowupFields } }`;
@@ -263,6 +268,15 @@ export const SET_PAUSED = /* GraphQL */ `mutation Pause($paused: Boolean!) { age
 export const SET_FLOW = /* GraphQL */ `mutation Flow($numberId: ID!, $input: FlowVariablesInput!) { setFlowVariables(numberId: $numberId, input: $input) { legId } }`;
 export const SCHEDULE_FOLLOWUP = /* GraphQL */ `mutation Followup($input: ScheduleFollowupInput!) { scheduleFollowup(input: $input) { numberId dueAt timeZone } }`;
 export const CANCEL_FOLLOWUP = /* GraphQL */ `mutation CancelFollowup($numberId: ID!) { cancelFollowup(numberId: $numberId) }`;
+export const SCHEDULE_MANUAL_FOLLOWUP = /* GraphQL */ `mutation ManualFollowup($input: ScheduleManualFollowupInput!) {
+  scheduleManualFollowup(input: $input) { numberId contactName number dueAt timeZone } }`;
+export type ManualFollowupResult = ManualFollowupMutation;
+export const LAUNCH_FOLLOWUP = /* GraphQL */ `mutation LaunchFollowup($numberId: ID!) { agentConsole: launchFollowup(numberId: $numberId) { ...ConsoleFields } } ${CONSOLE_FIELDS} ${FOLLOWUP_FIELDS}`;
+export const FOLLOWUP_CONTACTS = /* GraphQL */ `query FollowupContacts($campaignId: ID!, $search: String!) {
+  followupContacts(campaignId: $campaignId, search: $search) { numberId contactId contactName number state } }`;
+export type FollowupContactsResult = FollowupContactsQuery;
+export type FollowupContact = FollowupContactsResult['followupContacts'][number];
+export const SKIP_FOLLOWUP = /* GraphQL */ `mutation SkipFollowup($numberId: ID!) { skipFollowup(numberId: $numberId) { numberId state } }`;
 export const AGENT_PROFILE = /* GraphQL */ `query AgentProfile($id: ID!) { agent(id: $id) { id timeZone } }`;
 export type AgentProfileResult = AgentProfileQuery;
 export const GET_CUSTOMERS = /* GraphQL */ `mutation GetCustomers($campaignId: ID!) { getCustomers(campaignId: $campaignId) { claimed owned perClickMax maxUnprocessed limitedBy } }`;
@@ -355,7 +369,7 @@ export type ChangeGroupMembersResult = ChangeGroupMembersMutation;
 
 export type Suppression = SuppressionFieldsFragment;
 
-export const SUPPRESSION_FIELDS = /* GraphQL */ `fragment SuppressionFields on Suppression { id kind value reason createdAt }`;
+export const SUPPRESSION_FIELDS = /* GraphQL */ `fragment SuppressionFields on Suppression { id kind value reason campaignId campaignName createdAt }`;
 
 /** Newest first; `search` matches part of a number (any spelling), a client id or a reason. */
 export const SUPPRESSIONS = /* GraphQL */ `query Suppressions($search: String, $kind: SuppressionKind, $limit: Int!, $offset: Int!) {
@@ -364,6 +378,9 @@ export const SUPPRESSIONS = /* GraphQL */ `query Suppressions($search: String, $
 export type SuppressionsResult = SuppressionsQuery;
 
 /** Numbers are stored in E.164; adding one already listed keeps it (and its reason, unless a new one is given). */
+/** Campaigns a suppression entry may apply to (those not over). */
+export const SUPPRESSION_CAMPAIGNS = /* GraphQL */ `query SuppressionCampaigns { campaigns(status: [SCHEDULED, RUNNING, PAUSED], sortBy: NAME, sortDirection: ASC, limit: 200) { items { id name } } }`;
+export type SuppressionCampaignsResult = SuppressionCampaignsQuery;
 export const ADD_SUPPRESSION = /* GraphQL */ `mutation AddSuppression($input: AddSuppressionInput!) { addSuppression(input: $input) { ...SuppressionFields } } ${SUPPRESSION_FIELDS}`;
 export type AddSuppressionResult = AddSuppressionMutation;
 

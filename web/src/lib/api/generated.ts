@@ -305,6 +305,25 @@ export type ScheduleFollowupInput = {
   timeZone: string | null | undefined;
 };
 
+/** A followup booked from idle (seed 002's manual scenario): a typed number or a contact, in a campaign of the agent's groups */
+export type ScheduleManualFollowupInput = {
+  campaignId: string;
+  /** A directory contact (its main number, or `number` if it is one of the contact's) */
+  contactId: string | null | undefined;
+  /** YYYY-MM-DD */
+  date: string;
+  /** The new contact's name, when the number is new to the directory */
+  name: string | null | undefined;
+  /** At most 500 characters */
+  note: string | null | undefined;
+  /** A phone number (E.164, or national in the organisation's region); a new one gets a contact */
+  number: string | null | undefined;
+  /** HH:MM, 24 h */
+  time: string;
+  /** IANA zone of date and time; defaults to the agent's zone */
+  timeZone: string | null | undefined;
+};
+
 /** Sets the zone of many contacts: name contactIds or a listId */
 export type SetContactsTimeZoneInput = {
   contactIds: Array<string> | null | undefined;
@@ -376,7 +395,7 @@ export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialM
 
 export type StatsFieldsFragment = { campaignId: string, scheduled: number, inProgress: number, retry: number, retrying: number, completed: number, failed: number, failedDnd: number, failedBalance: number, failedNoAttempt: number, invalid: number, cancelled: number, expired: number, interrupted: number, total: number, updatedAt: string, changedAt: string };
 
-export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } };
+export type LiveFieldsFragment = { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number }, followups: { waiting: number, due: number, expired: number } };
 
 export type SignInMutationVariables = Exact<{
   email: string;
@@ -413,7 +432,7 @@ export type LiveChangedSubscriptionVariables = Exact<{
 }>;
 
 
-export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number } } };
+export type LiveChangedSubscription = { campaignLiveChanged: { campaignId: string, callsRinging: number, callsConnected: number, waitingForAgent: number, dialsToday: number, liveAnswersToday: number, connectsToday: number, localTimeZone: string, answerRate: number | null, averageHandleTimeSec: number | null, abandonRateToday: number | null, abandonRate24h: number | null, abandonRate30d: number | null, abandonRateCap: number, pacingRatio: number, pacingReason: string, pacingBoundBy: string | null, hopperDepth: number, hopperDue: number, remaining: number, finishedLastHour: number, etaMinutes: number | null, updatedAt: string, agents: { available: number, ringing: number, onCall: number, wrapUp: number, paused: number, offline: number, elsewhere: number }, heldBack: Array<{ filter: string, count: number }>, ownedCallbacks: { due: number, overdue: number, released: number }, followups: { waiting: number, due: number, expired: number } } };
 
 export type TimelineQueryVariables = Exact<{
   id: string;
@@ -602,14 +621,14 @@ export type ReportQueryVariables = Exact<{
 
 export type ReportQuery = { campaignReport: { filename: string, csv: string, rows: number } };
 
-export type FollowupFieldsFragment = { numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState };
+export type FollowupFieldsFragment = { numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> };
 
 export type InterruptedCallsQueryVariables = Exact<{
   campaignId: string;
 }>;
 
 
-export type InterruptedCallsQuery = { interruptedCalls: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> };
+export type InterruptedCallsQuery = { interruptedCalls: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> };
 
 export type ResolveInterruptedMutationVariables = Exact<{
   numberId: string;
@@ -619,36 +638,36 @@ export type ResolveInterruptedMutationVariables = Exact<{
 
 export type ResolveInterruptedMutation = { resolveInterruptedCall: { numberId: string, state: NumberState } };
 
-export type ConsoleFieldsFragment = { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> };
+export type ConsoleFieldsFragment = { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> };
 
 export type StartMutationVariables = Exact<{
   campaignId: string;
 }>;
 
 
-export type StartMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type StartMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type StopMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type StopMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type StopMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type EndCallMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type EndCallMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type EndCallMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type ReadyMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ReadyMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type ReadyMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type PauseMutationVariables = Exact<{
   paused: boolean;
 }>;
 
 
-export type PauseMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type PauseMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type FlowMutationVariables = Exact<{
   numberId: string;
@@ -672,6 +691,35 @@ export type CancelFollowupMutationVariables = Exact<{
 
 export type CancelFollowupMutation = { cancelFollowup: boolean };
 
+export type ManualFollowupMutationVariables = Exact<{
+  input: ScheduleManualFollowupInput;
+}>;
+
+
+export type ManualFollowupMutation = { scheduleManualFollowup: { numberId: string, contactName: string, number: string, dueAt: string | null, timeZone: string } };
+
+export type LaunchFollowupMutationVariables = Exact<{
+  numberId: string;
+}>;
+
+
+export type LaunchFollowupMutation = { agentConsole: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
+
+export type FollowupContactsQueryVariables = Exact<{
+  campaignId: string;
+  search: string;
+}>;
+
+
+export type FollowupContactsQuery = { followupContacts: Array<{ numberId: string, contactId: string | null, contactName: string, number: string, state: NumberState }> };
+
+export type SkipFollowupMutationVariables = Exact<{
+  numberId: string;
+}>;
+
+
+export type SkipFollowupMutation = { skipFollowup: { numberId: string, state: NumberState } };
+
 export type AgentProfileQueryVariables = Exact<{
   id: string;
 }>;
@@ -689,7 +737,7 @@ export type GetCustomersMutation = { getCustomers: { claimed: number, owned: num
 export type ConsoleChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleChangedSubscription = { agentConsoleChanged: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState }> } };
+export type ConsoleChangedSubscription = { agentConsoleChanged: { agentId: string, name: string, state: AgentState, activeCampaignId: string | null, stopReason: string | null, launchNotice: string | null, wrapUpEndsAt: string | null, currentCall: { legId: string, numberId: string, campaignId: string, dialMode: DialMode, status: CallStatus, number: string, contactName: string, popupUrl: string | null, customerAttempt: number, startedAt: string, answeredAt: string | null, rescheduleAgentCall: boolean, rescheduleCustomerCall: boolean, disposition: string | null, fields: Array<{ key: string, value: string }> } | null, campaigns: Array<{ id: string, name: string, status: CampaignStatus, startsAt: string, remaining: number, canStart: boolean, cannotStartReason: string | null, ownerPool: boolean, ownedCustomers: number }>, followups: Array<{ numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> }> } };
 
 export type TimeZonesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -807,7 +855,7 @@ export type ChangeGroupMembersMutationVariables = Exact<{
 
 export type ChangeGroupMembersMutation = { changeGroupMembers: { id: string, name: string, memberCount: number, mayScheduleFollowups: boolean, members: Array<{ id: string, name: string, state: AgentState }> } };
 
-export type SuppressionFieldsFragment = { id: string, kind: SuppressionKind, value: string, reason: string | null, createdAt: string };
+export type SuppressionFieldsFragment = { id: string, kind: SuppressionKind, value: string, reason: string | null, campaignId: string | null, campaignName: string | null, createdAt: string };
 
 export type SuppressionsQueryVariables = Exact<{
   search: string | null | undefined;
@@ -817,14 +865,19 @@ export type SuppressionsQueryVariables = Exact<{
 }>;
 
 
-export type SuppressionsQuery = { suppressions: { totalCount: number, items: Array<{ id: string, kind: SuppressionKind, value: string, reason: string | null, createdAt: string }> } };
+export type SuppressionsQuery = { suppressions: { totalCount: number, items: Array<{ id: string, kind: SuppressionKind, value: string, reason: string | null, campaignId: string | null, campaignName: string | null, createdAt: string }> } };
+
+export type SuppressionCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SuppressionCampaignsQuery = { campaigns: { items: Array<{ id: string, name: string }> } };
 
 export type AddSuppressionMutationVariables = Exact<{
   input: AddSuppressionInput;
 }>;
 
 
-export type AddSuppressionMutation = { addSuppression: { id: string, kind: SuppressionKind, value: string, reason: string | null, createdAt: string } };
+export type AddSuppressionMutation = { addSuppression: { id: string, kind: SuppressionKind, value: string, reason: string | null, campaignId: string | null, campaignName: string | null, createdAt: string } };
 
 export type RemoveSuppressionMutationVariables = Exact<{
   id: string;
