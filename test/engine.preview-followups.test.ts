@@ -215,8 +215,14 @@ describe('preview followups (issue 16, seed 002)', () => {
     const contact = (await app.gql(`mutation($i: CreateContactInput!) { createContact(input: $i) { id } }`, { i: { name: 'Dana', phones: [phone(), phone()] } })).data.createContact.id;
     const first = (await app.gql(BOOK, { i: { campaignId: c.id, contactId: contact, ...noon } }, asha.user)).data.scheduleManualFollowup;
     expect(first).toMatchObject({ contactName: 'Dana', dueAt: '2026-12-01T06:30:00.000Z' });
+    expect(await sql(app.databaseUrl, `select 1 from campaign_number where campaign_id = $1 and e164 = $2`, [c.id, first.number])).toHaveLength(1);
     const again = (await app.gql(BOOK, { i: { campaignId: c.id, contactId: contact, ...noon, time: '15:00' } }, asha.user)).data.scheduleManualFollowup;
     expect(again).toMatchObject({ numberId: first.numberId, dueAt: '2026-12-01T09:30:00.000Z' });
+    // the pick list: customers of the campaign by name or number (agents do not read the directory)
+    const LOOKUP = `query($c: ID!, $s: String!) { followupContacts(campaignId: $c, search: $s) { numberId contactId contactName number } }`;
+    expect((await app.gql(LOOKUP, { c: c.id, s: 'dan' }, asha.user)).data.followupContacts).toEqual([{ numberId: first.numberId, contactId: contact, contactName: 'Dana', number: first.number }]);
+    expect((await app.gql(LOOKUP, { c: c.id, s: first.number.slice(-6) }, asha.user)).data.followupContacts.map((m: { numberId: string }) => m.numberId)).toEqual([first.numberId]);
+    expect((await app.gql(LOOKUP, { c: c.id, s: 'da' }, asha.user)).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search' });
     // a typed number the directory does not know gets a contact with the name typed
     const typed = phone();
     const walkIn = (await app.gql(BOOK, { i: { campaignId: c.id, number: typed, name: 'Walk-in Ravi', ...noon } }, asha.user)).data.scheduleManualFollowup;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedUrl } from '../server/src/db/embedded-postgres.js';
 import { freePort, ROOT, type ServerProcess, startServerProcess, stopServerProcess } from './helpers/child.js';
+import { sql } from './helpers/db.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set to a folder to keep screenshots of each page (they are not committed). */
@@ -102,6 +104,7 @@ beforeAll(async () => {
   server = await startServerProcess({
     DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), LOG_LEVEL: 'warn',
     DRAIN_TIMEOUT_SEC: '0', // nothing here waits for the demo's calls in flight: stop at once
+    SIM_ANSWER_RATE: '1', // every customer answers: a launched followup always reaches its customer
   }, 90_000);
   base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -630,6 +633,84 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     expect(await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollHeight <= g.innerHeight + 1; })).toBe(true);
     await shot(page, 'wallboard-1280');
     await ctx.close();
+  });
+
+  it('followups: an agent books one from idle (the form is cleared), sees it due with its countdown, launches it (own phone first), ends the call and ends wrap-up with Ready (issue 16)', { timeout: 180_000 }, async () => {
+    const agentToken = (await apiSignIn(AGENT.email, AGENT.password)).token!;
+    const { agentConsole } = await gql(`{ agentConsole { agentId } }`, {}, agentToken);
+    const groupId = (await gql(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: `Followup floor ${Date.now()}`, agentIds: [agentConsole.agentId] } })).createAgentGroup.id;
+    const listId = (await gql(`{ contactLists(limit: 1) { id } }`)).contactLists[0].id;
+    const name = `Callbacks ${Date.now()}`;
+    const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+      i: { name, dialMode: 'PREVIEW', groupId, listId, callerId: '+912240001234', wrapUpSeconds: 120, callingWindow: { start: '00:00', end: '23:59' } },
+    })).createCampaign.id as string;
+    await expect.poll(async () => (await gql(`query($id: ID!) { campaign(id: $id) { status } }`, { id })).campaign.status, { timeout: 10_000 }).toBe('RUNNING');
+
+    const agent = await signedIn(AGENT, '#/console', { viewport: { width: 1920, height: 1080 } });
+    const page = agent.page;
+    if (await page.getByRole('button', { name: 'Stop dialling' }).count()) await page.getByRole('button', { name: 'Stop dialling' }).click();
+    // seed 002's manual scenario: a typed number, in 60-90 s (whole minutes in the agent's zone, Kolkata)
+    const due = new Date(Math.floor((Date.now() + 90_000) / 60_000) * 60_000);
+    const local = new Date(due.getTime() + 5.5 * 3600_000).toISOString();
+    const form = page.getByRole('form', { name: 'Book a followup' });
+    await form.getByLabel('Campaign').selectOption({ label: name });
+    await form.getByLabel('Number or customer').fill('+91 98111 22233');
+    await form.getByLabel('Name').fill('Walk-in Meera');
+    await form.getByLabel('Date').fill(local.slice(0, 10));
+    await form.getByLabel('Time', { exact: true }).fill(local.slice(11, 16));
+    await form.getByLabel('Note').fill('wants the gold plan');
+    await form.getByRole('button', { name: 'Book followup' }).click();
+    await expect.poll(() => page.locator('.ok-banner').first().textContent()).toContain('Followup with Walk-in Meera (+919811122233) booked');
+    // the form is cleared once booked
+    expect(await form.getByLabel('Number or customer').inputValue()).toBe('');
+    expect(await form.getByLabel('Note').inputValue()).toBe('');
+    const later = page.locator('tr[data-followup]', { hasText: 'Walk-in Meera' });
+    await expect.poll(() => later.count()).toBe(1);
+    await shot(page, 'console-followup-booked');
+
+    // when due: the preview card with the record and its countdown (and it is never dialled by itself)
+    const card = page.getByTestId('due-followup');
+    await card.waitFor({ timeout: 100_000 });
+    expect(await card.textContent()).toContain('Walk-in Meera');
+    expect(await card.textContent()).toContain('wants the gold plan');
+    await expect.poll(() => card.getByTestId('expires-in').textContent()).toMatch(/expires in [45]:\d\d/);
+    const numberId = (await card.getAttribute('data-followup'))!;
+    const db = embeddedUrl(pgPort);
+    expect(await sql(db, `select 1 from call_leg where number_id = $1`, [numberId])).toEqual([]);
+    await shot(page, 'console-followup-due-1920');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'console-followup-due-1280');
+    await page.setViewportSize({ width: 1920, height: 1080 });
+
+    // Launch: the agent's own phone rings first, then the customer is called and answers
+    await card.getByRole('button', { name: 'Launch call' }).click();
+    await expect.poll(() => page.getByTestId('agent-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('ON_CALL');
+    await expect.poll(() => page.getByTestId('callee').textContent(), { timeout: 30_000 }).toContain('Walk-in Meera');
+    await expect.poll(() => page.getByTestId('callee').textContent(), { timeout: 60_000 }).toContain('answered');
+    const legs = await sql<{ kind: string; answered_at: Date | null; created_at: Date }>(db, `select kind, answered_at, created_at from call_leg where number_id = $1 order by created_at`, [numberId]);
+    expect(legs.map((l) => l.kind)).toEqual(['AGENT', 'CUSTOMER']);
+    expect(new Date(legs[1]!.created_at).getTime()).toBeGreaterThanOrEqual(new Date(legs[0]!.answered_at!).getTime());
+    await shot(page, 'console-followup-on-call');
+
+    // End call: the customer is hung up, wrap-up counts down; Ready ends it, and the agent is back where they were
+    await page.getByRole('button', { name: 'End call' }).click();
+    await expect.poll(() => page.getByTestId('agent-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('WRAP_UP');
+    await expect.poll(() => page.getByTestId('wrap-countdown').textContent()).toMatch(/next call in \d+ s/);
+    const left = Number((await page.getByTestId('wrap-countdown').textContent())!.replace(/\D/g, ''));
+    expect(left).toBeGreaterThan(60); // 120 s of wrap-up, ended early below
+    await shot(page, 'console-followup-wrap-up');
+    await page.getByRole('button', { name: 'Ready' }).click();
+    await expect.poll(() => page.getByTestId('agent-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('OFFLINE');
+    expect((await sql<{ state: string }>(db, `select state from campaign_number where id = $1`, [numberId]))[0]!.state).toBe('COMPLETED');
+    expect(await page.getByTestId('due-followup').count()).toBe(0);
+
+    // the supervisor sees the campaign's followups, and an expired one, live
+    await sql(db, `update campaign_number set state = 'EXPIRED', reason = null, next_attempt_at = null where id = (select id from campaign_number where campaign_id = $1 and state = 'SCHEDULED' limit 1)`, [id]);
+    const sup = await signedIn(SUPERVISOR, `#/campaigns/${id}`);
+    await expect.poll(() => sup.page.getByTestId('followups-expired').textContent(), { timeout: 20_000 }).toBe('1');
+    await shot(sup.page, 'campaign-followups');
+    await sup.ctx.close();
+    await agent.ctx.close();
   });
 
   it('a supervisor sees the users read-only, and uses the other admin screens', async () => {

@@ -26,7 +26,7 @@ import { CampaignScheduler } from './engine/campaign-scheduler.js';
 import { DialerEngine } from './engine/dialer-engine.js';
 import { inProcessLeases, RedisLeases } from './engine/lease.js';
 import type { TelephonyPort } from './telephony/port.js';
-import { CallSimulator, type SimulatorOptions } from './telephony/simulator.js';
+import { CallSimulator, DEFAULT_SIMULATOR, type SimulatorOptions } from './telephony/simulator.js';
 import { DialerError } from './domain/errors.js';
 import { toGraphQLError } from './graphql/errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
@@ -141,7 +141,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const resolveIdentity = (em: MikroORM['em'], credentials: Credentials): Promise<Actor> =>
     credentials.token?.startsWith(API_KEY_PREFIX) ? services.apiKeys.resolve(em, credentials.token) : services.users.resolveActor(em, credentials);
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...options.simulator });
+  const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...answerRate(config.simAnswerRate), ...options.simulator });
   const engine = new DialerEngine({
     orm,
     clock,
@@ -359,4 +359,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     close,
     hurry: () => engine.hurry(),
   };
+}
+
+/** SIM_ANSWER_RATE: the simulator's customer mix with this answer rate, the other outcomes scaled to fit. */
+function answerRate(rate: number | undefined): Partial<SimulatorOptions> {
+  if (rate === undefined) return {};
+  const { busy, failed, answer, machine } = DEFAULT_SIMULATOR.customer;
+  const rest = 1 - answer;
+  const k = rest > 0 ? (1 - rate) / rest : 0;
+  return { customer: { busy: busy * k, failed: failed * k, machine: machine * k, answer: rate } };
 }

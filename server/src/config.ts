@@ -39,6 +39,11 @@ export interface Config {
   /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
   simTimeScale: number;
   /**
+   * Call simulator: the fraction of customer calls a person answers (0 to 1); the rest of the default
+   * mix (busy, failed, machine, no answer) shrinks to fit. @default the simulator's mix (0.2)
+   */
+  simAnswerRate?: number;
+  /**
    * Key that signs session tokens (at least 32 characters); every instance must have the same one.
    * @default a random key generated at the first start and kept in the database (`server_secret`)
    */
@@ -60,6 +65,14 @@ function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function fractionEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
   return n;
 }
 
@@ -99,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInsPerIpPer10Min: intEnv('SIGN_IN_LIMIT_PER_IP', 300, env),
     signInFailuresBeforeLockout: intEnv('SIGN_IN_FAILURES_BEFORE_LOCKOUT', 5, env),
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
+    simAnswerRate: fractionEnv('SIM_ANSWER_RATE', env),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),

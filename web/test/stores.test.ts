@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Campaign, CampaignLive } from '../src/lib/api/documents.js';
+import type { Campaign, CampaignLive, Followup } from '../src/lib/api/documents.js';
 import { CampaignBoard, WallboardStore } from '../src/lib/wallboard.svelte.js';
-import { ConsoleStore, describeState } from '../src/lib/console.svelte.js';
+import { ConsoleStore, describeState, splitFollowups } from '../src/lib/console.svelte.js';
 import { ApiError, type Api } from '../src/lib/api/client.js';
 import { parseHash } from '../src/lib/router.svelte.js';
 
@@ -106,6 +106,20 @@ describe('console and routes', () => {
 });
 
 const NOT_PREVIEW = { preview: false, launching: false, expiresAt: null, customerAttempts: 1, fields: [] };
+
+describe('splitFollowups (issue 16)', () => {
+  const f = (numberId: string, over: Record<string, unknown>) =>
+    ({ numberId, campaignId: 'c', campaignName: 'R', contactName: 'A', number: '+919812345678', dueAt: '2026-11-30T05:00:00Z', timeZone: 'Asia/Kolkata', note: null,
+      state: 'RETRY', preview: true, launching: false, expiresAt: '2026-11-30T05:05:00Z', customerAttempts: 0, fields: [], ...over }) as Followup;
+  it('puts preview followups whose time has come first, and everything else (not due, not preview, being dialled) after', () => {
+    const now = Date.parse('2026-11-30T05:01:00Z');
+    const list = [f('due', {}), f('later', { dueAt: '2026-11-30T06:00:00Z' }), f('callback', { preview: false }), f('dialling', { state: 'RETRYING', dueAt: null }), f('launching', { launching: true })];
+    const { due, later } = splitFollowups(list, now);
+    expect(due.map((x) => x.numberId)).toEqual(['due', 'launching']);
+    expect(later.map((x) => x.numberId)).toEqual(['later', 'callback', 'dialling']);
+    expect(splitFollowups(list, Date.parse('2026-11-30T04:59:59Z')).due).toEqual([]);
+  });
+});
 
 describe('ConsoleStore: interrupted calls and followups', () => {
   const console0 = {

@@ -49,6 +49,11 @@ async function assertTraversable(dir: string): Promise<void> {
   }
 }
 
+/** The connection URL of the embedded PostgreSQL on `port`. */
+export function embeddedUrl(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+}
+
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
@@ -67,7 +72,7 @@ async function canConnect(url: string): Promise<boolean> {
  * OS user (created if missing) and the data folder is handed to it.
  */
 export async function startEmbeddedPostgres(dataDir: string, port: number, log: Logger): Promise<EmbeddedDatabase> {
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`;
+  const url = embeddedUrl(port);
   // A previous run killed with SIGKILL leaves its postgres child running: reuse it.
   if (existsSync(path.join(dataDir, 'PG_VERSION')) && (await canConnect(url))) {
     log.info({ dataDir, port }, 'embedded PostgreSQL already running (left by a killed run); attaching');

@@ -909,6 +909,9 @@ export class CampaignRunner {
     await this.write((repo) => repo.clearAgentRequests(s.agentId));
     if (endCall && s.phase === 'TALKING' && s.customerLegId && this.legs.has(s.customerLegId)) {
       await this.hangup(s.customerLegId, 'AGENT_ENDED');
+    } else if (endCall && s.phase === 'DIALLING' && s.customerLegId && this.legs.has(s.customerLegId)) {
+      // agent-first: the agent is on the line while the customer still rings; ending it withdraws the call (the ring counts)
+      await this.withdraw(s.customerLegId);
     } else if (ready && s.phase === 'WRAP_UP') {
       this.d.clock.clearTimeout(s.timer);
       await this.endWrap(s.agentId);

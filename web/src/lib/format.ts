@@ -131,6 +131,8 @@ export const NUMBER_STATES = [
   ['failedBalance', 'Failed balance'],
   ['failedNoAttempt', 'Failed no-attempt'],
   ['invalid', 'Invalid'],
+  ['cancelled', 'Cancelled'],
+  ['expired', 'Expired'],
   ['interrupted', 'Interrupted'],
 ] as const;
 
