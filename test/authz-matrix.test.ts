@@ -339,7 +339,7 @@ async function setup(): Promise<Fx> {
   const hiddenGroupId = await group('Hidden floor', [hiddenAgentId]);
   const listId = (await admin(`mutation { createContactList(name: "Matrix list") { id } }`)).createContactList.id as string;
   const rows = ['name,phone'];
-  for (let i = 0; i < 60; i++) rows.push(`Matrix customer ${i},${phone()}`);
+  for (let i = 0; i < 160; i++) rows.push(`Matrix customer ${i},${phone()}`);
   await admin(`mutation($i: ImportContactsCsvInput!) { importContactsCsv(input: $i) { created } }`, { i: { csv: rows.join('\n'), listId } });
   const contactId = (await admin(`query { contacts(limit: 1) { items { id } } }`)).contacts.items[0].id as string;
   const partial = { groupId, listId } as Fx;

@@ -173,13 +173,7 @@ export class ConsoleStore {
     const ok = await this.act(async () => {
       await this.api.request(SCHEDULE_FOLLOWUP, { input: { ...req, timeZone: req.timeZone.trim(), note: req.note?.trim() || null } });
     }, `Followup scheduled for ${req.date} ${req.time} (${req.timeZone})`);
-    if (!ok && this.lastError) {
-      const e = this.lastError;
-      const byField = e instanceof ApiError ? e.byField() : {};
-      const fields = Object.fromEntries(Object.entries(byField).map(([f, m]) => [f, fieldMessage(m, f)]));
-      this.followupErrors = Object.keys(fields).length ? fields : { '': actionError(e) };
-      this.error = null;
-    }
+    if (!ok) this.showBookingErrors();
     return ok;
   }
   /** Books a followup from idle; the form is cleared by its caller when this resolves true. */
@@ -194,14 +188,17 @@ export class ConsoleStore {
       booked = `Followup with ${f.contactName} (${f.number}) booked for ${req.date} ${req.time} (${f.timeZone})`;
     });
     if (ok) this.notice = booked;
-    else if (this.lastError) {
-      const e = this.lastError;
-      const byField = e instanceof ApiError ? e.byField() : {};
-      const fields = Object.fromEntries(Object.entries(byField).map(([f, m]) => [f, fieldMessage(m, f)]));
-      this.followupErrors = Object.keys(fields).length ? fields : { '': actionError(e) };
-      this.error = null;
-    }
+    else this.showBookingErrors();
     return ok;
+  }
+  /** A refused booking: the server's reasons land on the form's fields (or on the form), not in the console's banner. */
+  private showBookingErrors(): void {
+    const e = this.lastError;
+    if (!e) return;
+    const byField = e instanceof ApiError ? e.byField() : {};
+    const fields = Object.fromEntries(Object.entries(byField).map(([f, m]) => [f, fieldMessage(m, f)]));
+    this.followupErrors = Object.keys(fields).length ? fields : { '': actionError(e) };
+    this.error = null;
   }
   /** Customers of a campaign matching a name or number (3+ characters): the manual booking's pick list. */
   async lookup(campaignId: string, search: string): Promise<FollowupContact[]> {

@@ -90,11 +90,12 @@ export class CallLegsArgs extends PageArgs {
   sortDirection!: 'ASC' | 'DESC';
 }
 
-@InputType({ description: 'A followup call at a local date and time (seed 002)' })
-export class ScheduleFollowupInput {
-  @Field(() => ID)
-  numberId!: string;
-
+/**
+ * When a followup call is due and what it is about: shared by every way of booking one. It is
+ * decorated so that its fields are inherited, and is not in the schema itself (no resolver takes it).
+ */
+@InputType()
+export abstract class FollowupTimeInput {
   @Field(() => String, { description: 'YYYY-MM-DD' })
   @MaxLength(32)
   date!: string;
@@ -114,8 +115,14 @@ export class ScheduleFollowupInput {
   note?: string;
 }
 
+@InputType({ description: 'A followup call at a local date and time (seed 002)' })
+export class ScheduleFollowupInput extends FollowupTimeInput {
+  @Field(() => ID)
+  numberId!: string;
+}
+
 @InputType({ description: "A followup booked from idle (seed 002's manual scenario): a typed number or a contact, in a campaign of the agent's groups" })
-export class ScheduleManualFollowupInput {
+export class ScheduleManualFollowupInput extends FollowupTimeInput {
   @Field(() => ID)
   campaignId!: string;
 
@@ -132,22 +139,4 @@ export class ScheduleManualFollowupInput {
   @IsOptional()
   @MaxLength(200)
   name?: string;
-
-  @Field(() => String, { description: 'YYYY-MM-DD' })
-  @MaxLength(32)
-  date!: string;
-
-  @Field(() => String, { description: 'HH:MM, 24 h' })
-  @MaxLength(32)
-  time!: string;
-
-  @Field(() => String, { nullable: true, description: "IANA zone of date and time; defaults to the agent's zone" })
-  @IsOptional()
-  @MaxLength(64)
-  timeZone?: string;
-
-  @Field(() => String, { nullable: true, description: 'At most 500 characters' })
-  @IsOptional()
-  @MaxLength(500)
-  note?: string;
 }

@@ -63,7 +63,7 @@ export class FollowupService {
       if (!mine && actor.role === Role.AGENT && (!actor.agentId || leg!.agent_id !== actor.agentId)) throw forbidden("schedule a followup on another agent's call");
       ownerId = mine ? actor.agentId! : leg!.agent_id ?? '';
       if (!ownerId) throw illegalTransition('number', n.state, NumberState.RETRY, 'no agent handled its latest call');
-      await this.book(tx, id, n.campaign_id, ownerId, input);
+      await this.book(tx, id, n.campaign_id, ownerId, input, actor.role === Role.AGENT);
     });
     this.events.campaignChanged(actor.organizationId, campaignId);
     this.events.agentsChanged([ownerId]);
@@ -113,7 +113,7 @@ export class FollowupService {
         await this.assertCampaignTakes(c);
         numberId = await inbound.addNumber(actor.organizationId, campaignId, e164, this.clock.now(), this.clock.now(), null);
       }
-      await this.book(tx, numberId, campaignId, agentId, input);
+      await this.book(tx, numberId, campaignId, agentId, input, actor.role === Role.AGENT);
     });
     this.events.campaignChanged(actor.organizationId, campaignId);
     this.events.agentsChanged([agentId]);
@@ -138,10 +138,10 @@ export class FollowupService {
 
   /**
    * Books the followup on a locked number for its owner: checks the time (a valid local time, in the
-   * future, before the campaign ends, inside its calling window in the contact's zone), the owner's
-   * group right and the campaign, then moves the number through the machine. Throws before any write.
+   * future, before the campaign ends, inside its calling window in the contact's zone), the group's
+   * right (`byAgent`: an agent books; supervisors always may) and the campaign, then moves the number through the machine. Throws before any write.
    */
-  private async book(tx: EntityManager, id: string, campaignId: string, ownerId: string, input: { date: string; time: string; timeZone?: string; note?: string }): Promise<void> {
+  private async book(tx: EntityManager, id: string, campaignId: string, ownerId: string, input: { date: string; time: string; timeZone?: string; note?: string }, byAgent: boolean): Promise<void> {
     const repo = new DialerRepository(tx);
     const followups = new FollowupRepository(tx);
     const row = (await repo.lockNumber(id))!;
@@ -150,8 +150,8 @@ export class FollowupService {
     const now = this.clock.now();
     if (at.getTime() <= now.getTime()) throw badInput(`input.time: ${input.date} ${input.time} in ${zone} is in the past`, 'input.time');
     const c = (await repo.campaign(campaignId))!;
-    // seed 002: management decides which groups may schedule followups (the campaign's group)
-    const g = await followups.groupFollowupRight(c.group_id);
+    // seed 002: management decides which groups may schedule followups (the campaign's group); supervisors always may
+    const g = byAgent ? await followups.groupFollowupRight(c.group_id) : null;
     if (g && !g.may_schedule_followups) {
       throw new DialerError(ErrorCode.FORBIDDEN, `The agents of group "${g.name}" may not schedule followups (a supervisor can allow it)`, { action: 'schedule followups', group: g.name });
     }

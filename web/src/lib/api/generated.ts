@@ -320,7 +320,7 @@ export type ScheduleManualFollowupInput = {
   number: string | null | undefined;
   /** HH:MM, 24 h */
   time: string;
-  /** IANA zone of date and time; defaults to the agent's zone */
+  /** IANA zone of date and time; defaults to the owning agent's zone */
   timeZone: string | null | undefined;
 };
 
