@@ -459,6 +459,11 @@ export function decideCore(x: CoreInput, cfg: Cfg, st: Float64Array, so: number,
     const safe = Math.max(0, Math.floor((x.ready - expT) / Math.max(p, 0.01)) - 0);
     if (safe < launch) { launch = Math.min(launch, safe); bound = B_CAP; }
   }
+  // The progressive floor: a call for each ready agent beyond the calls already ringing cannot be abandoned (every
+  // answer has its own free agent), so the forecast's safety margin never leaves a ready agent with nothing to
+  // talk to (a one- or two-agent team would otherwise wait forever at a high margin).
+  const floor = Math.max(0, x.ready - x.ringLen);
+  if (launch < floor) { launch = floor; bound = B_READY; }
   const ratioCap = Math.floor(cfg.maxRatio * aT + 1e-9) - x.ringLen;
   if (launch > ratioCap) { launch = Math.max(0, ratioCap); bound = B_RATIO; }
   if (launch > cpsBudget) { launch = Math.max(0, cpsBudget); bound = B_CPS; }

@@ -55,6 +55,17 @@ describe('decidePacing: PREDICTIVE', () => {
     expect(expected(19.9)).toBeLessThan(0.02);
   });
 
+  it('never leaves a ready agent with nothing ringing: at least one call per ready agent beyond those ringing (it cannot be abandoned)', () => {
+    // a high margin (after abandons) made the forecast launch 0 for a one-agent team, forever
+    const cautious = { ...initialControllerState(), margin: 2 };
+    const one = decidePacing(base({ readyAgents: 1 }), cautious);
+    expect(one.launch).toBe(1);
+    expect(one.boundBy).toBe('readyAgents');
+    expect(decidePacing(base({ readyAgents: 3, ringingElapsedSec: [1] }), cautious).launch).toBeGreaterThanOrEqual(2);
+    // the floor counts calls already ringing
+    expect(decidePacing(base({ readyAgents: 1, ringingElapsedSec: [1] }), cautious).launch).toBe(0);
+  });
+
   it('launches nothing with no agent and none expected', () => {
     const d = decidePacing(base({ readyAgents: 0, talkingElapsedSec: [1, 2] }));
     expect(d.launch).toBe(0);
