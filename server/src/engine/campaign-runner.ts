@@ -1,8 +1,8 @@
 /*
- * Why this file is long (~880 lines): the runner is the single, serialised owner of one campaign's
- * agent sessions and legs. Claiming, placing, the three leg handlers, the drain and the
- * reconciliation all change that in-memory state inside one queue, and splitting them over objects
- * would let them run out of order. What is not that state lives elsewhere: session phases in
+ * Why this file is long (~1,000 lines): the runner is the single, serialised owner of one campaign's
+ * agent sessions and legs. Claiming, placing, launched followups (one-off sessions), the three leg
+ * handlers, the drain and the reconciliation all change that in-memory state inside one queue, and
+ * splitting them over objects would let them run out of order. What is not that state lives elsewhere: session phases in
  * domain/agent-session.ts (pure), each dial mode in modes/, the model in runner-model.ts, SQL in
  * dialer.repository.ts.
  */

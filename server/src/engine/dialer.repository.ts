@@ -1,5 +1,5 @@
 /*
- * Why this file is a little over 400 lines: it is the one place the runner's statements live, so a leg
+ * Why this file is about 500 lines: it is the one place the runner's statements live, so a leg
  * event's transaction (end the leg, move the number, show the agent, count it) reads as calls on one
  * repository. Work that is not the runner's own transaction has its own file (missed-call.repository.ts,
  * owner-pool.repository.ts, orphans.ts).
