@@ -709,6 +709,16 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     const sup = await signedIn(SUPERVISOR, `#/campaigns/${id}`);
     await expect.poll(() => sup.page.getByTestId('followups-expired').textContent(), { timeout: 20_000 }).toBe('1');
     await shot(sup.page, 'campaign-followups');
+    // seed 002: a followup is cancelled by a suppression entry applied to its campaign
+    await open(sup.page, 'suppressions');
+    const add = sup.page.getByRole('form', { name: 'Add to the suppression list' });
+    await add.locator('input[name=value]').fill('+919811122299');
+    await add.getByLabel('Applies to').selectOption({ label: `${name} only` });
+    await add.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => sup.page.getByTestId('suppressions-notice').textContent()).toContain(`suppressed in ${name}`);
+    await expect.poll(() => sup.page.locator('tr', { hasText: '+919811122299' }).getByTestId('applies-to').textContent()).toBe(`${name} only`);
+    const listed = (await gql(`{ suppressions(search: "9811122299", limit: 5) { items { value campaignId } } }`)).suppressions.items;
+    expect(listed).toEqual([{ value: '+919811122299', campaignId: id }]);
     await sup.ctx.close();
     await agent.ctx.close();
   });
