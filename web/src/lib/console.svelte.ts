@@ -207,9 +207,10 @@ export class ConsoleStore {
   }
   /** Launches a due followup: my phone first (or my line, if it is up in its campaign), then the customer. */
   launch(numberId: string) {
+    // no banner: the card says "launching…" and the state badge follows the call
     return this.queueAct(async () => {
       this.data = (await this.api.request<ConsoleResult>(LAUNCH_FOLLOWUP, { numberId })).agentConsole;
-    }, 'Launching: your phone rings first, then the customer');
+    });
   }
   /** Does not make this followup call: the number is closed (skipped). */
   skip(numberId: string) {
@@ -234,7 +235,7 @@ export class ConsoleStore {
     }, call ? settledText(call, outcome) : 'Settled');
   }
 
-  private async queueAct(work: () => Promise<void>, notice: string): Promise<boolean> {
+  private async queueAct(work: () => Promise<void>, notice: string | null = null): Promise<boolean> {
     this.busy = true;
     this.queueError = null;
     this.queueNotice = null;
