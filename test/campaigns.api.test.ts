@@ -76,6 +76,11 @@ describe('createCampaign', () => {
     ['abandon cap over 3%', { abandonRateCap: 0.05 }, 'BAD_USER_INPUT', ''],
     ['schedule not ascending', { attemptPolicy: { retrySchedule: [15, 5] } }, 'BAD_USER_INPUT', 'ascending'],
     ['webhook not a URL', { webhooks: { popupUrl: 'javascript:alert(1)' } }, 'BAD_USER_INPUT', ''],
+    // issue 17: URLs the server fetches may not point inside the network (SSRF) or carry credentials
+    ['call-completed URL at the cloud metadata address', { webhooks: { callCompletedUrl: 'http://169.254.169.254/latest/meta-data/' } }, 'BAD_USER_INPUT', 'unsafe URL: 169.254.169.254 is not a public address'],
+    ['dial-whom URL on a private network', { webhooks: { dialWhomUrl: 'http://10.0.0.7/numbers' } }, 'BAD_USER_INPUT', 'input.webhooks.dialWhomUrl: unsafe URL'],
+    ['get-contacts URL on loopback (IPv6)', { webhooks: { getContactsUrl: 'http://[::1]:8080/contacts' } }, 'BAD_USER_INPUT', 'unsafe URL'],
+    ['no-answer URL with a password in it', { webhooks: { callNoAnswerUrl: 'https://user:secret@hooks.example.com/na' } }, 'BAD_USER_INPUT', 'user name or password'],
     ['infinite with an end', { infinite: true, endsAt: new Date(NOW.getTime() + DAY).toISOString() }, 'BAD_USER_INPUT', 'infinite'],
     ['no list, not infinite', { listId: null }, 'BAD_USER_INPUT', 'listId is required'],
     ['ring timeout 10 s (regulators require 15 s)', { ringTimeoutSeconds: 10 }, 'BAD_USER_INPUT', ''],

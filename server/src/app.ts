@@ -125,7 +125,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     apiKeys: new ApiKeyService(clock),
     contacts,
     agents: new AgentService(clock),
-    campaigns: new CampaignService(clock, stats, log),
+    campaigns: new CampaignService(clock, stats, log, { allowAddresses: config.outboundAllowAddresses }),
     stats,
     consoles: new ConsoleService(clock, events, pubsub.pubSub, followups),
     followups,

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 /** Runtime configuration, read once from the environment. */
@@ -39,6 +40,11 @@ export interface Config {
   /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
   simTimeScale: number;
   /**
+   * Addresses (IPs or CIDRs) the server's outbound requests (webhooks, dial-whom, get-contacts) may reach
+   * although they are private, loopback or link-local: an on-premises receiver, or tests. @default none
+   */
+  outboundAllowAddresses: string[];
+  /**
    * Call simulator: the fraction of customer calls a person answers (0 to 1); the rest of the default
    * mix (busy, failed, machine, no answer) shrinks to fit. @default the simulator's mix (0.2)
    */
@@ -74,6 +80,15 @@ function fractionEnv(name: string, env: NodeJS.ProcessEnv): number | undefined {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`${name} must be a number from 0 to 1, got "${raw}"`);
   return n;
+}
+
+function addressesEnv(name: string, env: NodeJS.ProcessEnv): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of list) {
+    const ok = isIP(a) !== 0 || (/^[\d.:a-fA-F]+\/\d{1,3}$/.test(a) && isIP(a.split('/')[0]!) !== 0);
+    if (!ok) throw new Error(`${name} must list IP addresses or CIDR ranges (comma-separated), got "${a}"`);
+  }
+  return list;
 }
 
 function secretEnv(name: string, value: string | undefined): string | undefined {
@@ -113,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInFailuresBeforeLockout: intEnv('SIGN_IN_FAILURES_BEFORE_LOCKOUT', 5, env),
     simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
     simAnswerRate: fractionEnv('SIM_ANSWER_RATE', env),
+    outboundAllowAddresses: addressesEnv('OUTBOUND_ALLOW_ADDRESSES', env),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),

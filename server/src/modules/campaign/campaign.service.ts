@@ -1,4 +1,5 @@
 import type { Clock } from '../../clock.js';
+import { checkOutboundUrl, OutboundError, type OutboundPolicy } from '../../http/safe-fetch.js';
 import { requireSupervisor } from '../../auth/actor.js';
 import { resolveAttemptPolicy } from '../../domain/attempt-policy.js';
 import { CampaignStatus, CompletionReason, nextCampaignStatus, type CampaignAction } from '../../domain/campaign-lifecycle.js';
@@ -28,6 +29,8 @@ export class CampaignService {
     private readonly clock: Clock,
     private readonly stats: StatsService,
     private readonly log: Logger,
+    /** What the dialler's outbound requests may reach (webhooks, dial-whom, get-contacts): checked when a URL is set. */
+    private readonly outbound: Pick<OutboundPolicy, 'allowAddresses'> = { allowAddresses: [] },
   ) {}
 
   async get(scope: Scope, id: string): Promise<CampaignEntity> {
@@ -65,6 +68,17 @@ export class CampaignService {
     if (!listId && !input.infinite) throw badInput('listId is required unless the campaign is infinite', 'input.listId');
     const rules = input.rules ? resolveCampaignRules(input.rules) : null;
     const ownerPool = input.ownerPool ? resolveOwnerPool(input.ownerPool, input.dialMode) : null;
+    // URLs the server will fetch: http(s), no credentials, no private or loopback address (names are checked when fetched)
+    for (const key of ['callCompletedUrl', 'callNoAnswerUrl', 'getContactsUrl', 'dialWhomUrl'] as const) {
+      const url = input.webhooks?.[key];
+      if (!url) continue;
+      try {
+        checkOutboundUrl(url, this.outbound);
+      } catch (err) {
+        if (err instanceof OutboundError) throw badInput(`input.webhooks.${key}: unsafe URL: ${err.message}`, `input.webhooks.${key}`, { reason: err.code });
+        throw err;
+      }
+    }
 
     const campaign = await scope.em.transactional(async (em) => {
       const repo = new CampaignRepository(em);
