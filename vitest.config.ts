@@ -14,6 +14,10 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Most files wait on PostgreSQL, Redis, a child server or virtual time rather than on the CPU, so two run at
+    // once even on a 2-core machine (vitest's default there is one at a time, which took CI to ~24 minutes).
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         extends: true,
