@@ -147,6 +147,11 @@ describe('scheduled followups in virtual time (seed 002 / 003)', () => {
     expect(launched.errors).toBeUndefined();
     expect(launched.data.launchFollowup.followups.find((f: { numberId: string }) => f.numberId === second.numberId)).toEqual({ numberId: second.numberId, launching: true });
     await until(asha.user, (x) => x.currentCall?.numberId === second.numberId && x.currentCall.status === 'ANSWERED', 120_000);
+    // supervisors see the launched call under its campaign: the agent board and the campaign's agents on call
+    const board = (await app.gql(`query { agentBoard { agentId state campaignName } }`, {})).data.agentBoard.find((r: { agentId: string }) => r.agentId === asha.agent);
+    expect(board).toMatchObject({ state: 'ON_CALL', campaignName: 'Followups' });
+    await run(1000);
+    expect((await app.gql(`query($c: ID!) { campaignLive(campaignId: $c) { agents { onCall } } }`, { c: c.id })).data.campaignLive.agents.onCall).toBeGreaterThanOrEqual(1);
     await until(asha.user, (x) => x.state === 'OFFLINE' && !x.currentCall, 600_000);
     const legs = await sql<{ kind: string; agent_id: string; created_at: Date; answered_at: Date | null }>(app.databaseUrl,
       `select kind, agent_id, created_at, answered_at from call_leg where number_id = $1 and created_at > $2 order by created_at, kind`, [second.numberId, new Date('2026-11-23T07:00:00Z')]);

@@ -51,8 +51,8 @@ export class AgentBoardService {
 
   private async read(em: EntityManager, organizationId: string): Promise<AgentBoardEntry[]> {
     const rows = await em.execute<BoardRow[]>(
-      `select a.id, a.name, a.state, a.state_changed_at, a.active_campaign_id as campaign_id, c.name as campaign_name
-         from agent a left join campaign c on c.id = a.active_campaign_id
+      `select a.id, a.name, a.state, a.state_changed_at, coalesce(a.active_campaign_id, a.launch_campaign_id) as campaign_id, c.name as campaign_name
+         from agent a left join campaign c on c.id = coalesce(a.active_campaign_id, a.launch_campaign_id)
         where a.organization_id = ? order by a.state_changed_at, a.name limit ?`,
       [organizationId, BOARD_MAX],
     );

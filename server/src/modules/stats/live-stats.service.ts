@@ -110,7 +110,8 @@ export class LiveStatsService {
          from campaign c join organization o on o.id = c.organization_id where c.id = ?`, [campaignId]);
     if (!c) return undefined;
     const agentRows = await em.execute<{ state: string; n: string }[]>(
-      `select case when a.active_campaign_id = ? then a.state when a.active_campaign_id is not null then 'ELSEWHERE' else 'OFFLINE' end as state, count(*) as n
+      `select case when coalesce(a.active_campaign_id, a.launch_campaign_id) = ? then a.state
+                  when coalesce(a.active_campaign_id, a.launch_campaign_id) is not null then 'ELSEWHERE' else 'OFFLINE' end as state, count(*) as n
          from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = ? group by 1`, [campaignId, c.group_id]);
     const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0 };
     for (const r of agentRows) agents[AGENT_KEYS[r.state] ?? 'offline']! += Number(r.n);

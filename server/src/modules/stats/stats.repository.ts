@@ -25,8 +25,8 @@ export class StatsRepository {
   async groupAgents(campaignId: string): Promise<string[]> {
     const rows = await this.em.execute<{ id: string }[]>(
       `select m.agent_id as id from campaign c join agent_group_member m on m.group_id = c.group_id where c.id = ?
-       union select a.id from agent a where a.active_campaign_id = ?`,
-      [campaignId, campaignId],
+       union select a.id from agent a where a.active_campaign_id = ? or a.launch_campaign_id = ?`,
+      [campaignId, campaignId, campaignId],
     );
     return rows.map((r) => r.id);
   }
