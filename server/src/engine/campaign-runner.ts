@@ -244,6 +244,8 @@ export class CampaignRunner {
       if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
+      // a launch dropped meanwhile (expired, or the campaign completed) no longer holds the agent back
+      if (!a.launch_number_id) s.launch = undefined;
       if (a.end_call_requested || a.ready_requested) await this.agentAsked(s, a.end_call_requested, a.ready_requested);
       if (a.pause_requested && s.phase === 'READY' && !s.launch) await this.settle(s, this.move(s, { type: 'PAUSE' }));
       else if (!a.pause_requested && s.phase === 'PAUSED') await this.settle(s, this.move(s, { type: 'RESUME' }));
