@@ -31,6 +31,7 @@ const MANAGERS: Who[] = ['supervisor', 'admin'];
 const SCOPE_ENUM: Record<string, string> = {
   'campaigns:read': 'CAMPAIGNS_READ', 'campaigns:write': 'CAMPAIGNS_WRITE', 'contacts:read': 'CONTACTS_READ', 'contacts:write': 'CONTACTS_WRITE',
   'suppressions:write': 'SUPPRESSIONS_WRITE', 'stats:subscribe': 'STATS_SUBSCRIBE', 'reports:read': 'REPORTS_READ', 'inbound:write': 'INBOUND_WRITE',
+  'webhooks:write': 'WEBHOOKS_WRITE',
 };
 const PASSWORD = 'matrix-password-1';
 
@@ -99,7 +100,7 @@ const gqlAs = (who: Who, field: string, doc: string, vars: Record<string, unknow
 /** A digest of every row a caller could change (sessions and a key's last-used time aside). */
 async function fingerprint(): Promise<string> {
   const tables = ['organization', 'app_user', 'agent', 'agent_group', 'agent_group_member', 'contact', 'phone_number', 'contact_list', 'contact_list_member',
-    'campaign', 'campaign_number', 'call_leg', 'suppression'];
+    'campaign', 'campaign_number', 'call_leg', 'suppression', 'webhook_subscription'];
   const parts = tables.map((t) => `(select coalesce(md5(string_agg(x::text, '|' order by x::text)), '-') from "${t}" x)`);
   parts.push(`(select coalesce(md5(string_agg(concat_ws(',', id, name, scopes::text, revoked_at), '|' order by id)), '-') from api_key)`);
   const [row] = await sql<{ fp: string }>(app.databaseUrl, `select concat_ws(':', ${parts.join(', ')}) as fp`);
@@ -147,6 +148,16 @@ async function newUser(role = 'AGENT'): Promise<string> {
 async function newKey(): Promise<string> {
   const r = await admin(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`, { i: { name: uniq('target key'), scopes: ['CAMPAIGNS_READ'] } });
   return r.createApiKey.apiKey.id;
+}
+async function newWebhook(): Promise<string> {
+  const r = await admin(`mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { subscription { id } } }`, { i: { url: 'https://hooks.example.com/matrix', eventTypes: ['CALL_LEG_ENDED'] } });
+  return r.createWebhookSubscription.subscription.id;
+}
+/** A delivered delivery in organisation A's outbox (written as a trigger would). */
+async function newDelivery(): Promise<string> {
+  const [row] = await sql<{ id: string }>(app.databaseUrl, `insert into webhook_delivery (organization_id, target, url, event_type, order_key, payload, status, attempts, delivered_at)
+    values ($1, 'sub:' || gen_random_uuid(), 'https://hooks.example.com/matrix', 'call.leg_ended', gen_random_uuid()::text, '{}', 'DELIVERED', 1, now()) returning id`, [fx.orgA]);
+  return row!.id;
 }
 async function newGroup(): Promise<string> {
   const r = await admin(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: uniq('Target group') } });
@@ -222,6 +233,16 @@ const ROWS = (): Row[] => [
   { field: 'setUserDisabled', doc: `mutation($id: ID!) { setUserDisabled(userId: $id, disabled: true) { id } }`, vars: async () => ({ id: await newUser() }), allow: ['admin'] },
   { field: 'setOrganizationTimeZone', doc: `mutation { setOrganizationTimeZone(timeZone: "Asia/Kolkata") }`, allow: ['admin', 'otherAdmin'] },
   { field: 'createApiKey', doc: `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } } }`, vars: () => ({ i: { name: uniq('made key'), scopes: ['REPORTS_READ'] } }), allow: [...MANAGERS, 'otherAdmin'] },
+  { field: 'webhookSubscriptions', doc: `query { webhookSubscriptions { id } }`, allow: [...MANAGERS, 'otherAdmin', 'key'] },
+  { field: 'createWebhookSubscription', doc: `mutation($i: CreateWebhookSubscriptionInput!) { createWebhookSubscription(input: $i) { secret } }`, vars: () => ({ i: { url: 'https://hooks.example.com/made', eventTypes: ['NUMBER_STATE_CHANGED'] } }), allow: [...MANAGERS, 'otherAdmin', 'key'] },
+  { field: 'updateWebhookSubscription', doc: `mutation($id: ID!) { updateWebhookSubscription(id: $id, input: { active: false }) { id } }`, vars: async () => ({ id: await newWebhook() }), allow: [...MANAGERS, 'key'] },
+  { field: 'rotateWebhookSubscriptionSecret', doc: `mutation($id: ID!) { rotateWebhookSubscriptionSecret(id: $id) { secret } }`, vars: async () => ({ id: await newWebhook() }), allow: [...MANAGERS, 'key'] },
+  { field: 'deleteWebhookSubscription', doc: `mutation($id: ID!) { deleteWebhookSubscription(id: $id) }`, vars: async () => ({ id: await newWebhook() }), allow: [...MANAGERS, 'key'] },
+  { field: 'webhookDeliveries', doc: `query { webhookDeliveries(first: 5) { totalCount } }`, allow: [...MANAGERS, 'otherAdmin', 'key'] },
+  { field: 'webhookDelivery', doc: `query($id: ID!) { webhookDelivery(id: $id) { id } }`, vars: async () => ({ id: await newDelivery() }), allow: [...MANAGERS, 'key'] },
+  { field: 'replayWebhookDelivery', doc: `mutation($id: ID!) { replayWebhookDelivery(id: $id) { id } }`, vars: async () => ({ id: await newDelivery() }), allow: [...MANAGERS, 'key'] },
+  { field: 'campaignWebhookSecret', doc: `query($c: ID!) { campaignWebhookSecret(campaignId: $c) }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'rotateCampaignWebhookSecret', doc: `mutation($c: ID!) { rotateCampaignWebhookSecret(campaignId: $c) }`, vars: () => ({ c: fx.campaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'rotateInboundHookSecret', doc: `mutation { rotateInboundHookSecret }`, allow: ['admin', 'otherAdmin'] },
   { field: 'revokeApiKey', doc: `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, vars: async () => ({ id: await newKey() }), allow: MANAGERS },
 

@@ -56,6 +56,8 @@ import { inboundHook } from './http/inbound-hook.js';
 import type { Credentials } from './auth/credentials.js';
 import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
+import { WebhookService } from './modules/webhook/webhook.service.js';
+import { WebhookDispatcher } from './modules/webhook/webhook-dispatcher.js';
 
 export interface AppOptions {
   config: Config;
@@ -108,6 +110,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     databaseUrl = embedded.url;
   }
   const orm = await initOrm(databaseUrl, log);
+  // the outbox triggers queue graphile-worker jobs: its schema is there before anything can change
+  await WebhookDispatcher.install(databaseUrl, log);
   const pubsub = await createDialerPubSub(config.redisUrl, log);
 
   const stats = new StatsService(orm, pubsub.pubSub, clock, log);
@@ -135,6 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbound: new InboundService(clock, contacts, stats, log),
     pools: new OwnerPoolService(clock, stats),
     agentBoard: new AgentBoardService(pubsub.pubSub),
+    webhooks: new WebhookService(clock, { allowAddresses: config.outboundAllowAddresses }),
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */
@@ -322,6 +327,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
+  const webhooks = config.webhooksSend
+    ? new WebhookDispatcher(orm, databaseUrl, instanceId, {
+      retryBaseMs: config.webhookRetryBaseMs, retryCapMs: config.webhookRetryCapMs, maxAttempts: config.webhookMaxAttempts,
+      timeoutMs: config.webhookTimeoutMs, allowAddresses: config.outboundAllowAddresses, concurrency: 4,
+    }, log)
+    : undefined;
+  await webhooks?.start();
+
   const scheduler = new CampaignScheduler(orm, clock, events, log);
   if (options.scheduler !== false) scheduler.start();
   if (options.engine !== false) await engine.start();
@@ -337,6 +350,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       clearInterval(sweep);
       await step('scheduler', () => scheduler.stop());
       await step('engine', () => engine.stop(config.drainTimeoutSec * 1000));
+      await step('webhooks', () => webhooks?.stop());
       await step('leases', () => redis?.quit());
       await step('http+ws', () => apollo.stop()); // drains HTTP and disposes the WebSocket server
       await step('stats', () => stats.drain());

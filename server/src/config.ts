@@ -64,6 +64,16 @@ export interface Config {
    * @default none: only the server's own origin (clients that send no Origin, such as scripts, may connect; they still need a token)
    */
   webOrigins: string[];
+  /**
+   * This instance sends webhook deliveries (WEBHOOKS=off: it only writes them to the outbox; other
+   * instances send them). @default true
+   */
+  webhooksSend: boolean;
+  /** WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_CAP_MS, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_TIMEOUT_MS (see WebhookDeliveryOptions). */
+  webhookRetryBaseMs: number;
+  webhookRetryCapMs: number;
+  webhookMaxAttempts: number;
+  webhookTimeoutMs: number;
 }
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
@@ -132,5 +142,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),
+    webhooksSend: env.WEBHOOKS !== 'off',
+    webhookRetryBaseMs: intEnv('WEBHOOK_RETRY_BASE_MS', 10_000, env),
+    webhookRetryCapMs: intEnv('WEBHOOK_RETRY_CAP_MS', 6 * 3600_000, env),
+    webhookMaxAttempts: Math.max(1, intEnv('WEBHOOK_MAX_ATTEMPTS', 20, env)),
+    webhookTimeoutMs: intEnv('WEBHOOK_TIMEOUT_MS', 10_000, env),
   };
 }

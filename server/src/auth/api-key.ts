@@ -12,6 +12,8 @@ export const ApiKeyScope = {
   REPORTS_READ: 'reports:read',
   /** Report inbound call events (missed calls, seed 001). */
   INBOUND_WRITE: 'inbound:write',
+  /** Webhook subscriptions, campaign signing secrets, the delivery log and replays. */
+  WEBHOOKS_WRITE: 'webhooks:write',
 } as const;
 export type ApiKeyScope = (typeof ApiKeyScope)[keyof typeof ApiKeyScope];
 export const API_KEY_SCOPES: readonly ApiKeyScope[] = Object.values(ApiKeyScope);
@@ -40,6 +42,9 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   addSuppression: S.SUPPRESSIONS_WRITE, removeSuppression: S.SUPPRESSIONS_WRITE, importSuppressionsCsv: S.SUPPRESSIONS_WRITE,
   // Subscription
   agentBoard: S.CAMPAIGNS_READ, agentBoardChanged: S.STATS_SUBSCRIBE,
+  webhookSubscriptions: S.WEBHOOKS_WRITE, createWebhookSubscription: S.WEBHOOKS_WRITE, updateWebhookSubscription: S.WEBHOOKS_WRITE,
+  rotateWebhookSubscriptionSecret: S.WEBHOOKS_WRITE, deleteWebhookSubscription: S.WEBHOOKS_WRITE, webhookDeliveries: S.WEBHOOKS_WRITE,
+  webhookDelivery: S.WEBHOOKS_WRITE, replayWebhookDelivery: S.WEBHOOKS_WRITE, campaignWebhookSecret: S.WEBHOOKS_WRITE, rotateCampaignWebhookSecret: S.WEBHOOKS_WRITE,
   campaignUpdated: S.STATS_SUBSCRIBE, campaignStatsChanged: S.STATS_SUBSCRIBE, campaignLiveChanged: S.STATS_SUBSCRIBE,
 };
 

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The header a signed hook request carries: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
 export const SIGNATURE_HEADER = 'dialer-signature';
@@ -28,4 +28,9 @@ export function checkSignature(secret: string, header: string | undefined, body:
     return got.length === expected.length && timingSafeEqual(got, expected);
   });
   return ok ? null : 'the signature does not match';
+}
+
+/** A new signing secret for a webhook endpoint (`whsec_` and 48 hex characters). */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(24).toString('hex')}`;
 }

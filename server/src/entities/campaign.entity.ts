@@ -110,6 +110,14 @@ export class CampaignEntity {
   @Property({ type: 'string', length: 2048, nullable: true })
   dialWhomUrl?: string | null;
 
+  /** Told of every status change (campaign.status_changed), as the organisation's subscriptions are. */
+  @Property({ type: 'string', length: 2048, nullable: true })
+  statusCallbackUrl?: string | null;
+
+  /** Signs the deliveries to this campaign's own URLs (Dialer-Signature). */
+  @Property({ type: 'string', length: 80 })
+  webhookSecret!: string;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   createdAt!: Date;
 

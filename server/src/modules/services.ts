@@ -12,6 +12,7 @@ import type { UserService } from './user/user.service.js';
 import type { InboundService } from './inbound/inbound.service.js';
 import type { OwnerPoolService } from './campaign/owner-pool.service.js';
 import type { AgentBoardService } from './agent/agent-board.service.js';
+import type { WebhookService } from './webhook/webhook.service.js';
 
 /** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
 export interface Services {
@@ -29,4 +30,5 @@ export interface Services {
   inbound: InboundService;
   pools: OwnerPoolService;
   agentBoard: AgentBoardService;
+  webhooks: WebhookService;
 }

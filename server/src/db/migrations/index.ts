@@ -14,6 +14,7 @@ import { Migration20261129150000OwnerPools } from './Migration20261129150000Owne
 import { Migration20261129160000StopReason } from './Migration20261129160000StopReason.js';
 import { Migration20261129170000AgentRequests } from './Migration20261129170000AgentRequests.js';
 import { Migration20261130000000PreviewFollowups } from './Migration20261130000000PreviewFollowups.js';
+import { Migration20261130100000Webhooks } from './Migration20261130100000Webhooks.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129160000StopReason', class: Migration20261129160000StopReason },
   { name: 'Migration20261129170000AgentRequests', class: Migration20261129170000AgentRequests },
   { name: 'Migration20261130000000PreviewFollowups', class: Migration20261130000000PreviewFollowups },
+  { name: 'Migration20261130100000Webhooks', class: Migration20261130100000Webhooks },
 ];

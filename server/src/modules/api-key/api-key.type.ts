@@ -13,6 +13,7 @@ registerEnumType(ApiKeyScope, {
     STATS_SUBSCRIBE: { description: 'stats:subscribe: the live subscriptions of campaign figures and changes' },
     REPORTS_READ: { description: 'reports:read: campaign reports (CSV)' },
     INBOUND_WRITE: { description: 'inbound:write: report inbound call events (missed calls feed campaigns by their rules)' },
+    WEBHOOKS_WRITE: { description: 'webhooks:write: webhook subscriptions, campaign signing secrets, the delivery log and replays' },
   },
 });
 

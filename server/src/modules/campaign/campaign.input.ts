@@ -118,6 +118,12 @@ export class WebhooksInput {
   @IsUrl(URL_OPTIONS)
   @MaxLength(2048)
   dialWhomUrl?: string;
+
+  @Field(() => String, { nullable: true, description: 'Told of every status change of the campaign (a signed POST, campaign.status_changed)' })
+  @IsOptional()
+  @IsUrl(URL_OPTIONS)
+  @MaxLength(2048)
+  statusCallbackUrl?: string;
 }
 
 @InputType()

@@ -41,6 +41,7 @@ export function toCampaign(e: CampaignEntity, stats: CampaignStatsPayload | unde
       callNoAnswerUrl: e.callNoAnswerUrl ?? null,
       getContactsUrl: e.getContactsUrl ?? null,
       dialWhomUrl: e.dialWhomUrl ?? null,
+      statusCallbackUrl: e.statusCallbackUrl ?? null,
     },
     performance: toRollup(stats?.counts ?? {}),
     createdAt: e.createdAt,

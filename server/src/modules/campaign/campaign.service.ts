@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import { checkOutboundUrl, OutboundError, type OutboundPolicy } from '../../http/safe-fetch.js';
 import { requireSupervisor } from '../../auth/actor.js';
+import { newSigningSecret } from '../../auth/hook-signature.js';
 import { resolveAttemptPolicy } from '../../domain/attempt-policy.js';
 import { CampaignStatus, CompletionReason, nextCampaignStatus, type CampaignAction } from '../../domain/campaign-lifecycle.js';
 import { MINUTE_MS, resolveCallingWindow, resolveCampaignSchedule } from '../../domain/campaign-rules.js';
@@ -69,7 +70,7 @@ export class CampaignService {
     const rules = input.rules ? resolveCampaignRules(input.rules) : null;
     const ownerPool = input.ownerPool ? resolveOwnerPool(input.ownerPool, input.dialMode) : null;
     // URLs the server will fetch: http(s), no credentials, no private or loopback address (names are checked when fetched)
-    for (const key of ['callCompletedUrl', 'callNoAnswerUrl', 'getContactsUrl', 'dialWhomUrl'] as const) {
+    for (const key of ['callCompletedUrl', 'callNoAnswerUrl', 'getContactsUrl', 'dialWhomUrl', 'statusCallbackUrl'] as const) {
       const url = input.webhooks?.[key];
       if (!url) continue;
       try {
@@ -125,6 +126,8 @@ export class CampaignService {
         callNoAnswerUrl: w?.callNoAnswerUrl ?? null,
         getContactsUrl: w?.getContactsUrl ?? null,
         dialWhomUrl: w?.dialWhomUrl ?? null,
+        statusCallbackUrl: w?.statusCallbackUrl ?? null,
+        webhookSecret: newSigningSecret(),
         createdAt: now,
         updatedAt: now,
         completedAt: null,

@@ -107,6 +107,9 @@ export class CampaignWebhooks {
 
   @Field(() => String, { nullable: true, description: 'Returns numbers to call' })
   dialWhomUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Told of every status change (signed POST, event campaign.status_changed)' })
+  statusCallbackUrl!: string | null;
 }
 
 @ObjectType()

@@ -38,7 +38,9 @@ export type ApiKeyScope =
   /** stats:subscribe: the live subscriptions of campaign figures and changes */
   | 'STATS_SUBSCRIBE'
   /** suppressions:write: read and change the suppression (DND) list */
-  | 'SUPPRESSIONS_WRITE';
+  | 'SUPPRESSIONS_WRITE'
+  /** webhooks:write: webhook subscriptions, campaign signing secrets, the delivery log and replays */
+  | 'WEBHOOKS_WRITE';
 
 /** CSV with a "phone" (or "number") column and an "agent" column: the agent's id, name or phone */
 export type AssignNumbersCsvInput = {
@@ -380,6 +382,8 @@ export type WebhooksInput = {
   dialWhomUrl: string | null | undefined;
   getContactsUrl: string | null | undefined;
   popupUrl: string | null | undefined;
+  /** Told of every status change of the campaign (a signed POST, campaign.status_changed) */
+  statusCallbackUrl: string | null | undefined;
 };
 
 /** Where the zones a number is dialled by come from */
