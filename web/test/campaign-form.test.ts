@@ -32,9 +32,18 @@ describe('new-campaign form rules (same as the API)', () => {
     ['ring timeout 14 s (regulators require 15)', { ringTimeoutSeconds: 14 }, 'input.ringTimeoutSeconds'],
     ['ring timeout 61 s', { ringTimeoutSeconds: 61 }, 'input.ringTimeoutSeconds'],
     ['popup not a URL', { popupUrl: 'javascript:alert(1)' }, 'input.webhooks.popupUrl'],
+    ['call completed URL not http(s)', { callCompletedUrl: 'ftp://crm.example.com/x' }, 'input.webhooks.callCompletedUrl'],
+    ['no-answer URL with a space', { callNoAnswerUrl: 'https://crm.example.com/a b' }, 'input.webhooks.callNoAnswerUrl'],
+    ['status callback not a URL', { statusCallbackUrl: 'crm.example.com' }, 'input.webhooks.statusCallbackUrl'],
   ])('%s → %s', (_name, over, field) => {
     const errors = validateCampaignForm(valid(over), now);
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('sends only the URLs typed, trimmed; none typed: no webhooks at all', () => {
+    expect(toCampaignInput(valid({ callCompletedUrl: ' https://crm.example.com/done ', statusCallbackUrl: 'https://crm.example.com/status' })).webhooks)
+      .toEqual({ callCompletedUrl: 'https://crm.example.com/done', statusCallbackUrl: 'https://crm.example.com/status' });
+    expect(toCampaignInput(valid({})).webhooks).toBeNull();
   });
 
   it('a ring timeout of exactly 15 s is fine, and the form says so in the same words as the rule', () => {

@@ -10,7 +10,7 @@ function campaign(id: string, name: string, status: Campaign['status'], cap = 0.
     id, name, status, dialMode: 'PREDICTIVE', actions: [], listId: null, groupId: 'g', callerId: '+912240001234', startsAt: '2026-11-23T09:00:00Z', endsAt: null,
     infinite: false, callingWindow: { start: '09:00', end: '21:00' },
     attemptPolicy: { retries: 0, retryIntervalMinutes: 60, retryOn: [], retrySchedule: null, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
-    priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null },
+    priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null, callCompletedUrl: null, callNoAnswerUrl: null, statusCallbackUrl: null },
     performance: { completed: 0, failed: 0, scheduled: 0, interrupted: 0, byState: [] }, createdAt: '2026-11-23T08:00:00Z', completedAt: null, completionReason: null, rules: null, ownerPool: null,
   };
 }

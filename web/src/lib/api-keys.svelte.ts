@@ -14,6 +14,8 @@ export const API_KEY_SCOPES: readonly { scope: ApiKeyScope; name: string; help: 
   { scope: 'SUPPRESSIONS_WRITE', name: 'suppressions:write', help: 'Read and change the suppression (DND) list' },
   { scope: 'STATS_SUBSCRIBE', name: 'stats:subscribe', help: 'The live subscriptions of campaign figures and changes' },
   { scope: 'REPORTS_READ', name: 'reports:read', help: 'Campaign reports (CSV)' },
+  { scope: 'INBOUND_WRITE', name: 'inbound:write', help: 'Report inbound call events (missed calls feed campaigns by their rules)' },
+  { scope: 'WEBHOOKS_WRITE', name: 'webhooks:write', help: 'Webhook subscriptions, campaign signing secrets, the delivery log and replays' },
 ];
 
 export function scopeName(scope: ApiKeyScope): string {

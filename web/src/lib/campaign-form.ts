@@ -31,6 +31,10 @@ export interface CampaignForm {
   wrapUpSeconds: number;
   ringTimeoutSeconds: number;
   popupUrl: string;
+  /** Passthru URLs (seed 004) and the status callback: signed POSTs with the campaign's secret. */
+  callCompletedUrl: string;
+  callNoAnswerUrl: string;
+  statusCallbackUrl: string;
   /** Minutes after a number is added, e.g. "5, 15, 60" (the missed-call rule); empty: retry by interval. */
   retrySchedule: string;
   /** Seed 003: agents dial only the customers they own. */
@@ -52,7 +56,7 @@ export function emptyForm(): CampaignForm {
     name: '', dialMode: 'PROGRESSIVE', listId: '', groupId: '', callerId: '', startsAt: '', endsAt: '', infinite: false,
     windowStart: '09:00', windowEnd: '21:00', retries: 2, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'],
     agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false, priority: 0, abandonRateCapPercent: 3,
-    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '', retrySchedule: '',
+    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '', callCompletedUrl: '', callNoAnswerUrl: '', statusCallbackUrl: '', retrySchedule: '',
     ownerPool: false, perClickMax: 10, maxUnprocessed: 50, releaseAfterMinutes: 30,
   };
 }
@@ -133,7 +137,9 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   if (!intIn(f.ringTimeoutSeconds, RING_TIMEOUT_MIN, RING_TIMEOUT_MAX)) {
     e['input.ringTimeoutSeconds'] = `Between ${RING_TIMEOUT_MIN} and ${RING_TIMEOUT_MAX} seconds (regulators require at least ${RING_TIMEOUT_MIN} s)`;
   }
-  if (f.popupUrl.trim() && !/^https?:\/\/[^\s]+$/i.test(f.popupUrl.trim())) e['input.webhooks.popupUrl'] = 'Must be an http(s) URL';
+  for (const key of URL_FIELDS) {
+    if (f[key].trim() && !/^https?:\/\/[^\s]+$/i.test(f[key].trim())) e[`input.webhooks.${key}`] = 'Must be an http(s) URL';
+  }
   return e;
 }
 
@@ -167,6 +173,15 @@ export function toCampaignInput(f: CampaignForm): Record<string, unknown> {
     maxDialRatio: f.maxDialRatio,
     wrapUpSeconds: f.wrapUpSeconds,
     ringTimeoutSeconds: f.ringTimeoutSeconds,
-    webhooks: f.popupUrl.trim() ? { popupUrl: f.popupUrl.trim() } : null,
+    webhooks: webhooksOf(f),
   };
+}
+
+const URL_FIELDS = ['popupUrl', 'callCompletedUrl', 'callNoAnswerUrl', 'statusCallbackUrl'] as const;
+
+/** The URLs typed, or null when none is. */
+function webhooksOf(f: CampaignForm): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const key of URL_FIELDS) if (f[key].trim()) out[key] = f[key].trim();
+  return Object.keys(out).length ? out : null;
 }

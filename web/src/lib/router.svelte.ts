@@ -2,7 +2,7 @@
 export interface Route {
   page:
     | 'wallboard' | 'console' | 'campaigns' | 'campaign' | 'new-campaign' | 'lists' | 'contacts'
-    | 'users' | 'agents' | 'groups' | 'suppressions' | 'api-keys'
+    | 'users' | 'agents' | 'groups' | 'suppressions' | 'api-keys' | 'webhooks'
     | 'signin' | 'not-found';
   id?: string;
 }
@@ -25,6 +25,7 @@ export function parseHash(hash: string): Route {
     case 'groups':
     case 'suppressions':
     case 'api-keys':
+    case 'webhooks':
       return { page: parts[0] };
     case 'signin':
       return { page: 'signin' };

@@ -4,6 +4,16 @@
  * when it is stale); the names below are the ones the app uses.
  */
 import type {
+  CreateWebhookSubscriptionMutation,
+  DeleteWebhookSubscriptionMutation,
+  ReplayWebhookDeliveryMutation,
+  RotateWebhookSecretMutation,
+  UpdateWebhookSubscriptionMutation,
+  WebhookDeliveriesQuery,
+  WebhookDeliveryFieldsFragment,
+  WebhookDeliveryQuery,
+  WebhookSubscriptionFieldsFragment,
+  WebhookSubscriptionsQuery,
   AddSuppressionMutation,
   AdminUserFieldsFragment,
   AgentFormOptionsQuery,
@@ -74,7 +84,7 @@ import type {
   WallboardCampaignsQuery,
 } from './generated.js';
 
-export type { CampaignStatus, CampaignAction, DialMode, AgentState, Role, CallStatus, NumberState, ZoneSource, InterruptedCallOutcome, SuppressionKind, ApiKeyScope } from './generated.js';
+export type { CampaignStatus, CampaignAction, DialMode, AgentState, Role, CallStatus, NumberState, ZoneSource, InterruptedCallOutcome, SuppressionKind, ApiKeyScope, WebhookEventType, WebhookDeliveryStatus } from './generated.js';
 
 
 export type User = MeQuery['me']['user'];
@@ -89,7 +99,7 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     callingWindow { start end }
     attemptPolicy { retries retryIntervalMinutes retryOn retrySchedule agentMaxAttempts agentRetryIntervalMinutes continueOnNotConnected }
     priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
-    webhooks { popupUrl }
+    webhooks { popupUrl callCompletedUrl callNoAnswerUrl statusCallbackUrl }
     performance { completed failed scheduled interrupted byState { state count } }
     createdAt completedAt completionReason
     ownerPool { perClickMax maxUnprocessed releaseAfterMinutes }
@@ -410,3 +420,55 @@ export type CreateApiKeyResult = CreateApiKeyMutation;
 /** Refused from its next request; its open sockets close within seconds. */
 export const REVOKE_API_KEY = /* GraphQL */ `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { ...ApiKeyFields } } ${API_KEY_FIELDS}`;
 export type RevokeApiKeyResult = RevokeApiKeyMutation;
+
+// ---------------------------------------------------------------- administration: webhooks
+
+export type WebhookSubscription = WebhookSubscriptionFieldsFragment;
+export type WebhookDelivery = WebhookDeliveryFieldsFragment;
+export type WebhookDeliveryDetail = WebhookDeliveryQuery['webhookDelivery'];
+
+export const WEBHOOK_SUBSCRIPTION_FIELDS = /* GraphQL */ `fragment WebhookSubscriptionFields on WebhookSubscription { id url eventTypes description active createdAt updatedAt }`;
+export const WEBHOOK_DELIVERY_FIELDS = /* GraphQL */ `fragment WebhookDeliveryFields on WebhookDelivery {
+  id eventType url endpoint subscriptionId campaignId orderKey status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt failedAt
+}`;
+
+export const WEBHOOK_SUBSCRIPTIONS = /* GraphQL */ `query WebhookSubscriptions { webhookSubscriptions { ...WebhookSubscriptionFields } } ${WEBHOOK_SUBSCRIPTION_FIELDS}`;
+export type WebhookSubscriptionsResult = WebhookSubscriptionsQuery;
+
+/** The signing secret is in this answer and nowhere else. */
+export const CREATE_WEBHOOK_SUBSCRIPTION = /* GraphQL */ `mutation CreateWebhookSubscription($input: CreateWebhookSubscriptionInput!) {
+  createWebhookSubscription(input: $input) { secret subscription { ...WebhookSubscriptionFields } }
+} ${WEBHOOK_SUBSCRIPTION_FIELDS}`;
+export type CreateWebhookSubscriptionResult = CreateWebhookSubscriptionMutation;
+
+export const UPDATE_WEBHOOK_SUBSCRIPTION = /* GraphQL */ `mutation UpdateWebhookSubscription($id: ID!, $input: UpdateWebhookSubscriptionInput!) {
+  updateWebhookSubscription(id: $id, input: $input) { ...WebhookSubscriptionFields }
+} ${WEBHOOK_SUBSCRIPTION_FIELDS}`;
+export type UpdateWebhookSubscriptionResult = UpdateWebhookSubscriptionMutation;
+
+export const ROTATE_WEBHOOK_SECRET = /* GraphQL */ `mutation RotateWebhookSecret($id: ID!) {
+  rotateWebhookSubscriptionSecret(id: $id) { secret subscription { ...WebhookSubscriptionFields } }
+} ${WEBHOOK_SUBSCRIPTION_FIELDS}`;
+export type RotateWebhookSecretResult = RotateWebhookSecretMutation;
+
+export const DELETE_WEBHOOK_SUBSCRIPTION = /* GraphQL */ `mutation DeleteWebhookSubscription($id: ID!) { deleteWebhookSubscription(id: $id) }`;
+export type DeleteWebhookSubscriptionResult = DeleteWebhookSubscriptionMutation;
+
+export const WEBHOOK_DELIVERIES = /* GraphQL */ `query WebhookDeliveries($first: Int!, $after: String, $status: WebhookDeliveryStatus) {
+  webhookDeliveries(first: $first, after: $after, status: $status) { totalCount hasNextPage endCursor items { ...WebhookDeliveryFields } }
+} ${WEBHOOK_DELIVERY_FIELDS}`;
+export type WebhookDeliveriesResult = WebhookDeliveriesQuery;
+
+export const WEBHOOK_DELIVERY = /* GraphQL */ `query WebhookDelivery($id: ID!) {
+  webhookDelivery(id: $id) {
+    id eventType url endpoint subscriptionId campaignId orderKey status attempts nextAttemptAt lastStatusCode lastError createdAt deliveredAt failedAt
+    body attemptLog { attempt startedAt durationMs statusCode errorCode error responseExcerpt }
+  }
+}`;
+
+export const REPLAY_WEBHOOK_DELIVERY = /* GraphQL */ `mutation ReplayWebhookDelivery($id: ID!) { replayWebhookDelivery(id: $id) { ...WebhookDeliveryFields } } ${WEBHOOK_DELIVERY_FIELDS}`;
+export type ReplayWebhookDeliveryResult = ReplayWebhookDeliveryMutation;
+
+/** The secret a campaign's own URLs are signed with (managers only). */
+export const CAMPAIGN_WEBHOOK_SECRET = /* GraphQL */ `query CampaignWebhookSecret($campaignId: ID!) { campaignWebhookSecret(campaignId: $campaignId) }`;
+export const ROTATE_CAMPAIGN_WEBHOOK_SECRET = /* GraphQL */ `mutation RotateCampaignWebhookSecret($campaignId: ID!) { rotateCampaignWebhookSecret(campaignId: $campaignId) }`;

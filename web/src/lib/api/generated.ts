@@ -204,6 +204,14 @@ export type CreateUserInput = {
   role: Role;
 };
 
+export type CreateWebhookSubscriptionInput = {
+  /** What it is for (at most 200 characters) */
+  description: string;
+  eventTypes: Array<WebhookEventType>;
+  /** http(s) URL that receives the POSTs (a public address unless the deployment allows others) */
+  url: string;
+};
+
 export type DialMode =
   /** Each record calls an agent, then the customer, with separate attempt budgets */
   | 'AGENT_FIRST_FLOW'
@@ -376,6 +384,34 @@ export type UpdateUserInput = {
   role: Role | null | undefined;
 };
 
+export type UpdateWebhookSubscriptionInput = {
+  active: boolean | null | undefined;
+  description: string | null | undefined;
+  eventTypes: Array<WebhookEventType> | null | undefined;
+  url: string | null | undefined;
+};
+
+export type WebhookDeliveryStatus =
+  /** Its subscription was deleted before it was sent */
+  | 'CANCELLED'
+  /** The endpoint answered 2xx */
+  | 'DELIVERED'
+  /** Every attempt failed (or the target is not allowed); it can be replayed */
+  | 'FAILED'
+  /** Waiting to be sent, or to be retried after a failed attempt */
+  | 'PENDING';
+
+/** Events a webhook subscription receives; each delivery names its event in `type` (e.g. "number.state_changed") */
+export type WebhookEventType =
+  /** call.leg_ended: an agent or customer leg ended (status, cause, times, duration, attempt numbers) */
+  | 'CALL_LEG_ENDED'
+  /** campaign.status_changed: a campaign started, paused, resumed, completed or was archived */
+  | 'CAMPAIGN_STATUS_CHANGED'
+  /** followup.expired: a preview followup was not launched within 5 minutes of its time */
+  | 'FOLLOWUP_EXPIRED'
+  /** number.state_changed: a number of a campaign moved to another state (with its reason and attempt counts) */
+  | 'NUMBER_STATE_CHANGED';
+
 export type WebhooksInput = {
   callCompletedUrl: string | null | undefined;
   callNoAnswerUrl: string | null | undefined;
@@ -395,7 +431,7 @@ export type ZoneSource =
   /** The number's prefix (libphonenumber's time-zone map) */
   | 'NUMBER';
 
-export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null };
+export type CampaignFieldsFragment = { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null };
 
 export type StatsFieldsFragment = { campaignId: string, scheduled: number, inProgress: number, retry: number, retrying: number, completed: number, failed: number, failedDnd: number, failedBalance: number, failedNoAttempt: number, invalid: number, cancelled: number, expired: number, interrupted: number, total: number, updatedAt: string, changedAt: string };
 
@@ -417,12 +453,12 @@ export type MeQuery = { me: { organizationName: string, user: { id: string, name
 export type WallboardCampaignsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
+export type WallboardCampaignsQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CampaignUpdatedSubscription = { campaignUpdated: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type StatsChangedSubscriptionVariables = Exact<{
   id: string;
@@ -456,42 +492,42 @@ export type CampaignListQueryVariables = Exact<{
 }>;
 
 
-export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
+export type CampaignListQuery = { campaigns: { totalCount: number, items: Array<{ id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null }> } };
 
 export type CampaignQueryVariables = Exact<{
   id: string;
 }>;
 
 
-export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CampaignQuery = { campaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type PauseCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type PauseCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ResumeCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type ResumeCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type CompleteCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CompleteCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type ArchiveCampaignMutationVariables = Exact<{
   id: string;
 }>;
 
 
-export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type ArchiveCampaignMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type SetCampaignRulesMutationVariables = Exact<{
   id: string;
@@ -499,7 +535,7 @@ export type SetCampaignRulesMutationVariables = Exact<{
 }>;
 
 
-export type SetCampaignRulesMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type SetCampaignRulesMutation = { result: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type OwnershipFieldsFragment = { numbersAssigned: number, agents: Array<{ agentId: string, name: string, owned: number }> };
 
@@ -553,7 +589,7 @@ export type CreateCampaignMutationVariables = Exact<{
 }>;
 
 
-export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
+export type CreateCampaignMutation = { createCampaign: { id: string, name: string, dialMode: DialMode, status: CampaignStatus, actions: Array<CampaignAction>, listId: string | null, groupId: string, callerId: string, startsAt: string, endsAt: string | null, infinite: boolean, priority: number, abandonRateCap: number, maxDialRatio: number, callType: CallType, wrapUpSeconds: number, ringTimeoutSeconds: number, createdAt: string, completedAt: string | null, completionReason: CompletionReason | null, callingWindow: { start: string, end: string }, attemptPolicy: { retries: number, retryIntervalMinutes: number, retryOn: Array<RetryStatus>, retrySchedule: Array<number> | null, agentMaxAttempts: number, agentRetryIntervalMinutes: number, continueOnNotConnected: boolean }, webhooks: { popupUrl: string | null, callCompletedUrl: string | null, callNoAnswerUrl: string | null, statusCallbackUrl: string | null }, performance: { completed: number, failed: number, scheduled: number, interrupted: number, byState: Array<{ state: NumberState, count: number }> }, ownerPool: { perClickMax: number, maxUnprocessed: number, releaseAfterMinutes: number } | null, rules: { removeOnAnswered: boolean, addOnDrop: { dialledNumbers: Array<string>, includeIvrDrops: boolean } | null } | null } };
 
 export type FormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -917,3 +953,78 @@ export type RevokeApiKeyMutationVariables = Exact<{
 
 
 export type RevokeApiKeyMutation = { revokeApiKey: { id: string, name: string, prefix: string, scopes: Array<ApiKeyScope>, createdBy: string | null, createdAt: string, lastUsedAt: string | null, revokedAt: string | null } };
+
+export type WebhookSubscriptionFieldsFragment = { id: string, url: string, eventTypes: Array<WebhookEventType>, description: string, active: boolean, createdAt: string, updatedAt: string };
+
+export type WebhookDeliveryFieldsFragment = { id: string, eventType: string, url: string, endpoint: string, subscriptionId: string | null, campaignId: string | null, orderKey: string, status: WebhookDeliveryStatus, attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, failedAt: string | null };
+
+export type WebhookSubscriptionsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhookSubscriptionsQuery = { webhookSubscriptions: Array<{ id: string, url: string, eventTypes: Array<WebhookEventType>, description: string, active: boolean, createdAt: string, updatedAt: string }> };
+
+export type CreateWebhookSubscriptionMutationVariables = Exact<{
+  input: CreateWebhookSubscriptionInput;
+}>;
+
+
+export type CreateWebhookSubscriptionMutation = { createWebhookSubscription: { secret: string, subscription: { id: string, url: string, eventTypes: Array<WebhookEventType>, description: string, active: boolean, createdAt: string, updatedAt: string } } };
+
+export type UpdateWebhookSubscriptionMutationVariables = Exact<{
+  id: string;
+  input: UpdateWebhookSubscriptionInput;
+}>;
+
+
+export type UpdateWebhookSubscriptionMutation = { updateWebhookSubscription: { id: string, url: string, eventTypes: Array<WebhookEventType>, description: string, active: boolean, createdAt: string, updatedAt: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSubscriptionSecret: { secret: string, subscription: { id: string, url: string, eventTypes: Array<WebhookEventType>, description: string, active: boolean, createdAt: string, updatedAt: string } } };
+
+export type DeleteWebhookSubscriptionMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type DeleteWebhookSubscriptionMutation = { deleteWebhookSubscription: boolean };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  first: number;
+  after: string | null | undefined;
+  status: WebhookDeliveryStatus | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: { totalCount: number, hasNextPage: boolean, endCursor: string | null, items: Array<{ id: string, eventType: string, url: string, endpoint: string, subscriptionId: string | null, campaignId: string | null, orderKey: string, status: WebhookDeliveryStatus, attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, failedAt: string | null }> } };
+
+export type WebhookDeliveryQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type WebhookDeliveryQuery = { webhookDelivery: { id: string, eventType: string, url: string, endpoint: string, subscriptionId: string | null, campaignId: string | null, orderKey: string, status: WebhookDeliveryStatus, attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, failedAt: string | null, body: string, attemptLog: Array<{ attempt: number, startedAt: string, durationMs: number, statusCode: number | null, errorCode: string | null, error: string | null, responseExcerpt: string | null }> } };
+
+export type ReplayWebhookDeliveryMutationVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReplayWebhookDeliveryMutation = { replayWebhookDelivery: { id: string, eventType: string, url: string, endpoint: string, subscriptionId: string | null, campaignId: string | null, orderKey: string, status: WebhookDeliveryStatus, attempts: number, nextAttemptAt: string | null, lastStatusCode: number | null, lastError: string | null, createdAt: string, deliveredAt: string | null, failedAt: string | null } };
+
+export type CampaignWebhookSecretQueryVariables = Exact<{
+  campaignId: string;
+}>;
+
+
+export type CampaignWebhookSecretQuery = { campaignWebhookSecret: string };
+
+export type RotateCampaignWebhookSecretMutationVariables = Exact<{
+  campaignId: string;
+}>;
+
+
+export type RotateCampaignWebhookSecretMutation = { rotateCampaignWebhookSecret: string };
