@@ -205,6 +205,8 @@ const ROWS = (): Row[] => [
   { field: 'campaign', label: "the agent's group", doc: `query($id: ID!) { campaign(id: $id) { id } }`, vars: () => ({ id: fx.campaignId }), allow: ['agent', ...MANAGERS, 'key'] },
   { field: 'campaign', label: 'another group', doc: `query($id: ID!) { campaign(id: $id) { id } }`, vars: () => ({ id: fx.hiddenCampaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'campaignReport', doc: `query($id: ID!) { campaignReport(campaignId: $id) { rows } }`, vars: () => ({ id: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'callReport', doc: `query($id: ID!) { callReport(campaignId: $id, first: 5) { hasNextPage } }`, vars: () => ({ id: fx.campaignId }), allow: [...MANAGERS, 'key'] },
+  { field: 'numberReport', doc: `query($id: ID!) { numberReport(campaignId: $id, first: 5) { hasNextPage } }`, vars: () => ({ id: fx.campaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'campaignStats', doc: `query($id: ID!) { campaignStats(campaignId: $id) { campaignId } }`, vars: () => ({ id: fx.campaignId }), allow: ['agent', ...MANAGERS, 'key'] },
   { field: 'campaignStats', label: 'another group', doc: `query($id: ID!) { campaignStats(campaignId: $id) { campaignId } }`, vars: () => ({ id: fx.hiddenCampaignId }), allow: [...MANAGERS, 'key'] },
   { field: 'campaignLive', doc: `query($id: ID!) { campaignLive(campaignId: $id) { campaignId } }`, vars: () => ({ id: fx.campaignId }), allow: ['agent', ...MANAGERS, 'key'] },

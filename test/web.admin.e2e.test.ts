@@ -9,9 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkSignature } from '../server/src/auth/hook-signature.js';
 import { embeddedUrl } from '../server/src/db/embedded-postgres.js';
 import { freePort, ROOT, type ServerProcess, startServerProcess, stopServerProcess } from './helpers/child.js';
 import { sql } from './helpers/db.js';
+import { Receiver } from './helpers/receiver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Set to a folder to keep screenshots of each page (they are not committed). */
@@ -21,8 +23,8 @@ const VIEWPORT = { width: 1440, height: 900 };
 const ADMIN = { email: 'admin@localhost', password: 'admin1234' };
 const SUPERVISOR = { email: 'supervisor@demo.local', password: 'demo1234' };
 const AGENT = { email: 'agent1@demo.local', password: 'demo1234' };
-const ADMIN_PAGES = ['users', 'agents', 'groups', 'suppressions', 'api-keys'];
-const ADMIN_LINKS = ['Users', 'Agents', 'Groups', 'Suppression list', 'API keys'];
+const ADMIN_PAGES = ['users', 'agents', 'groups', 'suppressions', 'api-keys', 'webhooks'];
+const ADMIN_LINKS = ['Users', 'Agents', 'Groups', 'Suppression list', 'API keys', 'Webhooks'];
 const MANAGE_LINKS = ['Wallboard', 'Campaigns', 'Contact lists', 'Contacts'];
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-admin-e2e-'));
@@ -105,6 +107,8 @@ beforeAll(async () => {
     DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), LOG_LEVEL: 'warn',
     DRAIN_TIMEOUT_SEC: '0', // nothing here waits for the demo's calls in flight: stop at once
     SIM_ANSWER_RATE: '1', // every customer answers: a launched followup always reaches its customer
+    // webhooks: the test's receiver listens on 127.0.0.1 (refused in production); fast retries, and failed for good after 3 attempts
+    OUTBOUND_ALLOW_ADDRESSES: '127.0.0.1', WEBHOOK_RETRY_BASE_MS: '300', WEBHOOK_RETRY_CAP_MS: '2000', WEBHOOK_MAX_ATTEMPTS: '3',
   }, 90_000);
   base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -142,10 +146,10 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
       expect(await agent.page.locator('main table, main form').count()).toBe(0);
       await shot(agent.page, `agent-refused-${route}`);
     }
-    expect(asked.filter((body) => /\b(users|agents|agentGroups|suppressions|apiKeys)\b/.test(body))).toEqual([]);
+    expect(asked.filter((body) => /\b(users|agents|agentGroups|suppressions|apiKeys|webhookSubscriptions|webhookDeliveries)\b/.test(body))).toEqual([]);
     // and the API refuses them too
     const agentToken = await agent.page.evaluate(() => (globalThis as any).localStorage.getItem('dialer.token') as string);
-    for (const q of ['{ users { id } }', '{ agents { id } }', '{ agentGroups { id } }', '{ suppressions { totalCount } }', '{ apiKeys { id } }']) {
+    for (const q of ['{ users { id } }', '{ agents { id } }', '{ agentGroups { id } }', '{ suppressions { totalCount } }', '{ apiKeys { id } }', '{ webhookSubscriptions { id } }', '{ webhookDeliveries { totalCount } }']) {
       expect((await request(q, {}, agentToken)).errors?.[0]?.extensions?.code, q).toBe('FORBIDDEN');
     }
     await agent.ctx.close();
@@ -748,5 +752,177 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
       expect(await page.locator('[role=alert]').count(), route).toBe(0);
     }
     await ctx.close();
+  });
+
+  it('webhooks: an admin subscribes a local receiver (bad input refused at the fields, the secret shown once), inspects a failing delivery, replays it signed with that secret, then pauses, rotates and deletes the subscription', { timeout: 120_000 }, async () => {
+    const receiver = new Receiver();
+    await receiver.start();
+    let failing = true;
+    receiver.respond = (r) => ({ status: failing && r.path === '/e2e-hook' ? 500 : 200 });
+    const hookUrl = `${receiver.url}/e2e-hook`;
+    const subscriptions = async () => (await gql<{ webhookSubscriptions: any[] }>('{ webhookSubscriptions { id url eventTypes description active } }')).webhookSubscriptions;
+    const { ctx, page } = await signedIn(ADMIN, '#/campaigns');
+    try {
+      // 1. from the nav; an empty form is refused at its fields, an unsafe URL by the server at the URL field
+      await page.getByRole('group', { name: 'Administration' }).getByRole('link', { name: 'Webhooks' }).click();
+      await expect.poll(() => page.locator('main h1').textContent()).toBe('Webhooks');
+      expect(await page.getByRole('link', { name: 'Webhooks' }).getAttribute('aria-current')).toBe('page');
+      const form = page.getByRole('form', { name: 'New webhook subscription' });
+      const urlField = form.locator('label', { has: page.locator('input[name=url]') });
+      const eventsField = form.locator('fieldset.events');
+      const before = (await subscriptions()).length;
+      await form.getByRole('button', { name: 'Subscribe' }).click();
+      await expect.poll(() => urlField.locator('[role=alert]').textContent()).toContain('The URL that receives the events');
+      expect(await eventsField.locator('[role=alert]').textContent()).toContain('Choose at least one event');
+      await shot(page, 'webhooks-empty-form');
+
+      await form.locator('input[name=url]').fill('http://10.0.0.1/x');
+      await form.getByRole('checkbox', { name: /campaign\.status_changed/ }).check();
+      const refused = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('createWebhookSubscription'));
+      await form.getByRole('button', { name: 'Subscribe' }).click();
+      const answer = await (await refused).json();
+      expect(answer.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.url', reason: 'UNSAFE_URL' });
+      await expect.poll(() => urlField.locator('[role=alert]').textContent()).toContain('not a public address');
+      expect(await urlField.locator('[role=alert]').textContent()).toContain('10.0.0.1');
+      expect(await eventsField.locator('[role=alert]').count()).toBe(0); // an event is chosen now
+      expect(await form.locator('input[name=url]').getAttribute('aria-invalid')).toBe('true');
+      expect((await subscriptions()).length).toBe(before);
+      await shot(page, 'webhooks-unsafe-url');
+
+      // 2. the local receiver: the secret is shown once, then the subscription is listed
+      await form.locator('input[name=url]').fill(hookUrl);
+      await form.locator('input[name=description]').fill('E2E receiver');
+      expect(await form.getByRole('checkbox', { name: /campaign\.status_changed/ }).isChecked()).toBe(true); // kept after the refusal
+      await form.getByRole('button', { name: 'Subscribe' }).click();
+      const card = page.getByTestId('webhook-secret');
+      await card.waitFor();
+      const secret = (await card.getByTestId('secret-value').textContent())!.trim();
+      expect(secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+      expect(await card.textContent()).toContain('you will not see it again');
+      expect(await card.locator('h2').textContent()).toContain(hookUrl);
+      expect(await urlField.locator('[role=alert]').count()).toBe(0);
+      expect(await form.locator('input[name=url]').inputValue()).toBe(''); // the form is cleared
+      const [sub] = (await subscriptions()).filter((s) => s.url === hookUrl);
+      expect(sub).toMatchObject({ eventTypes: ['CAMPAIGN_STATUS_CHANGED'], description: 'E2E receiver', active: true });
+      const row = page.locator(`tr[data-subscription="${sub.id}"]`);
+      await expect.poll(() => row.textContent()).toContain(hookUrl);
+      expect(await row.textContent()).toContain('campaign.status_changed');
+      expect(await row.textContent()).toContain('active');
+      await shot(page, 'webhooks-secret');
+      await card.getByRole('button', { name: 'I have stored it' }).click();
+      await expect.poll(() => card.count()).toBe(0);
+      expect(await page.locator('body').textContent()).not.toContain(secret); // not shown again
+
+      // 3. a campaign status change while the receiver answers 500: three attempts, failed for good (WEBHOOK_MAX_ATTEMPTS)
+      const groupId = (await gql(`{ agentGroups(limit: 10) { id } }`)).agentGroups[0].id as string;
+      const campaignId = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+        i: { name: `Hooked ${Date.now()}`, infinite: true, groupId, callerId: '+912240001234' }, // no list: nobody is dialled
+      })).createCampaign.id as string;
+      await expect.poll(async () => (await gql(`query($id: ID!) { campaign(id: $id) { status } }`, { id: campaignId })).campaign.status, { timeout: 15_000 }).toBe('RUNNING');
+      await gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id: campaignId });
+      const pausedEvent = (all: typeof receiver.received) => all.filter((r) => r.path === '/e2e-hook' && r.body.data.campaignId === campaignId && r.body.data.status === 'PAUSED');
+      await receiver.waitFor((all) => pausedEvent(all).length >= 3);
+      const deliveryId = pausedEvent(receiver.received)[0]!.body.id;
+      const DELIVERY = `query($id: ID!) { webhookDelivery(id: $id) { status attempts attemptLog { statusCode } } }`;
+      await expect.poll(async () => (await gql(DELIVERY, { id: deliveryId })).webhookDelivery.status, { timeout: 10_000 }).toBe('FAILED');
+      // the table is read again every 5 s
+      const delivery = page.locator(`tr[data-delivery="${deliveryId}"]`);
+      await expect.poll(() => delivery.getAttribute('data-status'), { timeout: 12_000 }).toBe('FAILED');
+      const deliveries = page.getByRole('table', { name: 'Webhook deliveries' });
+      const filters = page.getByRole('group', { name: 'Show' });
+      await filters.getByRole('button', { name: 'Failed' }).click();
+      expect(await filters.getByRole('button', { name: 'Failed' }).getAttribute('aria-pressed')).toBe('true');
+      await expect.poll(async () => new Set(await deliveries.locator('tbody tr[data-delivery]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-status'))))).toEqual(new Set(['FAILED']));
+      expect(await delivery.locator('td').nth(1).textContent()).toBe('campaign.status_changed');
+      expect(await delivery.locator('td').nth(2).textContent()).toContain(hookUrl);
+      expect(await delivery.locator('td').nth(3).textContent()).toContain('failed');
+      expect(await delivery.locator('td').nth(4).textContent()).toBe('3');
+      expect(await delivery.locator('td').nth(5).textContent()).toContain('500');
+
+      await delivery.getByRole('button', { name: 'Inspect' }).click();
+      const detail = page.getByTestId('delivery-detail');
+      await detail.waitFor();
+      expect(await detail.textContent()).toContain(deliveryId);
+      const attemptRows = detail.getByRole('table', { name: 'Attempts' }).locator('tbody tr');
+      expect(await attemptRows.count()).toBe(3);
+      for (const cells of await attemptRows.evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim())))) {
+        expect(cells[3]).toBe('500');
+        expect(cells[4]).toContain('HTTP_STATUS');
+        expect(cells[5]).toBe('status 500'); // what the receiver answered
+      }
+      const shownBody = JSON.parse((await detail.getByTestId('delivery-body').textContent())!);
+      expect(shownBody).toEqual(JSON.parse(pausedEvent(receiver.received)[0]!.raw.toString()));
+      expect(shownBody).toMatchObject({ id: deliveryId, type: 'campaign.status_changed', data: { campaignId, status: 'PAUSED', previousStatus: 'RUNNING' } });
+      await shot(page, 'webhooks-inspect-failed');
+
+      // the receiver is fixed: "Replay now" sends it again with the same body and key, signed with the secret read once
+      failing = false;
+      await detail.getByRole('button', { name: 'Replay now' }).click();
+      await expect.poll(() => page.getByTestId('webhooks-notice').textContent()).toContain('queued again');
+      await receiver.waitFor((all) => pausedEvent(all).length >= 4);
+      await filters.getByRole('button', { name: 'All' }).click();
+      await expect.poll(() => delivery.getAttribute('data-status'), { timeout: 12_000 }).toBe('DELIVERED');
+      expect(await delivery.locator('td').nth(3).textContent()).toContain('delivered');
+      expect(await delivery.locator('td').nth(5).textContent()).toBe('HTTP 200');
+      const sent = pausedEvent(receiver.received);
+      expect(sent).toHaveLength(4);
+      expect(sent.map((r) => r.headers['idempotency-key'])).toEqual(Array(4).fill(deliveryId));
+      expect(sent.every((r) => r.raw.equals(sent[0]!.raw))).toBe(true);
+      const nowSec = Math.floor(Date.now() / 1000);
+      expect(checkSignature(secret, sent[3]!.headers['dialer-signature'] as string, sent[3]!.raw, nowSec)).toBeNull();
+      expect(checkSignature('whsec_not_the_secret', sent[3]!.headers['dialer-signature'] as string, sent[3]!.raw, nowSec)).toBe('the signature does not match');
+      expect((await gql(DELIVERY, { id: deliveryId })).webhookDelivery).toMatchObject({ status: 'DELIVERED', attempts: 4 });
+      await delivery.getByRole('button', { name: 'Inspect' }).click();
+      await expect.poll(() => attemptRows.count()).toBe(4);
+      expect(await attemptRows.nth(3).locator('td').nth(3).textContent()).toBe('200');
+      await shot(page, 'webhooks-delivered');
+
+      // 4. paused: the row says so and no new event is queued for it
+      await row.getByRole('button', { name: 'Pause' }).click();
+      await expect.poll(() => row.locator('.badge').last().textContent()).toBe('paused');
+      expect(await page.getByTestId('webhooks-notice').textContent()).toContain('is paused');
+      expect((await subscriptions()).find((s) => s.id === sub.id).active).toBe(false);
+      const forSub = async () => (await gql(`query($s: ID) { webhookDeliveries(subscriptionId: $s) { totalCount } }`, { s: sub.id })).webhookDeliveries.totalCount as number;
+      const queued = await forSub();
+      await gql(`mutation($id: ID!) { resumeCampaign(id: $id) { id } }`, { id: campaignId });
+      expect(await forSub()).toBe(queued); // the outbox is written in the changing statement: nothing for a paused subscription
+
+      // rotated: a new secret shown once, and it (not the old one) signs what is sent from now on
+      await row.getByRole('button', { name: 'Rotate secret' }).click();
+      await expect.poll(() => card.locator('h2').textContent()).toContain('New secret for');
+      const rotated = (await card.getByTestId('secret-value').textContent())!.trim();
+      expect(rotated).toMatch(/^whsec_[0-9a-f]{48}$/);
+      expect(rotated).not.toBe(secret);
+      expect(await card.textContent()).toContain('The old secret no longer signs anything');
+      await shot(page, 'webhooks-rotated');
+      await card.getByRole('button', { name: 'I have stored it' }).click();
+      await delivery.getByRole('button', { name: 'Replay', exact: true }).click();
+      await receiver.waitFor((all) => pausedEvent(all).length >= 5);
+      const resent = pausedEvent(receiver.received)[4]!;
+      expect(resent.headers['idempotency-key']).toBe(deliveryId);
+      expect(checkSignature(rotated, resent.headers['dialer-signature'] as string, resent.raw, Math.floor(Date.now() / 1000))).toBeNull();
+      expect(checkSignature(secret, resent.headers['dialer-signature'] as string, resent.raw, Math.floor(Date.now() / 1000))).toBe('the signature does not match');
+
+      // deleted, after a confirm step
+      await row.getByRole('button', { name: `Delete ${hookUrl}` }).click();
+      await expect.poll(() => row.textContent()).toContain('Delete? What waits for it is cancelled.');
+      expect((await subscriptions()).some((s) => s.id === sub.id)).toBe(true); // not before the confirmation
+      await row.getByRole('button', { name: 'Yes, delete' }).click();
+      await expect.poll(() => page.getByTestId('webhooks-notice').textContent()).toContain(`Subscription ${hookUrl} deleted`);
+      await expect.poll(() => row.count()).toBe(0);
+      expect((await subscriptions()).some((s) => s.id === sub.id)).toBe(false);
+      await shot(page, 'webhooks-deleted');
+      // layout: nothing wider than the window at 1440 and at 1280
+      for (const width of [1440, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        expect(await page.evaluate(() => { const g = globalThis as any; return g.document.documentElement.scrollWidth <= g.innerWidth; }), `width ${width}`).toBe(true);
+      }
+      await shot(page, 'webhooks-1280');
+      await gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id: campaignId });
+      await gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id: campaignId });
+    } finally {
+      await ctx.close();
+      await receiver.stop();
+    }
   });
 });

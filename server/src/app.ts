@@ -58,6 +58,9 @@ import { createDialerPubSub, type PubSubHandle } from './pubsub/pubsub.js';
 import { seedDemo } from './seed/demo.js';
 import { WebhookService } from './modules/webhook/webhook.service.js';
 import { WebhookDispatcher } from './modules/webhook/webhook-dispatcher.js';
+import { ReportRepository } from './modules/report/report.repository.js';
+import { ReportService } from './modules/report/report.service.js';
+import { reportRoutes } from './http/reports.js';
 
 export interface AppOptions {
   config: Config;
@@ -124,6 +127,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const limits = new RateLimits(redis, config);
   const contacts = new ContactService(clock);
   const followups = new FollowupService(clock, events, contacts);
+  const reportRepo = new ReportRepository(databaseUrl);
   const services: Services = {
     users: new UserService(clock, sessionTokens, limits),
     apiKeys: new ApiKeyService(clock),
@@ -140,6 +144,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     pools: new OwnerPoolService(clock, stats),
     agentBoard: new AgentBoardService(pubsub.pubSub),
     webhooks: new WebhookService(clock, { allowAddresses: config.outboundAllowAddresses }),
+    reports: new ReportService(reportRepo, clock),
   };
   services.live.listen();
   /** Who a request or socket acts as: a session token, or an integrator's API key. */
@@ -281,6 +286,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     });
   }
   app.use(inboundHook({ orm, clock, inbound: services.inbound, limits, log }), jsonErrors(log));
+  app.use(reportRoutes({ orm, reports: services.reports, limits, log, resolveIdentity }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, pubsub: pubsub.kind, time: clock.now().toISOString() });
   });
@@ -356,6 +362,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await step('stats', () => stats.drain());
       services.live.close();
       await step('pubsub', () => pubsub.close());
+      await step('reports', () => reportRepo.close());
       await step('orm', () => orm.close(true));
       await step('database', () => embedded?.stop());
     })());

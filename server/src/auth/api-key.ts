@@ -32,7 +32,7 @@ export const FIELD_SCOPE: Readonly<Record<string, ApiKeyScope>> = {
   agents: S.CAMPAIGNS_READ, agent: S.CAMPAIGNS_READ, agentGroups: S.CAMPAIGNS_READ, agentGroup: S.CAMPAIGNS_READ,
   contacts: S.CONTACTS_READ, contact: S.CONTACTS_READ, contactLists: S.CONTACTS_READ, contactList: S.CONTACTS_READ, timeZones: S.CONTACTS_READ,
   suppressions: S.SUPPRESSIONS_WRITE,
-  campaignReport: S.REPORTS_READ,
+  campaignReport: S.REPORTS_READ, callReport: S.REPORTS_READ, numberReport: S.REPORTS_READ,
   // Mutation
   createCampaign: S.CAMPAIGNS_WRITE, pauseCampaign: S.CAMPAIGNS_WRITE, resumeCampaign: S.CAMPAIGNS_WRITE, completeCampaign: S.CAMPAIGNS_WRITE,
   archiveCampaign: S.CAMPAIGNS_WRITE, resolveInterruptedCall: S.CAMPAIGNS_WRITE, setCampaignRules: S.CAMPAIGNS_WRITE,

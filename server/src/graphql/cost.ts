@@ -5,6 +5,8 @@ import { ErrorCode } from '../domain/errors.js';
 
 /** A list of objects with no `limit` argument is costed as this many items (bounded lists: campaigns' agents, a console's followups). */
 const UNBOUNDED_LIST_ITEMS = 10;
+/** Largest `first` of any cursor page (the report pages). */
+const CURSOR_PAGE_MAX = 500;
 
 /**
  * Lists cost their items: a field with a `limit` argument costs `limit * (1 + children)` (its page's
@@ -13,7 +15,9 @@ const UNBOUNDED_LIST_ITEMS = 10;
  */
 const listEstimator: ComplexityEstimator = ({ type: parent, field, args, childComplexity }) => {
   // a limit above the page maximum is refused by the argument's own validation, with a clearer message
-  const limit = typeof args.limit === 'number' ? Math.min(LIMITS.pageMax, Math.max(1, args.limit)) : undefined;
+  // offset pages take `limit`; cursor pages (webhook deliveries, reports) take `first`, capped by their own validation
+  const limit = typeof args.limit === 'number' ? Math.min(LIMITS.pageMax, Math.max(1, args.limit))
+    : typeof args.first === 'number' ? Math.min(CURSOR_PAGE_MAX, Math.max(1, args.first)) : undefined;
   if (limit !== undefined) return limit * (1 + childComplexity);
   const type = getNullableType(field.type);
   if (!isListType(type) || !isObjectType(getNamedType(type))) return undefined;

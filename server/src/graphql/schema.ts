@@ -13,12 +13,13 @@ import { InboundResolver } from '../modules/inbound/inbound.resolver.js';
 import { OwnerPoolResolver } from '../modules/campaign/owner-pool.resolver.js';
 import { AgentBoardResolver } from '../modules/agent/agent-board.resolver.js';
 import { WebhookResolver } from '../modules/webhook/webhook.resolver.js';
+import { ReportResolver } from '../modules/report/report.resolver.js';
 
 import type { Services } from '../modules/services.js';
 
 export type { Services };
 
-export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver, InboundResolver, OwnerPoolResolver, AgentBoardResolver, WebhookResolver] as const;
+export const RESOLVERS = [UserResolver, ApiKeyResolver, ContactResolver, AgentResolver, CampaignResolver, StatsResolver, DialerResolver, InboundResolver, OwnerPoolResolver, AgentBoardResolver, WebhookResolver, ReportResolver] as const;
 
 /** Builds the schema with resolvers constructed over this app's services (no global container). */
 export async function buildDialerSchema(services: Services, pubSub: PubSub): Promise<GraphQLSchema> {
@@ -34,6 +35,7 @@ export async function buildDialerSchema(services: Services, pubSub: PubSub): Pro
     [OwnerPoolResolver, new OwnerPoolResolver(services.pools)],
     [AgentBoardResolver, new AgentBoardResolver(services.agentBoard)],
     [WebhookResolver, new WebhookResolver(services.webhooks)],
+    [ReportResolver, new ReportResolver(services.reports)],
   ]);
   const container: ContainerType = {
     get: (cls) => {

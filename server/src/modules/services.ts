@@ -13,6 +13,7 @@ import type { InboundService } from './inbound/inbound.service.js';
 import type { OwnerPoolService } from './campaign/owner-pool.service.js';
 import type { AgentBoardService } from './agent/agent-board.service.js';
 import type { WebhookService } from './webhook/webhook.service.js';
+import type { ReportService } from './report/report.service.js';
 
 /** Every service of the app, built once in `app.ts` and handed to the resolvers, the seed and the CLI. */
 export interface Services {
@@ -31,4 +32,5 @@ export interface Services {
   pools: OwnerPoolService;
   agentBoard: AgentBoardService;
   webhooks: WebhookService;
+  reports: ReportService;
 }
