@@ -29,6 +29,8 @@ export const DELIVERY_FILTERS: readonly { status: WebhookDeliveryStatus | null; 
 ];
 
 const PAGE = 50;
+/** The largest page the API gives (webhookDeliveries' first). */
+const MAX_PAGE = 200;
 
 /**
  * The webhooks page: the organisation's subscriptions (create with a secret shown once, pause,
@@ -56,7 +58,11 @@ export class WebhooksStore {
   hasNextPage = $state(false);
   deliveriesError = $state<string | null>(null);
   opened = $state.raw<WebhookDeliveryDetail | null>(null);
+  /** What the last replay from the opened delivery's card did (shown in the card). */
+  openedNotice = $state<string | null>(null);
   replaying = $state<string | null>(null);
+  /** Answers of older list requests are dropped (a refresh in flight when the filter changes). */
+  private listRequest = 0;
 
   constructor(private readonly api: Api) {}
 
@@ -153,8 +159,32 @@ export class WebhooksStore {
 
   /** The first page again (newest first). */
   async loadDeliveries(): Promise<void> {
+    const ask = ++this.listRequest;
     try {
       const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first: PAGE, status: this.filter })).webhookDeliveries;
+      if (ask !== this.listRequest) return;
+      this.deliveries = r.items;
+      this.totalCount = r.totalCount;
+      this.endCursor = r.endCursor;
+      this.hasNextPage = r.hasNextPage;
+      this.deliveriesError = null;
+    } catch (e) {
+      this.deliveriesError = errorText(e);
+    }
+  }
+
+  /**
+   * The periodic refresh: the rows already shown are read again (as many as are loaded, up to the
+   * largest page), so older pages stay; the opened delivery is read again too.
+   */
+  async refresh(): Promise<void> {
+    if (this.opened) void this.open(this.opened.id, false);
+    if (this.deliveries.length > MAX_PAGE) return; // a long history being read: left as it is
+    const ask = ++this.listRequest;
+    try {
+      const first = Math.max(PAGE, this.deliveries.length);
+      const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first, status: this.filter })).webhookDeliveries;
+      if (ask !== this.listRequest) return;
       this.deliveries = r.items;
       this.totalCount = r.totalCount;
       this.endCursor = r.endCursor;
@@ -167,8 +197,10 @@ export class WebhooksStore {
 
   async more(): Promise<void> {
     if (!this.hasNextPage) return;
+    const ask = ++this.listRequest;
     try {
       const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first: PAGE, after: this.endCursor, status: this.filter })).webhookDeliveries;
+      if (ask !== this.listRequest) return;
       this.deliveries = [...this.deliveries, ...r.items];
       this.totalCount = r.totalCount;
       this.endCursor = r.endCursor;
@@ -178,9 +210,13 @@ export class WebhooksStore {
     }
   }
 
-  async open(id: string): Promise<void> {
+  /** Opens a delivery's card (`fresh`: a new card, its notice cleared). */
+  async open(id: string, fresh = true): Promise<void> {
     try {
-      this.opened = (await this.api.request<{ webhookDelivery: WebhookDeliveryDetail }>(WEBHOOK_DELIVERY, { id })).webhookDelivery;
+      const d = (await this.api.request<{ webhookDelivery: WebhookDeliveryDetail }>(WEBHOOK_DELIVERY, { id })).webhookDelivery;
+      if (!fresh && this.opened?.id !== id) return; // closed or another opened meanwhile
+      if (fresh) this.openedNotice = null;
+      this.opened = d;
     } catch (e) {
       this.deliveriesError = errorText(e);
     }
@@ -188,6 +224,7 @@ export class WebhooksStore {
 
   close(): void {
     this.opened = null;
+    this.openedNotice = null;
   }
 
   async replay(id: string): Promise<void> {
@@ -195,8 +232,13 @@ export class WebhooksStore {
     try {
       const { replayWebhookDelivery: d } = await this.api.request<ReplayWebhookDeliveryResult>(REPLAY_WEBHOOK_DELIVERY, { id });
       this.deliveries = this.deliveries.map((x) => (x.id === d.id ? d : x));
-      this.notice = `Delivery ${d.id.slice(0, 8)}… queued again: it is sent now with the same body and idempotency key.`;
-      if (this.opened?.id === id) await this.open(id);
+      const text = `Delivery ${d.id.slice(0, 8)}… queued again: it is sent now with the same body and idempotency key.`;
+      if (this.opened?.id === id) {
+        this.openedNotice = text;
+        await this.open(id, false);
+        // its attempt lands within a moment: read the card again shortly
+        setTimeout(() => void (this.opened?.id === id && this.open(id, false)), 1_500);
+      } else this.notice = text;
     } catch (e) {
       this.deliveriesError = errorText(e);
     } finally {

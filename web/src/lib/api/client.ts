@@ -101,6 +101,33 @@ export class Api {
     return body.data as T;
   }
 
+  /**
+   * GETs a file the server streams (a CSV report) with the session's token; throws ApiError with the
+   * server's code when it refuses. The file name is the server's (Content-Disposition).
+   */
+  async download(path: string): Promise<{ filename: string; blob: Blob }> {
+    const token = this.opts.token();
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    } catch {
+      throw new ApiError('The server cannot be reached. Check the connection and try again.', 'NETWORK_ERROR');
+    }
+    if (!res.ok) {
+      let body: { errors?: WireError[] } = {};
+      try {
+        body = await res.json();
+      } catch {
+        throw new ApiError(`The server answered ${res.status} ${res.statusText}`, 'NETWORK_ERROR');
+      }
+      const err = body.errors?.length ? toApiError(body.errors) : new ApiError(`The server answered ${res.status}`, 'NETWORK_ERROR');
+      if (err.code === 'UNAUTHENTICATED') this.opts.onUnauthenticated?.();
+      throw err;
+    }
+    const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'download';
+    return { filename, blob: await res.blob() };
+  }
+
   /** Notified on every connection status change (and once at once). */
   onStatus(fn: (s: ConnectionStatus, reconnects: number) => void): () => void {
     this.listeners.add(fn);

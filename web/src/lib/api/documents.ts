@@ -52,7 +52,6 @@ import type {
   MeQuery,
   PauseCampaignMutation,
   RemoveSuppressionMutation,
-  ReportQuery,
   ResolveInterruptedMutation,
   RevokeApiKeyMutation,
   SetCampaignRulesMutation,
@@ -239,8 +238,6 @@ export const CALL_LEGS = /* GraphQL */ `query CallLegs($id: ID!, $search: String
 export type CallLeg = CallLegsResult['callLegs']['items'][number];
 export type CallLegsResult = CallLegsQuery;
 
-export const REPORT = /* GraphQL */ `query Report($id: ID!) { campaignReport(campaignId: $id) { filename csv rows } }`;
-export type ReportResult = ReportQuery;
 
 // ---------------------------------------------------------------- agent console
 

@@ -654,13 +654,6 @@ export type CallLegsQueryVariables = Exact<{
 
 export type CallLegsQuery = { callLegs: { totalCount: number, items: Array<{ id: string, kind: CallLegKind, sid: string | null, number: string, contactName: string | null, agentName: string | null, direction: string, status: CallStatus, cause: string | null, abandoned: boolean, machine: boolean, agentAttempt: number, customerAttempt: number, createdAt: string, answeredAt: string | null, endedAt: string | null, durationSec: number | null, recordingUrl: string | null }> } };
 
-export type ReportQueryVariables = Exact<{
-  id: string;
-}>;
-
-
-export type ReportQuery = { campaignReport: { filename: string, csv: string, rows: number } };
-
 export type FollowupFieldsFragment = { numberId: string, campaignId: string, campaignName: string, contactName: string, number: string, dueAt: string | null, timeZone: string, note: string | null, state: NumberState, preview: boolean, launching: boolean, expiresAt: string | null, customerAttempts: number, fields: Array<{ key: string, value: string }> };
 
 export type InterruptedCallsQueryVariables = Exact<{
