@@ -61,6 +61,8 @@ import { WebhookDispatcher } from './modules/webhook/webhook-dispatcher.js';
 import { ReportRepository } from './modules/report/report.repository.js';
 import { ReportService } from './modules/report/report.service.js';
 import { reportRoutes } from './http/reports.js';
+import { DialWhomFeeder } from './modules/integration/dial-whom-feeder.js';
+import { ContactLookup } from './modules/integration/contact-lookup.js';
 
 export interface AppOptions {
   config: Config;
@@ -83,6 +85,8 @@ export interface App {
   orm: MikroORM;
   services: Services;
   scheduler: CampaignScheduler;
+  /** Fetches dial-whom pages for hungry campaigns (tests call `tick()` by hand). */
+  dialWhom: DialWhomFeeder;
   engine: DialerEngine;
   telephony: TelephonyPort;
   pubsubKind: PubSubHandle['kind'];
@@ -128,6 +132,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const contacts = new ContactService(clock);
   const followups = new FollowupService(clock, events, contacts);
   const reportRepo = new ReportRepository(databaseUrl);
+  const lookup = new ContactLookup(orm, clock, events, log, { allowAddresses: config.outboundAllowAddresses });
   const services: Services = {
     users: new UserService(clock, sessionTokens, limits),
     apiKeys: new ApiKeyService(clock),
@@ -135,7 +140,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log, { allowAddresses: config.outboundAllowAddresses }),
     stats,
-    consoles: new ConsoleService(clock, events, pubsub.pubSub, followups),
+    consoles: new ConsoleService(clock, events, pubsub.pubSub, followups, lookup),
     followups,
     suppressions: new SuppressionService(clock),
     callList: new CallListService(),
@@ -342,7 +347,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   await webhooks?.start();
 
   const scheduler = new CampaignScheduler(orm, clock, events, log);
-  if (options.scheduler !== false) scheduler.start();
+  const dialWhom = new DialWhomFeeder(orm, clock, events, log, { allowAddresses: config.outboundAllowAddresses });
+  if (options.scheduler !== false) {
+    scheduler.start();
+    dialWhom.start();
+  }
   if (options.engine !== false) await engine.start();
 
   let closing: Promise<void> | undefined;
@@ -355,6 +364,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       };
       clearInterval(sweep);
       await step('scheduler', () => scheduler.stop());
+      await step('dial-whom', () => dialWhom.stop());
+      await step('lookups', async () => {
+        await lookup.drain();
+        lookup.close();
+      });
       await step('engine', () => engine.stop(config.drainTimeoutSec * 1000));
       await step('webhooks', () => webhooks?.stop());
       await step('leases', () => redis?.quit());
@@ -374,6 +388,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm,
     services,
     scheduler,
+    dialWhom,
     engine,
     telephony,
     pubsubKind: pubsub.kind,

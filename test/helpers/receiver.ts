@@ -10,13 +10,13 @@ export interface Received {
 }
 
 /**
- * A real local HTTP server that receives webhooks: records every request (headers, raw body) and
+ * A real local HTTP server that receives webhooks (and plays a dial-whom or get-contacts URL): records every request (headers, raw body) and
  * answers what `respond` says (default 200). `stop()` closes it (connections refused: "down"),
  * `start()` listens again on the same port.
  */
 export class Receiver {
   readonly received: Received[] = [];
-  respond: (r: Received) => { status: number; headers?: Record<string, string>; delayMs?: number } = () => ({ status: 200 });
+  respond: (r: Received) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: string } = () => ({ status: 200 });
   private server?: Server;
   port = 0;
 
@@ -40,8 +40,9 @@ export class Receiver {
         this.received.push(r);
         const answer = this.respond(r);
         setTimeout(() => {
-          res.writeHead(answer.status, { 'content-type': 'text/plain', ...answer.headers });
-          res.end(`status ${answer.status}`);
+          if (res.destroyed) return; // the caller gave up (a timeout)
+          res.writeHead(answer.status, { 'content-type': answer.body === undefined ? 'text/plain' : 'application/json', ...answer.headers });
+          res.end(answer.body ?? `status ${answer.status}`);
         }, answer.delayMs ?? 0);
       });
     });

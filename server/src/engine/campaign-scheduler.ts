@@ -115,11 +115,13 @@ export class CampaignScheduler {
         [CampaignStatus.RUNNING, CampaignStatus.PAUSED, now],
       );
       for (const c of expired) await this.complete(c, CompletionReason.END_TIME, now);
-      // Seed 004: a finite running campaign with no new or retry number left and no call in progress is complete.
+      // Seed 004: a finite running campaign with no new or retry number left and no call in progress is complete
+      // (one fed by a dial-whom URL once the URL said its last page).
       const exhausted: { id: string; organization_id: string }[] = await em.execute(
         `select c.id, c.organization_id from campaign c
           where c.status = ? and c.ends_at is not null
-            and not exists (select 1 from campaign_state_count s where s.campaign_id = c.id and s.count > 0 and s.state in (?, ?, ?, ?))`,
+            and not exists (select 1 from campaign_state_count s where s.campaign_id = c.id and s.count > 0 and s.state in (?, ?, ?, ?))
+            and (c.dial_whom_url is null or exists (select 1 from campaign_integration i where i.campaign_id = c.id and i.kind = 'DIAL_WHOM' and i.done))`,
         [CampaignStatus.RUNNING, NumberState.SCHEDULED, NumberState.RETRY, NumberState.IN_PROGRESS, NumberState.RETRYING],
       );
       for (const c of exhausted) await this.complete(c, CompletionReason.LIST_EXHAUSTED, now);

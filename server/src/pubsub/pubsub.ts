@@ -47,7 +47,23 @@ export interface CampaignLivePayload {
   ownedCallbacks: { due: number; overdue: number; released: number };
   /** Preview followups waiting for their time, due now (not launched) and expired. */
   followups: { waiting: number; due: number; expired: number };
+  /** The campaign's dial-whom and get-contacts URLs: paging and their last failure (ISO times). */
+  integrations: IntegrationJson[];
   updatedAt: string;
+}
+
+export interface IntegrationJson {
+  kind: 'DIAL_WHOM' | 'GET_CONTACTS';
+  done: boolean;
+  pages: number;
+  fetched: number;
+  rejected: number;
+  lastRejection: string | null;
+  failures: number;
+  lastError: string | null;
+  errorAt: string | null;
+  retryAt: string | null;
+  okAt: string | null;
 }
 
 /** The `Campaign` wire object with its dates as ISO strings (what crosses Redis). */

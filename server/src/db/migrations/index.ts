@@ -15,6 +15,7 @@ import { Migration20261129160000StopReason } from './Migration20261129160000Stop
 import { Migration20261129170000AgentRequests } from './Migration20261129170000AgentRequests.js';
 import { Migration20261130000000PreviewFollowups } from './Migration20261130000000PreviewFollowups.js';
 import { Migration20261130100000Webhooks } from './Migration20261130100000Webhooks.js';
+import { Migration20261130200000Integrations } from './Migration20261130200000Integrations.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261129170000AgentRequests', class: Migration20261129170000AgentRequests },
   { name: 'Migration20261130000000PreviewFollowups', class: Migration20261130000000PreviewFollowups },
   { name: 'Migration20261130100000Webhooks', class: Migration20261130100000Webhooks },
+  { name: 'Migration20261130200000Integrations', class: Migration20261130200000Integrations },
 ];

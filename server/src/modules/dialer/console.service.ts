@@ -1,3 +1,4 @@
+import type { ContactLookup } from '../integration/contact-lookup.js';
 import type { Clock } from '../../clock.js';
 import { requireSupervisor, Role } from '../../auth/actor.js';
 import type { Scope } from '../../auth/scope.js';
@@ -29,6 +30,8 @@ export class ConsoleService {
     private readonly events: DialerEvents,
     private readonly pubSub: DialerPubSub,
     private readonly followups: FollowupService,
+    /** The callee's details from get-contacts URLs (absent: none looked up). */
+    private readonly lookup?: ContactLookup,
   ) {}
 
   /**
@@ -212,7 +215,9 @@ export class ConsoleService {
 
   private async currentCall(scope: Scope, agentId: string): Promise<LiveCall | null> {
     const row = await new ConsoleRepository(scope.em).currentCall(scope.actor.organizationId, agentId, this.clock.now());
-    return row ? toLiveCall(row) : null;
+    if (!row) return null;
+    const crm = this.lookup ? await this.lookup.forCall(row.campaign_id, row.to_number, agentId) : null;
+    return { ...toLiveCall(row), crm };
   }
 }
 
@@ -234,6 +239,7 @@ function toLiveCall(row: CurrentCallRow): LiveCall {
     rescheduleAgentCall: row.reschedule_agent_call,
     rescheduleCustomerCall: row.reschedule_customer_call,
     disposition: row.disposition,
+    crm: null,
   };
 }
 

@@ -16,6 +16,9 @@ function toCampaignLive(p: CampaignLivePayload): CampaignLive {
   return {
     ...p,
     agents: { available: a.available ?? 0, ringing: a.ringing ?? 0, onCall: a.onCall ?? 0, wrapUp: a.wrapUp ?? 0, paused: a.paused ?? 0, offline: a.offline ?? 0, elsewhere: a.elsewhere ?? 0 },
+    integrations: (p.integrations ?? []).map((i) => ({
+      ...i, errorAt: i.errorAt ? new Date(i.errorAt) : null, retryAt: i.retryAt ? new Date(i.retryAt) : null, okAt: i.okAt ? new Date(i.okAt) : null,
+    })),
     updatedAt: new Date(p.updatedAt),
   };
 }

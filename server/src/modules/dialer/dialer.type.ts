@@ -45,6 +45,13 @@ export class CallLegPage {
   @Field(() => Int) totalCount!: number;
 }
 
+@ObjectType({ description: "What the campaign's get-contacts URL said about the callee (looked up in the background when the call rings)" })
+export class CallerDetails {
+  @Field(() => String, { description: 'LOADING (asked, no answer yet), OK, ERROR (failed or timed out: the call goes on without)' }) status!: string;
+  @Field(() => [ContactField]) fields!: ContactField[];
+  @Field(() => String, { nullable: true }) error!: string | null;
+}
+
 @ObjectType({ description: 'The customer on the agent\'s line, from the address book' })
 export class LiveCall {
   @Field(() => ID) legId!: string;
@@ -62,6 +69,8 @@ export class LiveCall {
   @Field(() => Boolean) rescheduleAgentCall!: boolean;
   @Field(() => Boolean) rescheduleCustomerCall!: boolean;
   @Field(() => String, { nullable: true }) disposition!: string | null;
+  @Field(() => CallerDetails, { nullable: true, description: "The callee's details from the campaign's get-contacts URL (null: the campaign has none)" })
+  crm!: CallerDetails | null;
 }
 
 @ObjectType({ description: 'A campaign the agent is assigned to (through its group)' })

@@ -1,3 +1,4 @@
+import { IntegrationRepository } from '../integration/integration.repository.js';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { RunnerSnapshot } from '../../engine/events.js';
@@ -128,6 +129,11 @@ export class LiveStatsService {
               count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz) as overdue,
               count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and released_at is not null) as released
          from campaign_number where campaign_id = ?`, [now, now, now, now, new Date(now.getTime() - CALLBACK_DUE_MS), new Date(now.getTime() - CALLBACK_DUE_MS), campaignId]);
+    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+    const integrations = (await new IntegrationRepository(em).status(campaignId)).map((i) => ({
+      kind: i.kind, done: i.done, pages: i.pages, fetched: i.fetched, rejected: i.rejected, lastRejection: i.last_rejection, failures: i.failures,
+      lastError: i.last_error, errorAt: iso(i.error_at), retryAt: iso(i.retry_at), okAt: iso(i.ok_at),
+    }));
     const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
     const remaining = Number(left!.remaining);
     const finished = Number(left!.finished);
@@ -159,6 +165,7 @@ export class LiveStatsService {
       etaMinutes: remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
       ownedCallbacks: { due: Number(left!.due), overdue: Number(left!.overdue), released: Number(left!.released) },
       followups: { waiting: Number(left!.f_waiting), due: Number(left!.f_due), expired: Number(left!.f_expired) },
+      integrations,
       updatedAt: now.toISOString(),
     };
   }

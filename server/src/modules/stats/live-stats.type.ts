@@ -62,7 +62,23 @@ export class CampaignLive {
   @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
   @Field(() => OwnedCallbackCounts) ownedCallbacks!: OwnedCallbackCounts;
   @Field(() => FollowupCounts) followups!: FollowupCounts;
+  @Field(() => [CampaignIntegration], { description: 'Its dial-whom and get-contacts URLs, when it has them' }) integrations!: CampaignIntegration[];
   @Field(() => Date) updatedAt!: Date;
+}
+
+@ObjectType({ description: "A campaign's dial-whom or get-contacts URL: how paging stands and its last failure (a failing URL is an error on the wallboard)" })
+export class CampaignIntegration {
+  @Field(() => String, { description: 'DIAL_WHOM or GET_CONTACTS' }) kind!: string;
+  @Field(() => Boolean, { description: 'Dial-whom: the URL said its last page' }) done!: boolean;
+  @Field(() => Int) pages!: number;
+  @Field(() => Int, { description: 'Numbers added from the URL' }) fetched!: number;
+  @Field(() => Int, { description: 'Items refused (bad number, zone, duplicate)' }) rejected!: number;
+  @Field(() => String, { nullable: true }) lastRejection!: string | null;
+  @Field(() => Int, { description: 'Failures in a row (0: working)' }) failures!: number;
+  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => Date, { nullable: true }) errorAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'When it is tried again' }) retryAt!: Date | null;
+  @Field(() => Date, { nullable: true }) okAt!: Date | null;
 }
 
 @ObjectType({ description: 'One minute of a campaign for the wallboard charts' })
