@@ -35,9 +35,15 @@ describe('new-campaign form rules (same as the API)', () => {
     ['call completed URL not http(s)', { callCompletedUrl: 'ftp://crm.example.com/x' }, 'input.webhooks.callCompletedUrl'],
     ['no-answer URL with a space', { callNoAnswerUrl: 'https://crm.example.com/a b' }, 'input.webhooks.callNoAnswerUrl'],
     ['status callback not a URL', { statusCallbackUrl: 'crm.example.com' }, 'input.webhooks.statusCallbackUrl'],
+    ['a list and a dial-whom URL', { dialWhomUrl: 'https://crm.example.com/numbers' }, 'input.listId'],
   ])('%s → %s', (_name, over, field) => {
     const errors = validateCampaignForm(valid(over), now);
     expect(Object.keys(errors)).toEqual([field]);
+  });
+
+  it('a dial-whom URL stands in for the list', () => {
+    expect(validateCampaignForm(valid({ listId: '', dialWhomUrl: 'https://crm.example.com/numbers' }), now)).toEqual({});
+    expect(toCampaignInput(valid({ listId: '', dialWhomUrl: 'https://crm.example.com/numbers' }))).toMatchObject({ listId: null, webhooks: { dialWhomUrl: 'https://crm.example.com/numbers' } });
   });
 
   it('sends only the URLs typed, trimmed; none typed: no webhooks at all', () => {

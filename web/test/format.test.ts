@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  INTERRUPTED_OUTCOMES, NUMBER_STATES, age, capLevel, count, duration, eta, fieldMessage, freshness, heldBackLabel, heldBackReasons, percent, settledText,
+  INTERRUPTED_OUTCOMES, NUMBER_STATES, age, capLevel, count, duration, eta, fieldMessage, freshness, heldBackLabel, heldBackReasons, percent, settledText, integrationLine,
 } from '../src/lib/format.js';
 import { pacingSummary, rollupParts, type PacingInputs } from '../src/lib/format.js';
 
@@ -119,5 +119,18 @@ describe('rollupParts: the campaign list breaks Failed and Scheduled down (seed 
     expect(rollupParts(byState, 'failed')).toEqual([{ state: 'FAILED', label: 'failed', count: 3 }, { state: 'FAILED_DND', label: 'DND', count: 1 }, { state: 'INVALID', label: 'invalid', count: 2 }]);
     expect(rollupParts(byState, 'scheduled').map((p) => `${p.count} ${p.label}`)).toEqual(['10 new', '4 retry']);
     expect(rollupParts([], 'failed')).toEqual([]);
+  });
+});
+
+describe('integrationLine', () => {
+  const base = { kind: 'DIAL_WHOM', done: false, fetched: 1200, rejected: 3, lastRejection: 'item 7: INVALID_NUMBER: x', failures: 0, lastError: null, retryAt: null };
+  it('says a failing URL with its error, retry time (in the zone given) and failures in a row', () => {
+    expect(integrationLine({ ...base, failures: 3, lastError: 'the dial-whom URL answered HTTP 503', retryAt: '2026-11-23T05:00:20Z' }, 'Asia/Kolkata'))
+      .toEqual({ kind: 'DIAL_WHOM', failing: true, text: 'Dial-whom URL failing: the dial-whom URL answered HTTP 503 · retry 10:30:20 · 3 failures in a row', title: 'the dial-whom URL answered HTTP 503' });
+  });
+  it('says how paging stands when it works; a working get-contacts URL needs no line', () => {
+    expect(integrationLine({ ...base, done: true })).toMatchObject({ failing: false, text: 'Dial-whom URL: 1,200 numbers taken · 3 refused · last page read', title: 'Last refused: item 7: INVALID_NUMBER: x' });
+    expect(integrationLine({ ...base, kind: 'GET_CONTACTS' })).toBeNull();
+    expect(integrationLine({ ...base, kind: 'GET_CONTACTS', failures: 1, lastError: 'TIMEOUT: no complete answer within 2000 ms', retryAt: null })?.text).toBe('Get-contacts URL failing: TIMEOUT: no complete answer within 2000 ms');
   });
 });

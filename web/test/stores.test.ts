@@ -10,7 +10,7 @@ function campaign(id: string, name: string, status: Campaign['status'], cap = 0.
     id, name, status, dialMode: 'PREDICTIVE', actions: [], listId: null, groupId: 'g', callerId: '+912240001234', startsAt: '2026-11-23T09:00:00Z', endsAt: null,
     infinite: false, callingWindow: { start: '09:00', end: '21:00' },
     attemptPolicy: { retries: 0, retryIntervalMinutes: 60, retryOn: [], retrySchedule: null, agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false },
-    priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null, callCompletedUrl: null, callNoAnswerUrl: null, statusCallbackUrl: null },
+    priority: 0, abandonRateCap: cap, maxDialRatio: 3, callType: 'TRANSACTIONAL', wrapUpSeconds: 15, ringTimeoutSeconds: 20, webhooks: { popupUrl: null, callCompletedUrl: null, callNoAnswerUrl: null, statusCallbackUrl: null, dialWhomUrl: null, getContactsUrl: null },
     performance: { completed: 0, failed: 0, scheduled: 0, interrupted: 0, byState: [] }, createdAt: '2026-11-23T08:00:00Z', completedAt: null, completionReason: null, rules: null, ownerPool: null,
   };
 }
@@ -20,7 +20,7 @@ function live(id: string, over: Partial<CampaignLive>, agents: Partial<CampaignL
     campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0, ...agents }, callsRinging: 0, callsConnected: 0,
     waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, localTimeZone: 'Asia/Kolkata', answerRate: null, averageHandleTimeSec: null,
     abandonRateToday: null, abandonRate24h: null, abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', pacingBoundBy: null, hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
-    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, updatedAt: '2026-11-23T10:00:00Z', ...over,
+    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, integrations: [], updatedAt: '2026-11-23T10:00:00Z', ...over,
   };
 }
 

@@ -7,7 +7,7 @@ function live(at: string, over: Partial<CampaignLive> = {}, agents: Partial<Camp
     campaignId: 'c', agents: { available: 1, ringing: 0, onCall: 2, wrapUp: 1, paused: 0, offline: 4, elsewhere: 0, ...agents }, callsRinging: 0, callsConnected: 0,
     waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, localTimeZone: 'Asia/Kolkata', answerRate: null, averageHandleTimeSec: null,
     abandonRateToday: null, abandonRate24h: null, abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', pacingBoundBy: null, hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
-    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, updatedAt: at, ...over,
+    finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, integrations: [], updatedAt: at, ...over,
   };
 }
 

@@ -35,6 +35,10 @@ export interface CampaignForm {
   callCompletedUrl: string;
   callNoAnswerUrl: string;
   statusCallbackUrl: string;
+  /** Seed 004: numbers from this URL (paged JSON) instead of a list. */
+  dialWhomUrl: string;
+  /** Seed 004: the callee's details for the agent's screen. */
+  getContactsUrl: string;
   /** Minutes after a number is added, e.g. "5, 15, 60" (the missed-call rule); empty: retry by interval. */
   retrySchedule: string;
   /** Seed 003: agents dial only the customers they own. */
@@ -56,7 +60,7 @@ export function emptyForm(): CampaignForm {
     name: '', dialMode: 'PROGRESSIVE', listId: '', groupId: '', callerId: '', startsAt: '', endsAt: '', infinite: false,
     windowStart: '09:00', windowEnd: '21:00', retries: 2, retryIntervalMinutes: 60, retryOn: ['BUSY', 'NO_ANSWER', 'FAILED'],
     agentMaxAttempts: 3, agentRetryIntervalMinutes: 10, continueOnNotConnected: false, priority: 0, abandonRateCapPercent: 3,
-    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '', callCompletedUrl: '', callNoAnswerUrl: '', statusCallbackUrl: '', retrySchedule: '',
+    maxDialRatio: 3, wrapUpSeconds: 15, ringTimeoutSeconds: 20, popupUrl: '', callCompletedUrl: '', callNoAnswerUrl: '', statusCallbackUrl: '', dialWhomUrl: '', getContactsUrl: '', retrySchedule: '',
     ownerPool: false, perClickMax: 10, maxUnprocessed: 50, releaseAfterMinutes: 30,
   };
 }
@@ -90,7 +94,8 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   const name = f.name.trim();
   if (!name) e['input.name'] = 'Give the campaign a name';
   else if (name.length > 200) e['input.name'] = 'At most 200 characters';
-  if (!f.infinite && !f.listId) e['input.listId'] = 'Choose a contact list (required unless the campaign is infinite)';
+  if (!f.infinite && !f.listId && !f.dialWhomUrl.trim()) e['input.listId'] = 'Choose a contact list (required unless the campaign is infinite or takes its numbers from a dial-whom URL)';
+  if (f.listId && f.dialWhomUrl.trim()) e['input.listId'] = 'A campaign takes its numbers from a list or from a dial-whom URL, not both';
   if (!f.groupId) e['input.groupId'] = 'Choose the agent group that takes the calls';
   const caller = f.callerId.replace(/[\s()-]/g, '');
   if (!caller) e['input.callerId'] = 'Caller ID is required';
@@ -177,7 +182,7 @@ export function toCampaignInput(f: CampaignForm): Record<string, unknown> {
   };
 }
 
-const URL_FIELDS = ['popupUrl', 'callCompletedUrl', 'callNoAnswerUrl', 'statusCallbackUrl'] as const;
+const URL_FIELDS = ['popupUrl', 'callCompletedUrl', 'callNoAnswerUrl', 'statusCallbackUrl', 'dialWhomUrl', 'getContactsUrl'] as const;
 
 /** The URLs typed, or null when none is. */
 function webhooksOf(f: CampaignForm): Record<string, string> | null {

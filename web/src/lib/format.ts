@@ -243,3 +243,25 @@ export function rollupParts(byState: readonly { state: string; count: number }[]
   const by = new Map(byState.map((s) => [s.state, s.count]));
   return ROLLUP_PARTS[column].map(([state, label]) => ({ state, label, count: by.get(state) ?? 0 })).filter((p) => p.count > 0);
 }
+
+/** A campaign URL's state as the wallboard and campaign page say it (null: nothing worth a line). */
+export interface IntegrationLine {
+  kind: string;
+  text: string;
+  failing: boolean;
+  title: string;
+}
+
+const INTEGRATION_NAMES: Record<string, string> = { DIAL_WHOM: 'Dial-whom URL', GET_CONTACTS: 'Get-contacts URL' };
+
+export function integrationLine(i: { kind: string; done: boolean; fetched: number; rejected: number; lastRejection: string | null; failures: number; lastError: string | null; retryAt: string | null }, timeZone?: string): IntegrationLine | null {
+  const name = INTEGRATION_NAMES[i.kind] ?? i.kind;
+  if (i.failures > 0) {
+    const retry = i.retryAt ? new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone }).format(new Date(i.retryAt)) : null;
+    return { kind: i.kind, failing: true, text: `${name} failing: ${i.lastError ?? 'no answer'}${retry ? ` · retry ${retry}` : ''}${i.failures > 1 ? ` · ${i.failures} failures in a row` : ''}`, title: i.lastError ?? '' };
+  }
+  if (i.kind === 'DIAL_WHOM') {
+    return { kind: i.kind, failing: false, text: `${name}: ${count(i.fetched)} numbers taken${i.rejected ? ` · ${count(i.rejected)} refused` : ''}${i.done ? ' · last page read' : ''}`, title: i.lastRejection ? `Last refused: ${i.lastRejection}` : '' };
+  }
+  return null;
+}

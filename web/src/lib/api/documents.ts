@@ -98,7 +98,7 @@ export const CAMPAIGN_FIELDS = /* GraphQL */ `
     callingWindow { start end }
     attemptPolicy { retries retryIntervalMinutes retryOn retrySchedule agentMaxAttempts agentRetryIntervalMinutes continueOnNotConnected }
     priority abandonRateCap maxDialRatio callType wrapUpSeconds ringTimeoutSeconds
-    webhooks { popupUrl callCompletedUrl callNoAnswerUrl statusCallbackUrl }
+    webhooks { popupUrl callCompletedUrl callNoAnswerUrl statusCallbackUrl dialWhomUrl getContactsUrl }
     performance { completed failed scheduled interrupted byState { state count } }
     createdAt completedAt completionReason
     ownerPool { perClickMax maxUnprocessed releaseAfterMinutes }
@@ -117,7 +117,8 @@ export type CampaignLive = LiveFieldsFragment;
 export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline elsewhere } callsRinging callsConnected waitingForAgent
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
   pacingRatio pacingReason pacingBoundBy hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
-  ownedCallbacks { due overdue released } followups { waiting due expired } updatedAt }`;
+  ownedCallbacks { due overdue released } followups { waiting due expired }
+  integrations { kind done pages fetched rejected lastRejection failures lastError errorAt retryAt okAt } updatedAt }`;
 
 export type TimelinePoint = TimelineQuery['campaignTimeline'][number];
 
@@ -262,7 +263,8 @@ export type AgentConsole = ConsoleFieldsFragment;
 export type AgentCampaign = AgentConsole['campaigns'][number];
 
 export const CONSOLE_FIELDS = /* GraphQL */ `fragment ConsoleFields on AgentConsole { agentId name state activeCampaignId stopReason launchNotice wrapUpEndsAt
-  currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition }
+  currentCall { legId numberId campaignId dialMode status number contactName fields { key value } popupUrl customerAttempt startedAt answeredAt rescheduleAgentCall rescheduleCustomerCall disposition
+    crm { status error fields { key value } } }
   campaigns { id name status startsAt remaining canStart cannotStartReason ownerPool ownedCustomers }
   followups { ...FollowupFields } }`;
 
