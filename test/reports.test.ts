@@ -151,6 +151,18 @@ describe('campaign reports', () => {
     expect(zone.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
   });
 
+  it('serves a completed campaign too (seed 004 "Download"): what was not dialled is FAILED_NO_ATTEMPT', async () => {
+    await app.gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id: campaignId });
+    const done = await app.gql(`mutation($id: ID!) { completeCampaign(id: $id) { status } }`, { id: campaignId });
+    expect(done.data.completeCampaign.status).toBe('COMPLETED');
+    const rows = rowsOf((await download(`/reports/campaigns/${campaignId}/numbers.csv`)).text);
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => ['COMPLETED', 'FAILED', 'FAILED_NO_ATTEMPT', 'INVALID', 'INTERRUPTED'].includes(r.state!))).toBe(true);
+    const legs = rowsOf((await download(`/reports/campaigns/${campaignId}/calls.csv`)).text);
+    expect(legs.length).toBeGreaterThan(20);
+    expect(legs[0]!.created_at).toMatch(/\+00:00$/); // Etc/UTC when no zone is asked for
+  });
+
   it('refuses without credentials, to agents, to keys without reports:read, for unknown campaigns, kinds and zones, with a JSON code', async () => {
     expect(await download(`/reports/campaigns/${campaignId}/calls.csv`, null)).toMatchObject({ status: 401 });
     expect(JSON.parse((await download(`/reports/campaigns/${campaignId}/calls.csv`, null)).text).errors[0].extensions.code).toBe('UNAUTHENTICATED');

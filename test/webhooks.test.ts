@@ -188,6 +188,21 @@ describe('webhook subscriptions', () => {
     expect(sent[0]!.raw.equals(sent[1]!.raw)).toBe(true); // the same bytes
   });
 
+  it('tells followup.expired when a followup expires; a change rolled back tells nothing', async () => {
+    await subscribeTo('/expired', ['FOLLOWUP_EXPIRED']);
+    const c = await campaign('Expiring', 2);
+    const [n1, n2] = (await sql<{ id: string }>(app.databaseUrl, `select id from campaign_number where campaign_id = $1 order by id`, [c.id])).map((r) => r.id);
+    // a change that rolls back writes no delivery (the outbox row was in its transaction)
+    await sql(app.databaseUrl, `do $$ begin update campaign_number set state = 'EXPIRED' where id = '${n2}'; raise exception 'rolled back'; end $$`).catch(() => undefined);
+    await sql(app.databaseUrl, `update campaign_number set state = 'EXPIRED' where id = $1`, [n1]);
+    await receiver.waitFor((all) => on('/expired')(all).some((r) => r.body.data.numberId === n1));
+    await new Promise((r) => setTimeout(r, 500));
+    const got = on('/expired')(receiver.received).filter((r) => r.body.data.campaignId === c.id);
+    expect(got.map((r) => [r.body.type, r.body.data.numberId, r.body.data.state, r.body.data.previousState])).toEqual([['followup.expired', n1, 'EXPIRED', 'SCHEDULED']]);
+    const [rows] = await sql<{ n: number }>(app.databaseUrl, `select count(*)::int as n from webhook_delivery where order_key = $1`, [n2]);
+    expect(rows!.n).toBe(0);
+  });
+
   it('pages the delivery log by cursor, newest first, filtered by status', async () => {
     const all: string[] = [];
     let after: string | null = null;
