@@ -157,11 +157,11 @@ export class WebhooksStore {
     void this.loadDeliveries();
   }
 
-  /** The first page again (newest first). */
-  async loadDeliveries(): Promise<void> {
+  /** The newest `first` deliveries again (newest first). */
+  async loadDeliveries(first = PAGE): Promise<void> {
     const ask = ++this.listRequest;
     try {
-      const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first: PAGE, status: this.filter })).webhookDeliveries;
+      const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first, status: this.filter })).webhookDeliveries;
       if (ask !== this.listRequest) return;
       this.deliveries = r.items;
       this.totalCount = r.totalCount;
@@ -180,19 +180,7 @@ export class WebhooksStore {
   async refresh(): Promise<void> {
     if (this.opened) void this.open(this.opened.id, false);
     if (this.deliveries.length > MAX_PAGE) return; // a long history being read: left as it is
-    const ask = ++this.listRequest;
-    try {
-      const first = Math.max(PAGE, this.deliveries.length);
-      const r = (await this.api.request<WebhookDeliveriesResult>(WEBHOOK_DELIVERIES, { first, status: this.filter })).webhookDeliveries;
-      if (ask !== this.listRequest) return;
-      this.deliveries = r.items;
-      this.totalCount = r.totalCount;
-      this.endCursor = r.endCursor;
-      this.hasNextPage = r.hasNextPage;
-      this.deliveriesError = null;
-    } catch (e) {
-      this.deliveriesError = errorText(e);
-    }
+    await this.loadDeliveries(Math.max(PAGE, this.deliveries.length));
   }
 
   async more(): Promise<void> {
