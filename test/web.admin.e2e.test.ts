@@ -4,7 +4,7 @@
  * the UI is checked against the API too. Needs `web/dist` (the test script builds it) and
  * /usr/bin/chromium.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -924,6 +924,189 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
       await gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id: campaignId });
     } finally {
       await ctx.close();
+      await receiver.stop();
+    }
+  });
+
+  it('integrations: a campaign created in the form with a dial-whom URL and no list takes two pages (a bad item refused), its agent sees the callee from the get-contacts URL, its reports download in a picked zone, and a failing dial-whom URL is red on the wallboard with its retry time', { timeout: 90_000 }, async () => {
+    const receiver = new Receiver();
+    await receiver.start();
+    const N1 = '+919812300101';
+    const N2 = '+919812300102';
+    const N3 = '+919812300103';
+    receiver.respond = (r) => {
+      const u = new URL(r.path, 'http://x');
+      if (u.pathname === '/whom') {
+        const cursor = u.searchParams.get('cursor');
+        const page = cursor === null
+          ? { numbers: [N1, { number: '+91 98123 00102', name: 'Asha Rao', clientId: 'CRM-77', timeZone: 'Asia/Kolkata', fields: { plan: 'Gold' } }, '12ab'], nextCursor: 'p2' }
+          : cursor === 'p2' ? { numbers: [{ number: N3, name: 'Vikram Shah', fields: { plan: 'Silver' } }], nextCursor: null } : { numbers: [], nextCursor: null };
+        return { status: 200, body: JSON.stringify(page) };
+      }
+      if (u.pathname === '/whom-down') return { status: 503 };
+      if (u.pathname === '/crm') return { status: 200, body: JSON.stringify({ fields: { plan: 'Gold', city: 'Pune' } }) };
+      return { status: 404 };
+    };
+    const asked = (pathname: string) => receiver.received.map((r) => new URL(r.path, 'http://x')).filter((u) => u.pathname === pathname).map((u) => u.searchParams);
+    const db = embeddedUrl(pgPort);
+    const LIVE = `query($c: ID!) { campaignLive(campaignId: $c) { integrations { kind done pages fetched rejected lastRejection failures lastError retryAt } } }`;
+    const integrationOf = async (c: string, kind: string) => ((await gql(LIVE, { c })).campaignLive.integrations as any[]).find((i) => i.kind === kind);
+    // a group of the demo's agent 1 alone: only it takes this campaign's calls
+    const agentToken = (await apiSignIn(AGENT.email, AGENT.password)).token!;
+    const agentId = (await gql(`{ agentConsole { agentId } }`, {}, agentToken)).agentConsole.agentId as string;
+    const groupId = (await gql(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: `CRM floor ${Date.now()}`, agentIds: [agentId] } })).createAgentGroup.id as string;
+    const name = `Dial whom ${Date.now()}`;
+    const admin = await signedIn(ADMIN, '#/campaigns/new');
+    let agent: { ctx: BrowserContext; page: Page } | undefined;
+    const made: string[] = [];
+    try {
+      // the New campaign form: no list, a dial-whom URL (the list is not required then) and a get-contacts URL
+      const page = admin.page;
+      const form = page.getByRole('form', { name: 'New campaign' });
+      await form.locator('select[name=groupId]').waitFor();
+      await form.locator('input[name=name]').fill(name);
+      await form.locator('select[name=dialMode]').selectOption('PROGRESSIVE');
+      await form.locator('select[name=groupId]').selectOption(groupId);
+      await form.locator('input[name=callerId]').fill('+912240001234');
+      await form.locator('input[name=windowStart]').fill('00:00');
+      await form.locator('input[name=windowEnd]').fill('23:59');
+      await form.locator('input[name=ringTimeoutSeconds]').fill('60'); // every simulated customer answers within 60 s
+      await form.getByLabel('Dial-whom URL (numbers from your system instead of a list)').fill(`${receiver.url}/whom`);
+      await form.getByLabel("Get-contacts URL (callee details on the agent's screen)").fill(`${receiver.url}/crm`);
+      expect(await form.locator('select[name=listId]').inputValue()).toBe('');
+      await shot(page, 'integrations-new-campaign');
+      await form.getByRole('button', { name: 'Create campaign' }).click();
+      await expect.poll(() => page.evaluate(() => (globalThis as any).location.hash as string)).toMatch(/^#\/campaigns\/[0-9a-f-]{36}$/);
+      const id = (await page.evaluate(() => (globalThis as any).location.hash as string)).slice('#/campaigns/'.length);
+      made.push(id);
+      expect(await form.count()).toBe(0);
+      expect((await gql(`query($id: ID!) { campaign(id: $id) { name dialMode listId webhooks { dialWhomUrl getContactsUrl } } }`, { id })).campaign)
+        .toEqual({ name, dialMode: 'PROGRESSIVE', listId: null, webhooks: { dialWhomUrl: `${receiver.url}/whom`, getContactsUrl: `${receiver.url}/crm` } });
+      await expect.poll(() => page.locator('main h1').textContent()).toBe(name);
+      expect(await page.locator('.details div', { hasText: 'Numbers from' }).locator('dd').textContent()).toBe(`${receiver.url}/whom`);
+      expect(await page.locator('.details div', { hasText: 'Get-contacts URL' }).locator('dd').textContent()).toBe(`${receiver.url}/crm`);
+
+      // it starts now; the feeder reads both pages (the second with the first's cursor) and stops at nextCursor null
+      const line = page.getByTestId('integration-dial_whom');
+      await expect.poll(() => line.textContent(), { timeout: 20_000 }).toBe('Dial-whom URL: 3 numbers taken · 1 refused · last page read');
+      expect(await line.getAttribute('class')).not.toContain('late');
+      expect(await line.getAttribute('role')).toBeNull();
+      expect(await line.getAttribute('title')).toMatch(/^Last refused: item 3: INVALID_NUMBER: /);
+      expect(asked('/whom').map((q) => [q.get('campaignId'), q.get('limit'), q.get('cursor')])).toEqual([[id, '100', null], [id, '100', 'p2']]);
+      const numbers = await sql<{ e164: string; contact_name: string; client_id: string | null; contact_fields: Record<string, string>; time_zones: string[] }>(db,
+        `select e164, contact_name, client_id, contact_fields, time_zones from campaign_number where campaign_id = $1 order by created_at`, [id]);
+      expect(numbers.map((n) => n.e164)).toEqual([N1, N2, N3]);
+      expect(numbers[1]).toMatchObject({ contact_name: 'Asha Rao', client_id: 'CRM-77', contact_fields: { plan: 'Gold' }, time_zones: ['Asia/Kolkata'] });
+      await shot(page, 'integrations-campaign-dial-whom');
+
+      // the agent takes a call of it: the console shows the callee's details from the get-contacts URL
+      agent = await signedIn(AGENT, '#/console');
+      const ap = agent.page;
+      const row = ap.locator(`tr[data-campaign="${id}"]`);
+      await row.waitFor();
+      if (await ap.getByRole('button', { name: 'Stop dialling' }).count()) await ap.getByRole('button', { name: 'Stop dialling' }).click();
+      await row.getByRole('button', { name: 'Start' }).click();
+      await expect.poll(() => row.getByTestId('active-badge').textContent(), { timeout: 15_000 }).toBe('dialling');
+      const crm = ap.getByTestId('crm');
+      // the agent's own phone answers 95% of the time within 6 s (else it is rung again): then the first customer is called
+      await expect.poll(() => crm.getAttribute('data-status'), { timeout: 45_000 }).toBe('OK');
+      const callee = (await ap.getByTestId('callee').locator('.number').textContent())!.trim();
+      expect([N1, N2, N3]).toContain(callee);
+      expect(await crm.locator('h3').textContent()).toBe('From your CRM');
+      expect(await crm.locator('dl div').evaluateAll((ds) => ds.map((d) => [d.querySelector('dt')!.textContent, d.querySelector('dd')!.textContent]))).toEqual([['plan', 'Gold'], ['city', 'Pune']]);
+      expect(asked('/crm').map((q) => [q.get('number'), q.get('campaignId')])).toContainEqual([callee, id]);
+      // the same through the API, as the admin
+      expect((await gql(`query($a: ID) { agentConsole(agentId: $a) { currentCall { number crm { status error fields { key value } } } } }`, { a: agentId })).agentConsole.currentCall)
+        .toEqual({ number: callee, crm: { status: 'OK', error: null, fields: [{ key: 'plan', value: 'Gold' }, { key: 'city', value: 'Pune' }] } });
+      await shot(ap, 'integrations-console-crm');
+      await ap.getByRole('button', { name: 'Stop dialling' }).click();
+      await expect.poll(() => ap.getByTestId('agent-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('OFFLINE');
+      await agent.ctx.close();
+      agent = undefined;
+
+      // reports: the campaign's Reports menu, times in Asia/Kolkata, both files downloaded
+      await page.getByRole('button', { name: 'Reports ⤓' }).click();
+      const reports = page.getByRole('group', { name: 'Download reports' });
+      const zone = reports.getByRole('combobox', { name: 'Times in' });
+      await zone.fill('kolkata');
+      await page.getByRole('option', { name: /Asia\/Kolkata/ }).click();
+      await expect.poll(() => zone.inputValue()).toBe('Asia/Kolkata');
+      await shot(page, 'integrations-reports-menu');
+      const fetchReport = async (button: RegExp) => {
+        const [download] = await Promise.all([page.waitForEvent('download'), reports.getByRole('button', { name: button }).click()]);
+        const file = await download.path();
+        return { filename: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
+      };
+      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      const numbersCsv = await fetchReport(/^Numbers \(state and reason\)$/);
+      expect(numbersCsv.filename).toMatch(new RegExp(`^${slug}-numbers-\\d{4}-\\d\\d-\\d\\dT\\d{4}Z\\.csv$`));
+      expect(numbersCsv.text.startsWith('\ufeffcontact_name,number,client_id,time_zones,state,reason,')).toBe(true);
+      const numberLines = numbersCsv.text.slice(1).split('\r\n').filter(Boolean).map((l) => l.split(','));
+      const header = numberLines[0]!;
+      expect(header).toContain('plan');
+      const rows = numberLines.slice(1).map((cells) => Object.fromEntries(header.map((h, i) => [h, cells[i] ?? ''])));
+      expect(rows.map((r) => r.number).sort()).toEqual([N1, N2, N3]);
+      expect(rows.find((r) => r.number === N2)).toMatchObject({ contact_name: 'Asha Rao', client_id: 'CRM-77', time_zones: 'Asia/Kolkata', plan: 'Gold' });
+      expect(rows.find((r) => r.number === N3)).toMatchObject({ contact_name: 'Vikram Shah', plan: 'Silver' });
+      expect(rows.find((r) => r.number === N1)).toMatchObject({ contact_name: N1, plan: '' }); // no name: the number, written as the number column is (a plain E.164 number is not a formula)
+      const dialled = rows.find((r) => r.number === callee)!;
+      expect(Number(dialled.dial_count)).toBeGreaterThanOrEqual(1);
+      expect(dialled.last_call_at).toMatch(/\+05:30$/); // in the zone picked
+      const callsCsv = await fetchReport(/^Calls \(one row per leg\)$/);
+      expect(callsCsv.filename).toMatch(new RegExp(`^${slug}-calls-.*\\.csv$`));
+      expect(callsCsv.text.startsWith('\ufeffcampaign,campaign_id,leg_id,')).toBe(true);
+      const callLines = callsCsv.text.slice(1).split('\r\n').filter(Boolean).map((l) => l.split(','));
+      const callHeader = callLines[0]!;
+      const legs = callLines.slice(1).map((cells) => Object.fromEntries(callHeader.map((h, i) => [h, cells[i] ?? ''])));
+      const legCount = Number((await sql<{ n: string }>(db, `select count(*) as n from call_leg where campaign_id = $1`, [id]))[0]!.n);
+      expect(legs).toHaveLength(legCount);
+      expect(new Set(legs.map((l) => l.leg_kind))).toEqual(new Set(['AGENT', 'CUSTOMER']));
+      expect(legs.every((l) => l.campaign === name && l.campaign_id === id && /\+05:30$/.test(l.created_at))).toBe(true);
+      expect(legs.find((l) => l.leg_kind === 'CUSTOMER')!.number).toBe(callee);
+      expect(await reports.locator('[role=alert]').count()).toBe(0);
+
+      // a second campaign whose dial-whom URL answers 503: red on the wallboard, with the error and the retry time
+      const downName = `Dial whom down ${Date.now()}`;
+      const downId = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
+        i: { name: downName, groupId, callerId: '+912240001234', webhooks: { dialWhomUrl: `${receiver.url}/whom-down` } },
+      })).createCampaign.id as string;
+      made.push(downId);
+      await expect.poll(async () => (await integrationOf(downId, 'DIAL_WHOM'))?.failures ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+      expect(await integrationOf(downId, 'DIAL_WHOM')).toMatchObject({ lastError: 'the dial-whom URL answered HTTP 503', fetched: 0, done: false });
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await open(page, 'wallboard');
+      const panel = page.locator(`section.wall-panel[data-campaign="${downId}"]`);
+      const wallLine = panel.getByTestId('integration-dial_whom');
+      const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
+      // the line says what the server knows now: the error, when it is tried again (in the wall's zone) and how many failures in a row
+      await expect.poll(async () => {
+        const i = await integrationOf(downId, 'DIAL_WHOM');
+        const retry = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone: browserZone }).format(new Date(i.retryAt));
+        const expected = `Dial-whom URL failing: the dial-whom URL answered HTTP 503 · retry ${retry}${i.failures > 1 ? ` · ${i.failures} failures in a row` : ''}`;
+        return (await wallLine.count()) ? (await wallLine.textContent()) === expected || `${await wallLine.textContent()} ≠ ${expected}` : 'no line';
+      }, { timeout: 20_000 }).toBe(true);
+      // at the top of the panel, so a crowded wall (three columns, lower lines cut off) still shows it
+      expect(await panel.evaluate((p) => { const a = p.getBoundingClientRect(), b = p.querySelector('[data-testid=integration-dial_whom]')!.getBoundingClientRect(); return b.height > 10 && b.top >= a.top && b.bottom <= a.bottom; })).toBe(true);
+      expect(await wallLine.getAttribute('class')).toContain('late');
+      expect(await wallLine.getAttribute('role')).toBe('alert');
+      const [lineColor, pacingColor] = await Promise.all([wallLine.evaluate((e) => (globalThis as any).getComputedStyle(e).color as string), panel.getByTestId('pacing').evaluate((e) => (globalThis as any).getComputedStyle(e).color as string)]);
+      expect(lineColor).not.toBe(pacingColor);
+      const [r, g, b] = lineColor.match(/\d+/g)!.map(Number);
+      expect(r! > 150 && r! > g! + 60 && r! > b! + 60, lineColor).toBe(true); // red
+      // the working campaign's line on the wall is not an alert
+      const okLine = page.locator(`section.wall-panel[data-campaign="${id}"]`).getByTestId('integration-dial_whom');
+      await expect.poll(() => okLine.textContent()).toBe('Dial-whom URL: 3 numbers taken · 1 refused · last page read');
+      expect(await okLine.getAttribute('role')).toBeNull();
+      expect(asked('/whom-down').length).toBeGreaterThanOrEqual(1);
+      expect(asked('/whom-down').every((q) => q.get('campaignId') === downId && q.get('cursor') === null)).toBe(true);
+      await shot(page, 'integrations-wallboard-failing');
+    } finally {
+      for (const c of made) {
+        await gql(`mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, { id: c }).catch(() => undefined);
+        await gql(`mutation($id: ID!) { completeCampaign(id: $id) { id } }`, { id: c }).catch(() => undefined);
+      }
+      await agent?.ctx.close();
+      await admin.ctx.close();
       await receiver.stop();
     }
   });

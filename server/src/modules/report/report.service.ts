@@ -27,7 +27,7 @@ export const NUMBER_COLUMNS = [
 
 function callLine(r: CallReportRow): string {
   return [
-    csvCell(r.campaign_name), csvCell(r.campaign_id), csvCell(r.leg_id), csvCell(r.sid), csvCell(r.contact_name), csvCell(r.client_id),
+    csvCell(r.campaign_name), csvCell(r.campaign_id), csvCell(r.leg_id), csvCell(r.sid), csvCell(r.contact_name, true), csvCell(r.client_id),
     csvCell(r.number, true), csvCell(r.dialled, true), csvCell(r.agent_name), csvCell(r.kind), csvCell(r.status), csvCell(r.cause),
     csvCell(r.created_at), csvCell(r.answered_at), csvCell(r.ended_at), csvCell(r.duration_sec), csvCell(r.recording_url),
     csvCell(r.agent_attempt), csvCell(r.customer_attempt), csvCell(flag(r.reschedule_agent_call)), csvCell(flag(r.reschedule_customer_call)),
@@ -37,7 +37,7 @@ function callLine(r: CallReportRow): string {
 
 function numberLine(r: NumberReportRow, fields: readonly string[]): string {
   return [
-    csvCell(r.contact_name), csvCell(r.number, true), csvCell(r.client_id), csvCell(r.time_zones), csvCell(r.state), csvCell(r.reason),
+    csvCell(r.contact_name, true), csvCell(r.number, true), csvCell(r.client_id), csvCell(r.time_zones), csvCell(r.state), csvCell(r.reason),
     csvCell(r.agent_attempts), csvCell(r.customer_attempts), csvCell(r.dial_count), csvCell(r.last_call_status), csvCell(r.last_call_at),
     csvCell(r.last_call_duration_sec), csvCell(r.disposition), csvCell(r.owner_agent), csvCell(r.next_attempt_at),
     csvCell(flag(r.reschedule_agent_call)), csvCell(flag(r.reschedule_customer_call)),

@@ -162,7 +162,8 @@ export class LiveStatsService {
       heldBack: Object.entries(snap?.removed ?? {}).filter(([k, v]) => v > 0 && k !== 'final').map(([filter, count]) => ({ filter, count })),
       remaining,
       finishedLastHour: finished,
-      etaMinutes: remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
+      // a campaign whose numbers still come from its dial-whom URL has no end in sight yet
+      etaMinutes: integrations.some((i) => i.kind === 'DIAL_WHOM' && !i.done) ? null : remaining === 0 ? 0 : finished > 0 ? Math.round((remaining / finished) * 60) : null,
       ownedCallbacks: { due: Number(left!.due), overdue: Number(left!.overdue), released: Number(left!.released) },
       followups: { waiting: Number(left!.f_waiting), due: Number(left!.f_due), expired: Number(left!.f_expired) },
       integrations,
