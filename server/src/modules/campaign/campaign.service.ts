@@ -66,9 +66,6 @@ export class CampaignService {
     const callerId = normalisePhone(input.callerId, 'input.callerId').e164;
     const groupId = assertInputId(input.groupId, 'input.groupId');
     const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
-    const dialWhom = Boolean(input.webhooks?.dialWhomUrl);
-    if (listId && dialWhom) throw badInput('a campaign takes its numbers from a list or from a dial-whom URL, not both', 'input.listId');
-    if (!listId && !input.infinite && !dialWhom) throw badInput('listId is required unless the campaign is infinite or takes its numbers from a dial-whom URL', 'input.listId');
     const rules = input.rules ? resolveCampaignRules(input.rules) : null;
     const ownerPool = input.ownerPool ? resolveOwnerPool(input.ownerPool, input.dialMode) : null;
     // URLs the server will fetch: http(s), no credentials, no private or loopback address (names are checked when fetched)
@@ -82,6 +79,10 @@ export class CampaignService {
         throw err;
       }
     }
+
+    const dialWhom = Boolean(input.webhooks?.dialWhomUrl);
+    if (listId && dialWhom) throw badInput('a campaign takes its numbers from a list or from a dial-whom URL, not both', 'input.listId');
+    if (!listId && !input.infinite && !dialWhom) throw badInput('listId is required unless the campaign is infinite or takes its numbers from a dial-whom URL', 'input.listId');
 
     const campaign = await scope.em.transactional(async (em) => {
       const repo = new CampaignRepository(em);
