@@ -44,7 +44,11 @@ const waitFor = async (what: string, fn: () => Promise<boolean>, ms = 30_000) =>
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A busy predictive campaign: 6 agents dialling 300 contacts, retries 2 (a cap of 3 customer calls per number). */
+/**
+ * A busy predictive campaign: 6 agents dialling 600 contacts, retries 2 (a cap of 3 customer calls per number).
+ * 600, not 300: on a fast machine four runs used up the fresh numbers, and the retries wait a real minute, so the
+ * last run found nothing to dial within the wait.
+ */
 async function busyCampaign(url: string, name: string) {
   const agents: string[] = [];
   for (let i = 0; i < 6; i++) agents.push((await gql(url, `mutation($n: String!, $p: String!) { createAgent(input: { name: $n, phone: $p }) { id } }`, { n: `${name} A${i}`, p: `+9197${String(10_000_000 + Math.floor(Math.random() * 89_999_999))}` })).createAgent.id);
@@ -52,9 +56,9 @@ async function busyCampaign(url: string, name: string) {
   const list = (await gql(url, `mutation($n: String!) { createContactList(name: $n) { id } }`, { n: `${name} list` })).createContactList.id;
   const base = 20_000_000 + Math.floor(Math.random() * 60_000_000);
   const rows = ['name,phone'];
-  for (let i = 0; i < 300; i++) rows.push(`C${i},+9198${base + i}`);
+  for (let i = 0; i < 600; i++) rows.push(`C${i},+9198${base + i}`);
   const imp = (await gql(url, `mutation($i: ImportContactsCsvInput!) { importContactsCsv(input: $i) { created } }`, { i: { csv: rows.join('\n'), listId: list } })).importContactsCsv;
-  expect(imp.created).toBe(300);
+  expect(imp.created).toBe(600);
   const campaign = (await gql(url, `mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
     i: { name, dialMode: 'PREDICTIVE', listId: list, groupId: group, callerId: '+912240001234', wrapUpSeconds: 10, callingWindow: { start: '00:00', end: '23:59' },
       attemptPolicy: { retries: 2, retryIntervalMinutes: 1 } },
@@ -107,7 +111,10 @@ describe('crash safety', () => {
       await waitFor('calls in flight', async () => {
         const [r] = await sql<{ live: string }>(db.url, `select count(*) filter (where status in ('RINGING','ANSWERED')) as live from call_leg where campaign_id = $1 and kind = 'CUSTOMER'`, [campaign]);
         return Number(r!.live) >= 3 && (await customerLegs(campaign)) > before + 5;
-      }, 60_000);
+      }, 60_000).catch(async (err) => {
+        const states = await sql(db.url, `select state, count(*)::int as n from campaign_number where campaign_id = $1 group by 1 order by 1`, [campaign]);
+        throw new Error(`${(err as Error).message} (kill ${k}; numbers ${JSON.stringify(states)}; server said: ${server.output().slice(-1500)})`);
+      });
       await sleep(Math.floor(Math.random() * 4000));
       server.child.kill('SIGKILL');
       await new Promise((r) => server.child.once('exit', r));
@@ -136,7 +143,7 @@ describe('crash safety', () => {
     await gql(server.url, `mutation($id: ID!) { pauseCampaign(id: $id) { status } }`, { id: campaign });
     await sleep(3000);
     const [n] = await sql<{ n: string }>(db.url, `select count(*) as n from campaign_number where campaign_id = $1`, [campaign]);
-    expect(Number(n!.n)).toBe(300);
+    expect(Number(n!.n)).toBe(600);
     await assertBudgetsHeld(campaign);
     console.log(JSON.stringify({ kills, callsCutByKills: interrupted, answeredCut, interruptedNumbers: waiting.length }));
     expect(await stopServerProcess(server.child)).toBe(0);

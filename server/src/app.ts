@@ -27,6 +27,7 @@ import { DialerEngine } from './engine/dialer-engine.js';
 import { inProcessLeases, RedisLeases } from './engine/lease.js';
 import type { TelephonyPort } from './telephony/port.js';
 import { CallSimulator, DEFAULT_SIMULATOR, type SimulatorOptions } from './telephony/simulator.js';
+import { SipTelephony } from './telephony/sip/sip-telephony.js';
 import { DialerError } from './domain/errors.js';
 import { toGraphQLError } from './graphql/errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
@@ -156,7 +157,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const resolveIdentity = (em: MikroORM['em'], credentials: Credentials): Promise<Actor> =>
     credentials.token?.startsWith(API_KEY_PREFIX) ? services.apiKeys.resolve(em, credentials.token) : services.users.resolveActor(em, credentials);
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const telephony: TelephonyPort = new CallSimulator(clock, { timeScale: config.simTimeScale, ...answerRate(config.simAnswerRate), ...options.simulator });
+  const telephony: TelephonyPort = config.telephony.kind === 'sip'
+    ? new SipTelephony(config.telephony, log)
+    : new CallSimulator(clock, { timeScale: config.simTimeScale, ...answerRate(config.simAnswerRate), ...options.simulator });
   const engine = new DialerEngine({
     orm,
     clock,

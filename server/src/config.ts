@@ -74,7 +74,16 @@ export interface Config {
   webhookRetryCapMs: number;
   webhookMaxAttempts: number;
   webhookTimeoutMs: number;
+  /**
+   * TELEPHONY: `simulator` (the built-in call simulator) or `sip` (third-party call control over SIP:
+   * SIP_TRUNK_URI, SIP_BIND, SIP_PUBLIC_ADDRESS, SIP_USERNAME / SIP_PASSWORD). @default simulator
+   */
+  telephony: TelephonyConfig;
 }
+
+export type TelephonyConfig =
+  | { kind: 'simulator' }
+  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string };
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];
@@ -99,6 +108,27 @@ function addressesEnv(name: string, env: NodeJS.ProcessEnv): string[] {
     if (!ok) throw new Error(`${name} must list IP addresses or CIDR ranges (comma-separated), got "${a}"`);
   }
   return list;
+}
+
+/** TELEPHONY and the SIP_* settings, checked at start: a bad one stops the server with what to fix. */
+function telephonyEnv(env: NodeJS.ProcessEnv): TelephonyConfig {
+  const kind = (env.TELEPHONY || 'simulator').trim().toLowerCase();
+  if (kind === 'simulator') return { kind };
+  if (kind !== 'sip') throw new Error(`TELEPHONY must be "simulator" or "sip", got "${env.TELEPHONY}"`);
+  const trunk = (env.SIP_TRUNK_URI ?? '').trim();
+  if (!/^sip:([^@\s]+@)?[A-Za-z0-9.-]+(:\d{1,5})?(;[^\s]*)?$/.test(trunk)) {
+    throw new Error(`TELEPHONY=sip needs SIP_TRUNK_URI, the trunk or PBX to dial through, such as sip:trunk.example.com or sip:10.0.0.5:5060 (got "${trunk}")`);
+  }
+  const bind = (env.SIP_BIND || '0.0.0.0:5060').trim();
+  const m = /^([\d.]+):(\d{1,5})$/.exec(bind);
+  if (!m || isIP(m[1]!) !== 4 || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new Error(`SIP_BIND must be an IPv4 address and UDP port such as 0.0.0.0:5060, got "${bind}"`);
+  const publicAddress = env.SIP_PUBLIC_ADDRESS?.trim() || undefined;
+  if (publicAddress && isIP(publicAddress) !== 4) throw new Error(`SIP_PUBLIC_ADDRESS must be the IPv4 address the trunk and phones reach this server at, got "${publicAddress}"`);
+  if (!publicAddress && m[1] === '0.0.0.0') throw new Error('SIP_BIND listens on every address (0.0.0.0): set SIP_PUBLIC_ADDRESS to the one the trunk and phones reach this server at');
+  const username = env.SIP_USERNAME || undefined;
+  const password = env.SIP_PASSWORD || undefined;
+  if (Boolean(username) !== Boolean(password)) throw new Error('SIP_USERNAME and SIP_PASSWORD go together (digest credentials for the trunk)');
+  return { kind: 'sip', trunkUri: trunk, bindAddress: m[1]!, bindPort: Number(m[2]), publicAddress, username, password };
 }
 
 function secretEnv(name: string, value: string | undefined): string | undefined {
@@ -147,5 +177,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryCapMs: intEnv('WEBHOOK_RETRY_CAP_MS', 6 * 3600_000, env),
     webhookMaxAttempts: Math.max(1, intEnv('WEBHOOK_MAX_ATTEMPTS', 20, env)),
     webhookTimeoutMs: intEnv('WEBHOOK_TIMEOUT_MS', 10_000, env),
+    telephony: telephonyEnv(env),
   };
 }

@@ -30,7 +30,7 @@ function fakeApi(answer: (op: string, variables: Record<string, unknown>) => unk
 }
 
 const user = (id: string, over: Partial<AdminUser> = {}): AdminUser => ({ id, name: `User ${id}`, email: `${id}@x.test`, role: 'AGENT', agentId: null, disabled: false, ...over });
-const agent = (id: string, over: Partial<AgentRow> = {}): AgentRow => ({ id, name: `Agent ${id}`, phone: '+919812300001', timeZone: 'Asia/Kolkata', state: 'OFFLINE', userId: null, ...over });
+const agent = (id: string, over: Partial<AgentRow> = {}): AgentRow => ({ id, name: `Agent ${id}`, phone: '+919812300001', sipUri: null, timeZone: 'Asia/Kolkata', state: 'OFFLINE', userId: null, ...over });
 const group = (id: string, members: string[], over: Partial<AgentGroupRow> = {}): AgentGroupRow => ({
   id, name: `Group ${id}`, memberCount: members.length, mayScheduleFollowups: true, members: members.map((m) => ({ id: m, name: `Agent ${m}`, state: 'OFFLINE' })), ...over,
 });
@@ -186,11 +186,15 @@ describe('agents', () => {
     d.groupIds = ['g2', 'g1'];
     expect(agentChanges(a, ['g1'], d)).toEqual({ phone: '+919812300099', userId: '', groupIds: ['g2', 'g1'] });
     expect(agentChanges(a, ['g1', 'g2'], { ...d, groupIds: ['g2', 'g1'] })).not.toHaveProperty('groupIds');
+    // a SIP address set, then emptied ("" removes it)
+    expect(agentChanges(a, ['g1'], { ...agentDraft(a, ['g1']), sipUri: 'sip:1001@pbx.example.com' })).toEqual({ sipUri: 'sip:1001@pbx.example.com' });
+    const withSip = agent('b', { sipUri: 'sip:1001@pbx.example.com' });
+    expect(agentChanges(withSip, [], { ...agentDraft(withSip, []), sipUri: ' ' })).toEqual({ sipUri: '' });
   });
 
   it('a new agent leaves out a blank zone and user', () => {
-    expect(newAgentInput({ name: ' Ida ', phone: '+919812300001', timeZone: ' ', userId: '', groupIds: ['g'] })).toEqual({ name: 'Ida', phone: '+919812300001', groupIds: ['g'] });
-    expect(newAgentInput({ name: 'Ida', phone: '+1', timeZone: 'Asia/Kolkata', userId: 'u', groupIds: [] })).toEqual({ name: 'Ida', phone: '+1', timeZone: 'Asia/Kolkata', userId: 'u', groupIds: [] });
+    expect(newAgentInput({ name: ' Ida ', phone: '+919812300001', sipUri: '', timeZone: ' ', userId: '', groupIds: ['g'] })).toEqual({ name: 'Ida', phone: '+919812300001', groupIds: ['g'] });
+    expect(newAgentInput({ name: 'Ida', phone: '+1', sipUri: ' sip:1001@pbx.example.com ', timeZone: 'Asia/Kolkata', userId: 'u', groupIds: [] })).toEqual({ name: 'Ida', phone: '+1', sipUri: 'sip:1001@pbx.example.com', timeZone: 'Asia/Kolkata', userId: 'u', groupIds: [] });
   });
 
   it('reads one row more than a page to know there is a next one, and derives membership from the groups', async () => {

@@ -125,7 +125,7 @@ export class DialerRepository {
   /** Agents who pressed Start in this campaign and are still members of its group (membership applies live). */
   activeAgents(campaignId: string, groupId: string): Promise<AgentRow[]> {
     return this.em.execute(
-      `select a.id, a.name, a.phone, a.state, a.pause_requested, a.end_call_requested, a.ready_requested, a.active_campaign_id,
+      `select a.id, a.name, coalesce(a.sip_uri, a.phone) as phone, a.state, a.pause_requested, a.end_call_requested, a.ready_requested, a.active_campaign_id,
               a.launch_number_id, a.launch_requested_at, a.launch_campaign_id,
               a.active_campaign_id = ? and exists (select 1 from agent_group_member m where m.agent_id = a.id and m.group_id = ?) as in_campaign
          from agent a where a.active_campaign_id = ? or a.launch_campaign_id = ? order by a.id`,

@@ -23,6 +23,10 @@ export class AgentEntity {
   @Property({ type: 'string', length: 64 })
   phone!: string;
 
+  /** With SIP telephony: the agent's desk or soft phone, dialled for the agent's leg instead of `phone`. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  sipUri?: string | null;
+
   @Property({ type: 'string', length: 64 })
   timeZone!: string;
 

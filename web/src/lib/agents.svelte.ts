@@ -13,16 +13,18 @@ export const AGENTS_PAGE = 50;
 export interface AgentDraft {
   name: string;
   phone: string;
+  /** With SIP telephony: the desk or soft phone dialled instead of the number; empty: none. */
+  sipUri: string;
   timeZone: string;
   userId: string;
   groupIds: string[];
 }
 
-export const emptyAgentDraft = (): AgentDraft => ({ name: '', phone: '', timeZone: '', userId: '', groupIds: [] });
+export const emptyAgentDraft = (): AgentDraft => ({ name: '', phone: '', sipUri: '', timeZone: '', userId: '', groupIds: [] });
 
 /** The agent's current values as a draft. */
 export function agentDraft(agent: AgentRow, groupIds: readonly string[]): AgentDraft {
-  return { name: agent.name, phone: agent.phone, timeZone: agent.timeZone, userId: agent.userId ?? '', groupIds: [...groupIds] };
+  return { name: agent.name, phone: agent.phone, sipUri: agent.sipUri ?? '', timeZone: agent.timeZone, userId: agent.userId ?? '', groupIds: [...groupIds] };
 }
 
 /** The `updateAgent` input for what the draft changed (only those fields; `userId: ""` unlinks; `groupIds` is the whole new set). */
@@ -30,6 +32,7 @@ export function agentChanges(agent: AgentRow, groupIds: readonly string[], draft
   const out: Record<string, unknown> = {};
   if (draft.name.trim() !== agent.name) out.name = draft.name.trim();
   if (draft.phone.trim() !== agent.phone) out.phone = draft.phone.trim();
+  if (draft.sipUri.trim() !== (agent.sipUri ?? '')) out.sipUri = draft.sipUri.trim();
   if (draft.timeZone.trim() !== agent.timeZone) out.timeZone = draft.timeZone.trim();
   if (draft.userId !== (agent.userId ?? '')) out.userId = draft.userId;
   const before = new Set(groupIds);
@@ -42,13 +45,14 @@ export function newAgentInput(draft: AgentDraft): Record<string, unknown> {
   return {
     name: draft.name.trim(),
     phone: draft.phone.trim(),
+    ...(draft.sipUri.trim() ? { sipUri: draft.sipUri.trim() } : {}),
     ...(draft.timeZone.trim() ? { timeZone: draft.timeZone.trim() } : {}),
     ...(draft.userId ? { userId: draft.userId } : {}),
     groupIds: [...draft.groupIds],
   };
 }
 
-const FORM_FIELDS = ['input.name', 'input.phone', 'input.timeZone', 'input.userId', 'input.groupIds'];
+const FORM_FIELDS = ['input.name', 'input.phone', 'input.sipUri', 'input.timeZone', 'input.userId', 'input.groupIds'];
 
 /**
  * The agents page: a page of agents with the groups each belongs to (from the groups' members),

@@ -16,6 +16,7 @@ import { Migration20261129170000AgentRequests } from './Migration20261129170000A
 import { Migration20261130000000PreviewFollowups } from './Migration20261130000000PreviewFollowups.js';
 import { Migration20261130100000Webhooks } from './Migration20261130100000Webhooks.js';
 import { Migration20261130200000Integrations } from './Migration20261130200000Integrations.js';
+import { Migration20261130300000AgentSipUri } from './Migration20261130300000AgentSipUri.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261130000000PreviewFollowups', class: Migration20261130000000PreviewFollowups },
   { name: 'Migration20261130100000Webhooks', class: Migration20261130100000Webhooks },
   { name: 'Migration20261130200000Integrations', class: Migration20261130200000Integrations },
+  { name: 'Migration20261130300000AgentSipUri', class: Migration20261130300000AgentSipUri },
 ];

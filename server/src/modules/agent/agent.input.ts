@@ -16,6 +16,11 @@ export class CreateAgentInput {
   @Length(2, 2)
   defaultRegion?: string;
 
+  @Field(() => String, { nullable: true, description: "SIP endpoint of the agent's desk or soft phone (sip:1001@pbx.example.com): with SIP telephony it is dialled instead of the phone" })
+  @IsOptional()
+  @MaxLength(64)
+  sipUri?: string;
+
   @Field(() => String, { nullable: true, description: 'IANA zone; derived from the phone when omitted' })
   @IsOptional()
   @MaxLength(64)
@@ -47,6 +52,11 @@ export class UpdateAgentInput {
   @IsOptional()
   @Length(2, 2)
   defaultRegion?: string;
+
+  @Field(() => String, { nullable: true, description: 'SIP endpoint dialled for the agent leg with SIP telephony; "" removes it' })
+  @IsOptional()
+  @MaxLength(64)
+  sipUri?: string;
 
   @Field(() => String, { nullable: true, description: 'IANA zone (followup times default to it)' })
   @IsOptional()

@@ -5,6 +5,7 @@ import { isSupervisor, requireSupervisor, type Actor } from '../../auth/actor.js
 import { AgentState } from '../../domain/agent-state.js';
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
+import { normaliseSipUri } from '../../domain/sip-uri.js';
 import { canonicalTimeZone, singleZoneOf } from '../../domain/time-zone.js';
 import { AgentEntity, AgentGroupEntity, OrganizationEntity, UserEntity } from '../../entities/index.js';
 import { badInput, conflict, notFound } from '../../domain/errors.js';
@@ -54,6 +55,7 @@ export class AgentService {
         if (other && other.id !== agent.id) throw conflict(`an agent with phone ${phone.e164} already exists`, { field: 'input.phone' });
         agent.phone = phone.e164;
       }
+      if (input.sipUri !== undefined) agent.sipUri = input.sipUri.trim() ? normaliseSipUri(input.sipUri, 'input.sipUri') : null;
       if (input.timeZone !== undefined) agent.timeZone = canonicalTimeZone(input.timeZone, 'input.timeZone');
       if (input.userId !== undefined) {
         if (input.userId === null || input.userId === '') agent.user = null;
@@ -105,6 +107,7 @@ export class AgentService {
         user,
         name,
         phone: phone.e164,
+        sipUri: input.sipUri?.trim() ? normaliseSipUri(input.sipUri, 'input.sipUri') : null,
         timeZone,
         state: AgentState.OFFLINE,
         pauseRequested: false,

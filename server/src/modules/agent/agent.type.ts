@@ -14,6 +14,9 @@ export class Agent {
   @Field(() => String, { description: 'Number or endpoint dialled for the agent leg' })
   phone!: string;
 
+  @Field(() => String, { nullable: true, description: "SIP endpoint of the agent's phone (dialled instead of the number with SIP telephony)" })
+  sipUri!: string | null;
+
   @Field(() => String)
   timeZone!: string;
 

@@ -334,7 +334,7 @@ export type SignOutEverywhereResult = SignOutEverywhereMutation;
 
 export type AgentRow = AgentRowFieldsFragment;
 
-export const AGENT_ROW_FIELDS = /* GraphQL */ `fragment AgentRowFields on Agent { id name phone timeZone state userId }`;
+export const AGENT_ROW_FIELDS = /* GraphQL */ `fragment AgentRowFields on Agent { id name phone sipUri timeZone state userId }`;
 
 /** Agents by name; the page asks for one row more than it shows, to know whether there is a next page. */
 export const AGENTS = /* GraphQL */ `query Agents($limit: Int!, $offset: Int!) { agents(limit: $limit, offset: $offset) { ...AgentRowFields } } ${AGENT_ROW_FIELDS}`;

@@ -150,6 +150,8 @@ export type CreateAgentInput = {
   name: string;
   /** Agent phone, E.164 (or national with defaultRegion) */
   phone: string;
+  /** SIP endpoint of the agent's desk or soft phone (sip:1001@pbx.example.com): with SIP telephony it is dialled instead of the phone */
+  sipUri: string | null | undefined;
   /** IANA zone; derived from the phone when omitted */
   timeZone: string | null | undefined;
   /** Link to a user account (a supervisor who also takes calls) */
@@ -366,6 +368,8 @@ export type UpdateAgentInput = {
   name: string | null | undefined;
   /** Agent phone or endpoint, E.164 (or national with defaultRegion); used from the next agent leg */
   phone: string | null | undefined;
+  /** SIP endpoint dialled for the agent leg with SIP telephony; "" removes it */
+  sipUri: string | null | undefined;
   /** IANA zone (followup times default to it) */
   timeZone: string | null | undefined;
   /** Link to a user account; "" unlinks */
@@ -827,7 +831,7 @@ export type SignOutEverywhereMutationVariables = Exact<{
 
 export type SignOutEverywhereMutation = { signOutEverywhere: number };
 
-export type AgentRowFieldsFragment = { id: string, name: string, phone: string, timeZone: string, state: AgentState, userId: string | null };
+export type AgentRowFieldsFragment = { id: string, name: string, phone: string, sipUri: string | null, timeZone: string, state: AgentState, userId: string | null };
 
 export type AgentsQueryVariables = Exact<{
   limit: number;
@@ -835,7 +839,7 @@ export type AgentsQueryVariables = Exact<{
 }>;
 
 
-export type AgentsQuery = { agents: Array<{ id: string, name: string, phone: string, timeZone: string, state: AgentState, userId: string | null }> };
+export type AgentsQuery = { agents: Array<{ id: string, name: string, phone: string, sipUri: string | null, timeZone: string, state: AgentState, userId: string | null }> };
 
 export type AgentFormOptionsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -847,7 +851,7 @@ export type CreateAgentMutationVariables = Exact<{
 }>;
 
 
-export type CreateAgentMutation = { createAgent: { id: string, name: string, phone: string, timeZone: string, state: AgentState, userId: string | null } };
+export type CreateAgentMutation = { createAgent: { id: string, name: string, phone: string, sipUri: string | null, timeZone: string, state: AgentState, userId: string | null } };
 
 export type UpdateAgentMutationVariables = Exact<{
   id: string;
@@ -855,7 +859,7 @@ export type UpdateAgentMutationVariables = Exact<{
 }>;
 
 
-export type UpdateAgentMutation = { updateAgent: { id: string, name: string, phone: string, timeZone: string, state: AgentState, userId: string | null } };
+export type UpdateAgentMutation = { updateAgent: { id: string, name: string, phone: string, sipUri: string | null, timeZone: string, state: AgentState, userId: string | null } };
 
 export type GroupRowFieldsFragment = { id: string, name: string, memberCount: number, mayScheduleFollowups: boolean, members: Array<{ id: string, name: string, state: AgentState }> };
 

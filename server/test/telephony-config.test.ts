@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+
+/** TELEPHONY=sip: a bad setting stops the server at start, saying what to fix (issue 18). */
+describe('telephony configuration', () => {
+  it('defaults to the call simulator', () => {
+    expect(loadConfig({}).telephony).toEqual({ kind: 'simulator' });
+  });
+
+  it('reads a SIP trunk, bind address, public address and credentials', () => {
+    expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5070', SIP_USERNAME: 'acme', SIP_PASSWORD: 's3cret' }).telephony)
+      .toEqual({ kind: 'sip', trunkUri: 'sip:trunk.example.com', bindAddress: '10.0.0.7', bindPort: 5070, publicAddress: undefined, username: 'acme', password: 's3cret' });
+  });
+
+  it.each([
+    [{ TELEPHONY: 'asterisk' }, /TELEPHONY must be "simulator" or "sip"/],
+    [{ TELEPHONY: 'sip' }, /needs SIP_TRUNK_URI/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'http://trunk.example.com' }, /needs SIP_TRUNK_URI/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: 'localhost' }, /SIP_BIND must be an IPv4 address and UDP port/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:70000' }, /SIP_BIND/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com' }, /set SIP_PUBLIC_ADDRESS/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_PUBLIC_ADDRESS: 'me.example.com' }, /SIP_PUBLIC_ADDRESS must be the IPv4 address/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_USERNAME: 'acme' }, /SIP_USERNAME and SIP_PASSWORD go together/],
+  ])('%j is refused', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../server/src/logger.js';
+import type { LegEvent } from '../server/src/telephony/port.js';
+import { SipTelephony } from '../server/src/telephony/sip/sip-telephony.js';
+import { startPhone, type Phone } from './helpers/baresip.js';
+import { freePort } from './helpers/child.js';
+
+/**
+ * The SIP adapter against real SIP phones (baresip on 127.0.0.1; the adapter on 127.0.0.2, see
+ * SipTelephony): legs answered, refused busy, rung out and cancelled, hung up from either side, and
+ * two answered legs bridged so their media flows phone to phone.
+ */
+let sipPort: number;
+let telephony: SipTelephony;
+const events: LegEvent[] = [];
+const phones: Phone[] = [];
+
+beforeAll(async () => {
+  sipPort = await freePort();
+  telephony = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: sipPort, trunkUri: 'sip:127.0.0.1:5999' }, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  telephony.onEvent((e) => events.push(e));
+});
+afterAll(async () => {
+  await telephony?.close();
+  for (const p of phones) await p.stop();
+});
+
+async function phone(user: string, answer: 'auto' | 'manual', toneHz?: number): Promise<Phone> {
+  const p = await startPhone({ user, answer, toneHz });
+  phones.push(p);
+  return p;
+}
+
+async function until(legId: string, type: string, timeoutMs = 15_000): Promise<LegEvent> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const e = events.find((x) => x.legId === legId && x.type === type);
+    if (e) return e;
+    if (Date.now() > end) throw new Error(`no ${type} for ${legId}; got ${JSON.stringify(events.filter((x) => x.legId === legId))}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+const of = (legId: string) => events.filter((e) => e.legId === legId).map((e) => [e.type, e.cause ?? null, e.by ?? null]);
+
+describe('SIP adapter against baresip phones', () => {
+  it('a phone that answers by itself: RINGING then ANSWERED; our hang-up sends BYE (HUNGUP by local) and the phone hangs up too', async () => {
+    const agent = await phone('agent1', 'auto');
+    const { sid } = await telephony.originate({ legId: 'leg-auto', kind: 'AGENT', to: agent.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
+    await until('leg-auto', 'ANSWERED');
+    expect((await telephony.activeCalls()).has(sid)).toBe(true);
+    expect(agent.output()).toMatch(/Call established/);
+    await telephony.hangup(sid);
+    expect(of('leg-auto')).toEqual([['RINGING', null, null], ['ANSWERED', null, null], ['HUNGUP', 'NORMAL_CLEARING', 'local']]);
+    await expect.poll(() => /Call terminated|closed|BYE/i.test(agent.output()), { timeout: 5_000 }).toBe(true);
+    expect((await telephony.activeCalls()).has(sid)).toBe(false);
+  });
+
+  it('a phone that refuses is BUSY (486); one nobody answers rings out and is cancelled (NO_ANSWER, 487)', async () => {
+    const busy = await phone('busy1', 'manual');
+    await telephony.originate({ legId: 'leg-busy', kind: 'CUSTOMER', to: busy.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
+    await until('leg-busy', 'RINGING');
+    expect((await busy.command('hangup')).ok).toBe(true); // refusing an incoming call answers 486
+    const b = await until('leg-busy', 'BUSY');
+    expect(b.cause).toBe('SIP_486');
+
+    const silent = await phone('silent1', 'manual');
+    const started = Date.now();
+    await telephony.originate({ legId: 'leg-silent', kind: 'CUSTOMER', to: silent.uri, callerId: '+912240001234', ringTimeoutSec: 2 });
+    const n = await until('leg-silent', 'NO_ANSWER');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(n.cause).toBe('CANCELLED'); // our CANCEL, confirmed by the phone's 487
+    expect(of('leg-silent')).toEqual([['RINGING', null, null], ['NO_ANSWER', 'CANCELLED', null]]);
+  });
+
+  it('a customer who rings for a while and then answers; the far end hanging up is HUNGUP by remote', async () => {
+    const slow = await phone('slow1', 'manual');
+    await telephony.originate({ legId: 'leg-slow', kind: 'CUSTOMER', to: slow.uri, callerId: '+912240001234', ringTimeoutSec: 30 });
+    await until('leg-slow', 'RINGING');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(of('leg-slow')).toEqual([['RINGING', null, null]]);
+    expect((await slow.command('accept')).ok).toBe(true);
+    await until('leg-slow', 'ANSWERED');
+    expect((await slow.command('hangup')).ok).toBe(true);
+    const h = await until('leg-slow', 'HUNGUP');
+    expect(h.by).toBe('remote');
+  });
+
+  it('bridges two answered legs: each phone is re-INVITEd with the other\'s media, and RTP flows between them', async () => {
+    const agent = await phone('agent2', 'auto', 440);
+    const customer = await phone('cust2', 'auto', 1000);
+    const a = await telephony.originate({ legId: 'leg-a', kind: 'AGENT', to: agent.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
+    await until('leg-a', 'ANSWERED');
+    const c = await telephony.originate({ legId: 'leg-c', kind: 'CUSTOMER', to: customer.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
+    await until('leg-c', 'ANSWERED');
+    await telephony.bridge(a.sid, c.sid);
+    await new Promise((r) => setTimeout(r, 2_000));
+    await telephony.hangup(c.sid);
+    await telephony.hangup(a.sid);
+    // each phone now receives the other's RTP: "incoming rtp ... receiving from <the other phone's RTP address>"
+    const from = (p: Phone) => /incoming rtp for 'audio' established, receiving from ([\d.]+):(\d+)/.exec(p.output());
+    await expect.poll(() => Boolean(from(agent) && from(customer)), { timeout: 5_000 }).toBe(true);
+    const within = (port: number, p: Phone) => port >= p.rtpPorts[0] && port <= p.rtpPorts[1];
+    expect(within(Number(from(agent)![2]), customer)).toBe(true); // the agent hears the customer's phone
+    expect(within(Number(from(customer)![2]), agent)).toBe(true); // and the customer the agent's
+  });
+});
