@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../server/src/logger.js';
 import type { LegEvent } from '../server/src/telephony/port.js';
 import { SipTelephony } from '../server/src/telephony/sip/sip-telephony.js';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { startPhone, type Phone } from './helpers/baresip.js';
+import { dominant, powerAt, readWav } from './helpers/tone.js';
 import { freePort } from './helpers/child.js';
 
 /**
@@ -85,7 +88,7 @@ describe('SIP adapter against baresip phones', () => {
     expect(h.by).toBe('remote');
   });
 
-  it('bridges two answered legs: each phone is re-INVITEd with the other\'s media, and RTP flows between them', async () => {
+  it('bridges two answered legs: each phone is re-INVITEd with the other\'s media; each hears the other\'s tone', async () => {
     const agent = await phone('agent2', 'auto', 440);
     const customer = await phone('cust2', 'auto', 1000);
     const a = await telephony.originate({ legId: 'leg-a', kind: 'AGENT', to: agent.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
@@ -96,6 +99,29 @@ describe('SIP adapter against baresip phones', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     await telephony.hangup(c.sid);
     await telephony.hangup(a.sid);
+    // what each phone heard (baresip's sndfile module writes the decoded audio of a call): the other's tone
+    const heard = async (p: Phone) => {
+      // the file's sizes are written when the call closes: wait for them
+      for (let i = 0; ; i++) {
+        const file = (await readdir(p.dir)).find((f) => /^dump-.*-dec\.wav$/.test(f));
+        const wav = file ? readWav(path.join(p.dir, file)) : undefined;
+        if (wav?.samples.length || i >= 50) return wav ?? { rate: 8000, channels: 1, samples: new Int16Array() };
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const agentHeard = await heard(agent);
+    const customerHeard = await heard(customer);
+    expect(agentHeard.samples.length / agentHeard.channels / agentHeard.rate).toBeGreaterThan(1); // over a second of sound
+    expect(customerHeard.samples.length / customerHeard.channels / customerHeard.rate).toBeGreaterThan(1);
+    // the tone stands out: its power is over 20 times that of any other frequency tried (silence would fail)
+    const standsOut = (w: typeof agentHeard, hz: number) => {
+      const others = [440, 1000, 300, 2000, 3100].filter((f) => f !== hz).map((f) => powerAt(w.samples, w.rate, f, w.channels));
+      return powerAt(w.samples, w.rate, hz, w.channels) > 20 * Math.max(...others);
+    };
+    expect(dominant(agentHeard, [440, 1000, 300, 2000])).toBe(1000); // the agent heard the customer's 1 kHz
+    expect(standsOut(agentHeard, 1000)).toBe(true);
+    expect(dominant(customerHeard, [440, 1000, 300, 2000])).toBe(440); // the customer heard the agent's 440 Hz
+    expect(standsOut(customerHeard, 440)).toBe(true);
     // each phone now receives the other's RTP: "incoming rtp ... receiving from <the other phone's RTP address>"
     const from = (p: Phone) => /incoming rtp for 'audio' established, receiving from ([\d.]+):(\d+)/.exec(p.output());
     await expect.poll(() => Boolean(from(agent) && from(customer)), { timeout: 5_000 }).toBe(true);

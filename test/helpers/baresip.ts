@@ -15,6 +15,8 @@ export interface Phone {
   uri: string;
   /** The UDP ports its media may use. */
   rtpPorts: [number, number];
+  /** Its config folder: the sndfile module writes what it sent and heard there (dump-<call>-enc.wav / -dec.wav). */
+  dir: string;
   output(): string;
   /** A ctrl_tcp command (`accept`, `hangup`, ...): resolves with baresip's answer. */
   command(command: string, params?: string): Promise<{ ok: boolean; data?: string }>;
@@ -47,7 +49,8 @@ async function startPhoneOnce(o: { user: string; answer: 'auto' | 'manual'; tone
     'ausrc_srate 48000', 'auplay_srate 48000', 'ausrc_channels 2', 'auplay_channels 1',
     `rtp_ports ${rtp}-${rtp + 19}`,
     'module_path /usr/lib/baresip/modules',
-    'module g711.so', 'module ausine.so', 'module aufile.so', 'module ctrl_tcp.so', 'module rtcpsummary.so',
+    'module g711.so', 'module ausine.so', 'module aufile.so', 'module ctrl_tcp.so', 'module rtcpsummary.so', 'module sndfile.so',
+    `snd_path ${dir}`,
     'module_app account.so', 'module_app menu.so', '',
   ].join('\n'));
   const uri = `sip:${o.user}@127.0.0.1:${sipPort}`;
@@ -74,6 +77,7 @@ async function startPhoneOnce(o: { user: string; answer: 'auto' | 'manual'; tone
   return {
     uri,
     rtpPorts: [rtp, rtp + 19],
+    dir,
     output: () => out,
     command: (command, params = '') => new Promise((resolve, reject) => {
       const s = connect(ctrlPort, '127.0.0.1');
