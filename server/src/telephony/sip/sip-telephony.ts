@@ -39,6 +39,8 @@ interface SipCall {
   /** Why we cancel it: the ring timeout (NO_ANSWER) or a hang-up (CANCELLED). */
   cancelling?: 'TIMEOUT' | 'HANGUP';
   authTried?: boolean;
+  /** 3xx followed so far (at most 3). */
+  redirects?: number;
 }
 
 const BUSY = new Set([486, 600]);
@@ -189,6 +191,18 @@ export class SipTelephony implements TelephonyPort {
       call.invite = retry;
       this.sendInvite(call, retry);
       return;
+    }
+    if (status >= 300 && status < 400 && call.state !== 'ENDED' && !call.cancelling && (call.redirects ?? 0) < 3) {
+      // a redirect (a trunk or PBX that says where the number is): the INVITE goes there, with a new transaction
+      const target = rs.headers.contact?.[0]?.uri;
+      if (target) {
+        call.redirects = (call.redirects ?? 0) + 1;
+        call.cseq++;
+        const next: SipMessage = { ...invite, uri: target, headers: { ...invite.headers, cseq: { method: 'INVITE', seq: call.cseq }, via: [] } };
+        call.invite = next;
+        this.sendInvite(call, next);
+        return;
+      }
     }
     if (call.state === 'ENDED') return;
     if (status === 487) return this.end(call, call.cancelling === 'TIMEOUT' ? 'NO_ANSWER' : 'FAILED', 'CANCELLED');
