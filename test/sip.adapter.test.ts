@@ -130,3 +130,25 @@ describe('SIP adapter against baresip phones', () => {
     expect(within(Number(from(customer)![2]), agent)).toBe(true); // and the customer the agent's
   });
 });
+
+describe('SIP adapter: calls in', () => {
+  it('an inbound call nobody answers rings until the caller hangs up, then is reported as missed with caller, dialled number and session', async () => {
+    const port = await freePort();
+    const inbound = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: port, trunkUri: 'sip:127.0.0.1:5999', inboundRingSec: 30 }, createLogger('silent'));
+    const missed: { caller: string; dialled: string | null; sessionId: string }[] = [];
+    inbound.onInbound((c) => missed.push(c));
+    try {
+      const caller = await phone('+919811100077', 'auto');
+      expect((await caller.command('dial', `sip:+912240009999@127.0.0.2:${port}`)).ok).toBe(true);
+      await expect.poll(() => /180 Ringing|ringing/i.test(caller.output()), { timeout: 5_000 }).toBe(true);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(missed).toEqual([]); // still ringing
+      expect((await caller.command('hangup')).ok).toBe(true);
+      await expect.poll(() => missed.length, { timeout: 5_000 }).toBe(1);
+      expect(missed[0]).toMatchObject({ caller: '+919811100077', dialled: '+912240009999' });
+      expect(missed[0]!.sessionId.length).toBeGreaterThan(5);
+    } finally {
+      await inbound.close();
+    }
+  });
+});

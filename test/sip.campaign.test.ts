@@ -94,3 +94,39 @@ describe('a progressive campaign over SIP', () => {
     await app.gql(`mutation($c: ID!, $a: ID) { stopDialling(campaignId: $c, agentId: $a) { state } }`, { c, a: agentId }).catch(() => undefined);
   });
 });
+
+describe('missed calls over SIP (seed 001)', () => {
+  it("an unanswered call into the trunk is a missed call for SIP_INBOUND_ORGANIZATION: the caller joins the campaign whose rules take the dialled number", { timeout: 60_000 }, async () => {
+    const b = await seedBasics(app, 1);
+    const hotline = '+912240009999';
+    const made = await app.gql(CREATE_CAMPAIGN, { i: {
+      name: 'Missed over SIP', infinite: true, groupId: b.groupId, callerId: '+912240001234', dialMode: 'PROGRESSIVE',
+      rules: { addOnDrop: { dialledNumbers: [hotline], includeIvrDrops: false }, removeOnAnswered: true }, attemptPolicy: { retries: 2, retrySchedule: [5, 15, 60] },
+    } });
+    expect(made.errors).toBeUndefined();
+    const campaignId = made.data.createCampaign.id as string;
+    // an instance whose SIP adapter takes inbound calls for this organisation (the same database)
+    const port = await freePort();
+    const receiver = await startTestApp({
+      databaseUrl: app.databaseUrl,
+      config: { telephony: { kind: 'sip', trunkUri: 'sip:127.0.0.3:5999', bindAddress: '127.0.0.2', bindPort: port, inboundOrganizationId: app.organizationId } },
+    });
+    try {
+      const caller = await startPhone({ user: '+919811100088', answer: 'auto' });
+      phones.push(caller);
+      expect((await caller.command('dial', `sip:${hotline}@127.0.0.2:${port}`)).ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 800));
+      expect((await caller.command('hangup')).ok).toBe(true);
+      let rows: { caller: string; dialled: string; outcome: string; source: string }[] = [];
+      for (let i = 0; i < 50 && !rows.length; i++) {
+        rows = await sql(app.databaseUrl, `select caller, dialled, outcome, source from inbound_call where caller = '+919811100088'`);
+        if (!rows.length) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(rows).toEqual([{ caller: '+919811100088', dialled: hotline, outcome: 'DROPPED_IN_QUEUE', source: 'SIP' }]);
+      const added = await sql(app.databaseUrl, `select e164, state from campaign_number where campaign_id = $1`, [campaignId]);
+      expect(added).toEqual([{ e164: '+919811100088', state: 'SCHEDULED' }]);
+    } finally {
+      await receiver.dispose();
+    }
+  });
+});

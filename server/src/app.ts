@@ -160,6 +160,15 @@ export async function createApp(options: AppOptions): Promise<App> {
   const telephony: TelephonyPort = config.telephony.kind === 'sip'
     ? new SipTelephony(config.telephony, log)
     : new CallSimulator(clock, { timeScale: config.simTimeScale, ...answerRate(config.simAnswerRate), ...options.simulator });
+  // unanswered calls into a SIP trunk feed the missed-call rules of the organisation they are for
+  const inboundOrg = config.telephony.kind === 'sip' ? config.telephony.inboundOrganizationId : undefined;
+  if (inboundOrg) {
+    telephony.onInbound?.((call) => {
+      services.inbound.receive(orm.em.fork(), inboundOrg, { caller: call.caller, dialled: call.dialled ?? undefined, outcome: 'DROPPED_IN_QUEUE', at: call.at, sessionId: call.sessionId }, 'SIP', 'sip')
+        .then((r) => log.info({ caller: call.caller, addedTo: r.addedTo.length }, 'missed inbound call'))
+        .catch((err) => log.warn({ err, caller: call.caller }, 'inbound call not taken'));
+    });
+  }
   const engine = new DialerEngine({
     orm,
     clock,

@@ -83,7 +83,7 @@ export interface Config {
 
 export type TelephonyConfig =
   | { kind: 'simulator' }
-  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string };
+  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string; inboundOrganizationId?: string };
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];
@@ -128,7 +128,11 @@ function telephonyEnv(env: NodeJS.ProcessEnv): TelephonyConfig {
   const username = env.SIP_USERNAME || undefined;
   const password = env.SIP_PASSWORD || undefined;
   if (Boolean(username) !== Boolean(password)) throw new Error('SIP_USERNAME and SIP_PASSWORD go together (digest credentials for the trunk)');
-  return { kind: 'sip', trunkUri: trunk, bindAddress: m[1]!, bindPort: Number(m[2]), publicAddress, username, password };
+  const inboundOrganizationId = env.SIP_INBOUND_ORGANIZATION?.trim() || undefined;
+  if (inboundOrganizationId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inboundOrganizationId)) {
+    throw new Error(`SIP_INBOUND_ORGANIZATION must be the id of the organisation whose missed-call rules take unanswered inbound calls, got "${inboundOrganizationId}"`);
+  }
+  return { kind: 'sip', trunkUri: trunk, bindAddress: m[1]!, bindPort: Number(m[2]), publicAddress, username, password, inboundOrganizationId };
 }
 
 function secretEnv(name: string, value: string | undefined): string | undefined {

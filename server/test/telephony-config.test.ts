@@ -9,7 +9,7 @@ describe('telephony configuration', () => {
 
   it('reads a SIP trunk, bind address, public address and credentials', () => {
     expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5070', SIP_USERNAME: 'acme', SIP_PASSWORD: 's3cret' }).telephony)
-      .toEqual({ kind: 'sip', trunkUri: 'sip:trunk.example.com', bindAddress: '10.0.0.7', bindPort: 5070, publicAddress: undefined, username: 'acme', password: 's3cret' });
+      .toEqual({ kind: 'sip', trunkUri: 'sip:trunk.example.com', bindAddress: '10.0.0.7', bindPort: 5070, publicAddress: undefined, username: 'acme', password: 's3cret', inboundOrganizationId: undefined });
   });
 
   it.each([
@@ -21,6 +21,7 @@ describe('telephony configuration', () => {
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com' }, /set SIP_PUBLIC_ADDRESS/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_PUBLIC_ADDRESS: 'me.example.com' }, /SIP_PUBLIC_ADDRESS must be the IPv4 address/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_USERNAME: 'acme' }, /SIP_USERNAME and SIP_PASSWORD go together/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_INBOUND_ORGANIZATION: 'acme' }, /SIP_INBOUND_ORGANIZATION must be the id/],
   ])('%j is refused', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

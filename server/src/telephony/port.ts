@@ -40,6 +40,17 @@ export interface OriginateRequest {
   detectMachine?: boolean;
 }
 
+/** A call into the contact centre that nobody answered (the caller hung up while it rang, or it rang out). */
+export interface InboundCall {
+  /** The caller's number as the network gave it (From). */
+  caller: string;
+  /** The number dialled (the request's user part), when there is one. */
+  dialled: string | null;
+  at: Date;
+  /** The provider's id of the session (a repeat changes nothing). */
+  sessionId: string;
+}
+
 export interface TelephonyPort {
   /** Shown in logs and health: "simulator", "sip", ... */
   readonly name: string;
@@ -53,5 +64,7 @@ export interface TelephonyPort {
   activeCalls(): Promise<ReadonlySet<string>>;
   /** Registers the single consumer of leg events. */
   onEvent(handler: (event: LegEvent) => void): void;
+  /** Registers the consumer of unanswered inbound calls (missed-call rules); adapters without inbound calls omit it. */
+  onInbound?(handler: (call: InboundCall) => void): void;
   close(): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import sip, { type SipMessage, type SipStack } from 'sip';
 import digest from 'sip/digest.js';
 import type { Logger } from '../../logger.js';
-import type { LegEvent, LegEventType, OriginateRequest, TelephonyPort } from '../port.js';
+import type { InboundCall, LegEvent, LegEventType, OriginateRequest, TelephonyPort } from '../port.js';
 import { parkedSdp, rewriteOrigin } from './sdp.js';
 
 /** Where the adapter listens and what it dials through. */
@@ -19,6 +19,8 @@ export interface SipOptions {
   password?: string;
   /** The user part of our From and Contact. @default "dialer" */
   localUser?: string;
+  /** How long an inbound call rings before it is refused (480) and reported as missed. @default 60 s */
+  inboundRingSec?: number;
 }
 
 interface SipCall {
@@ -66,6 +68,9 @@ export class SipTelephony implements TelephonyPort {
   private readonly stack: SipStack;
   private readonly calls = new Map<string, SipCall>();
   private handler: (e: LegEvent) => void = () => undefined;
+  private inboundHandler?: (c: InboundCall) => void;
+  /** Inbound calls ringing (nobody answers them here: the dialler only calls out), by Call-ID. */
+  private readonly ringingIn = new Map<string, { invite: SipMessage; timer: NodeJS.Timeout }>();
   private readonly address: string;
   private readonly user: string;
 
@@ -83,6 +88,10 @@ export class SipTelephony implements TelephonyPort {
 
   onEvent(handler: (event: LegEvent) => void): void {
     this.handler = handler;
+  }
+
+  onInbound(handler: (call: InboundCall) => void): void {
+    this.inboundHandler = handler;
   }
 
   async activeCalls(): Promise<ReadonlySet<string>> {
@@ -144,6 +153,7 @@ export class SipTelephony implements TelephonyPort {
   }
 
   async close(): Promise<void> {
+    for (const id of [...this.ringingIn.keys()]) this.missed(id, 480, 'Temporarily Unavailable');
     await Promise.all([...this.calls.values()].filter((c) => c.state !== 'ENDED').map((c) => this.hangup(c.sid, 'SHUTDOWN')));
     this.stack.destroy();
   }
@@ -287,11 +297,53 @@ export class SipTelephony implements TelephonyPort {
           this.stack.send(rs);
           return;
         }
-        this.stack.send(sip.makeResponse(rq, 480, 'Temporarily Unavailable'));
+        return this.inbound(rq);
+      case 'CANCEL': {
+        // the caller gave up while it rang: the CANCEL is answered, the INVITE ends 487, the call is missed
+        const ringing = this.ringingIn.get(rq.headers['call-id']);
+        this.stack.send(sip.makeResponse(rq, ringing ? 200 : 481, ringing ? 'OK' : 'Call Does Not Exist'));
+        if (ringing) this.missed(rq.headers['call-id'], 487, 'Request Terminated');
         return;
+      }
       default:
         this.stack.send(sip.makeResponse(rq, 405, 'Method Not Allowed'));
     }
+  }
+
+  /**
+   * A call into the contact centre: nobody answers here (the dialler only calls out), so it rings until the caller
+   * gives up (CANCEL) or for `inboundRingSec`, then it is reported as a missed call (seed 001's missed-call rules
+   * add the caller to campaigns). Without a consumer it is refused at once (480).
+   */
+  private inbound(rq: SipMessage): void {
+    const id = rq.headers['call-id'];
+    if (!this.inboundHandler || this.ringingIn.has(id)) {
+      if (!this.ringingIn.has(id)) this.stack.send(sip.makeResponse(rq, 480, 'Temporarily Unavailable'));
+      return;
+    }
+    const ringing = sip.makeResponse(rq, 180, 'Ringing');
+    ringing.headers.to.params.tag = randomBytes(6).toString('hex');
+    this.stack.send(ringing);
+    const timer = setTimeout(() => this.missed(id, 480, 'Temporarily Unavailable'), (this.options.inboundRingSec ?? 60) * 1000);
+    this.ringingIn.set(id, { invite: rq, timer });
+  }
+
+  private missed(callId: string, status: number, reason: string): void {
+    const ringing = this.ringingIn.get(callId);
+    if (!ringing) return;
+    this.ringingIn.delete(callId);
+    clearTimeout(ringing.timer);
+    this.stack.send(sip.makeResponse(ringing.invite, status, reason));
+    const user = (uri: string) => {
+      try {
+        return decodeURIComponent(sip.parseUri(uri).user ?? '') || null;
+      } catch {
+        return null;
+      }
+    };
+    const caller = user(ringing.invite.headers.from.uri);
+    if (!caller) return;
+    this.inboundHandler?.({ caller, dialled: user(ringing.invite.uri!), at: new Date(), sessionId: callId });
   }
 
   private emit(call: SipCall, type: LegEventType, cause?: string, by?: 'remote' | 'local'): void {
