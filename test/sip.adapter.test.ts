@@ -152,3 +152,26 @@ describe('SIP adapter: calls in', () => {
     }
   });
 });
+
+describe('SIP adapter: a far end that vanishes', () => {
+  it('an answered leg whose phone dies without a BYE is ended as HUNGUP by remote, cause LOST (OPTIONS keep-alives)', async () => {
+    const port = await freePort();
+    const probing = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: port, trunkUri: 'sip:127.0.0.1:5999', keepaliveSec: 1, keepaliveTimeoutSec: 1.5 }, createLogger('silent'));
+    const seen: LegEvent[] = [];
+    probing.onEvent((e) => seen.push(e));
+    try {
+      const doomed = await phone('doomed1', 'auto');
+      const { sid } = await probing.originate({ legId: 'leg-doomed', kind: 'CUSTOMER', to: doomed.uri, callerId: '+912240001234', ringTimeoutSec: 20 });
+      await expect.poll(() => seen.some((e) => e.type === 'ANSWERED'), { timeout: 10_000 }).toBe(true);
+      await new Promise((r) => setTimeout(r, 2_500)); // keep-alives answered meanwhile: still up
+      expect(seen.map((e) => e.type)).toEqual(['RINGING', 'ANSWERED']);
+      await doomed.kill();
+      const killedAt = Date.now();
+      await expect.poll(() => seen.find((e) => e.type === 'HUNGUP'), { timeout: 6_000 }).toMatchObject({ cause: 'LOST', by: 'remote', sid });
+      expect(Date.now() - killedAt).toBeLessThan(4_000);
+      expect((await probing.activeCalls()).has(sid)).toBe(false);
+    } finally {
+      await probing.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ export interface Phone {
   /** A ctrl_tcp command (`accept`, `hangup`, ...): resolves with baresip's answer. */
   command(command: string, params?: string): Promise<{ ok: boolean; data?: string }>;
   stop(): Promise<void>;
+  /** SIGKILL: the phone vanishes without a word (no BYE). */
+  kill(): Promise<void>;
 }
 
 let rtpBase = 21_000 + (process.pid % 200) * 100;
@@ -100,8 +102,13 @@ async function startPhoneOnce(o: { user: string; answer: 'auto' | 'manual'; tone
       });
       s.on('error', reject);
     }),
+    kill: async () => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill('SIGKILL');
+      await new Promise((r) => proc.once('exit', r));
+    },
     stop: async () => {
-      if (proc.exitCode === null) {
+      if (proc.exitCode === null && proc.signalCode === null) {
         proc.kill('SIGTERM');
         await new Promise((r) => proc.once('exit', r));
       }

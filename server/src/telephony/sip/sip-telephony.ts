@@ -21,6 +21,13 @@ export interface SipOptions {
   localUser?: string;
   /** How long an inbound call rings before it is refused (480) and reported as missed. @default 60 s */
   inboundRingSec?: number;
+  /**
+   * Answered legs are asked OPTIONS in their dialog this often; one that does not answer within
+   * `keepaliveTimeoutSec` (a phone or trunk that vanished without a BYE) ends as HUNGUP by remote, cause LOST.
+   * @default 30 s, 5 s
+   */
+  keepaliveSec?: number;
+  keepaliveTimeoutSec?: number;
 }
 
 interface SipCall {
@@ -43,6 +50,8 @@ interface SipCall {
   authTried?: boolean;
   /** 3xx followed so far (at most 3). */
   redirects?: number;
+  /** An OPTIONS keep-alive is waiting for its answer. */
+  probing?: boolean;
 }
 
 const BUSY = new Set([486, 600]);
@@ -73,6 +82,7 @@ export class SipTelephony implements TelephonyPort {
   private readonly ringingIn = new Map<string, { invite: SipMessage; timer: NodeJS.Timeout }>();
   private readonly address: string;
   private readonly user: string;
+  private readonly keepalive: NodeJS.Timeout;
 
   constructor(
     private readonly options: SipOptions,
@@ -84,6 +94,30 @@ export class SipTelephony implements TelephonyPort {
       { address: options.bindAddress, port: options.bindPort, publicAddress: this.address, tcp: false, logger: { error: (e) => this.log.warn({ err: e }, 'sip stack error') } },
       (rq) => this.onRequest(rq),
     );
+    this.keepalive = setInterval(() => this.checkAlive(), (options.keepaliveSec ?? 30) * 1000);
+    this.keepalive.unref();
+  }
+
+  /** Asks every answered leg if its far end is still there; a silent one is ended (its BYE will never come). */
+  private checkAlive(): void {
+    const limit = (this.options.keepaliveTimeoutSec ?? 5) * 1000;
+    for (const call of this.calls.values()) {
+      if (call.state !== 'ANSWERED' || call.probing) continue;
+      call.probing = true;
+      const timer = setTimeout(() => {
+        if (call.state !== 'ANSWERED') return;
+        this.log.warn({ sid: call.sid, legId: call.legId }, 'a SIP leg stopped answering: ended as lost');
+        this.end(call, 'HUNGUP', 'LOST', 'remote');
+      }, limit);
+      const rq = this.dialogRequest(call, 'OPTIONS', ++call.cseq);
+      this.stack.send(rq, (rs) => {
+        if ((rs.status ?? 0) < 200) return;
+        clearTimeout(timer);
+        call.probing = false;
+        // 481: the far end no longer knows the dialog (it restarted): the call is gone
+        if (rs.status === 481 && call.state === 'ANSWERED') this.end(call, 'HUNGUP', 'LOST', 'remote');
+      });
+    }
   }
 
   onEvent(handler: (event: LegEvent) => void): void {
@@ -153,6 +187,7 @@ export class SipTelephony implements TelephonyPort {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.keepalive);
     for (const id of [...this.ringingIn.keys()]) this.missed(id, 480, 'Temporarily Unavailable');
     await Promise.all([...this.calls.values()].filter((c) => c.state !== 'ENDED').map((c) => this.hangup(c.sid, 'SHUTDOWN')));
     this.stack.destroy();
