@@ -44,6 +44,9 @@ export interface CurrentCallRow {
   reschedule_customer_call: boolean;
   disposition: string | null;
   popup_url: string | null;
+  /** The campaign's get-contacts URL and organisation (the callee's details are looked up there). */
+  get_contacts_url: string | null;
+  organization_id: string;
   dial_mode: string;
 }
 
@@ -97,7 +100,7 @@ export class ConsoleRepository {
   async currentCall(organizationId: string, agentId: string, now: Date): Promise<CurrentCallRow | null> {
     const [row] = await this.em.execute<CurrentCallRow[]>(
       `select l.id as leg_id, l.status, l.to_number, l.created_at, l.answered_at, l.customer_attempt, l.campaign_id,
-              n.id as number_id, n.contact_name, n.contact_fields, n.reschedule_agent_call, n.reschedule_customer_call, n.disposition, c.popup_url, c.dial_mode
+              n.id as number_id, n.contact_name, n.contact_fields, n.reschedule_agent_call, n.reschedule_customer_call, n.disposition, c.popup_url, c.dial_mode, c.get_contacts_url, c.organization_id
          from call_leg l join campaign_number n on n.id = l.number_id join campaign c on c.id = l.campaign_id
         where l.agent_id = ? and l.kind = 'CUSTOMER' and l.organization_id = ?
           and (l.status in ('QUEUED','RINGING','ANSWERED') or l.ended_at > ?::timestamptz - make_interval(secs => c.wrap_up_seconds))

@@ -216,7 +216,9 @@ export class ConsoleService {
   private async currentCall(scope: Scope, agentId: string): Promise<LiveCall | null> {
     const row = await new ConsoleRepository(scope.em).currentCall(scope.actor.organizationId, agentId, this.clock.now());
     if (!row) return null;
-    const crm = this.lookup ? await this.lookup.forCall(row.campaign_id, row.to_number, agentId) : null;
+    const crm = this.lookup && row.get_contacts_url
+      ? await this.lookup.forCall({ campaignId: row.campaign_id, organizationId: row.organization_id, url: row.get_contacts_url }, row.to_number, agentId)
+      : null;
     return { ...toLiveCall(row), crm };
   }
 }

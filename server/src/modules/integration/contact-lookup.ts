@@ -45,19 +45,17 @@ export class ContactLookup {
     this.fetcher = new SafeFetch({ allowAddresses: outbound.allowAddresses, timeoutMs: LOOKUP_TIMEOUT_MS, maxBytes: 256 * 1024, maxRedirects: 2 });
   }
 
-  /** What is known for this number now (null: the campaign has no get-contacts URL); starts a lookup when nothing fresh is kept. */
-  async forCall(campaignId: string, e164: string, agentId: string): Promise<LookupResult | null> {
-    const repo = new IntegrationRepository(this.orm.em.fork());
-    const c = await repo.getContactsUrl(campaignId);
-    if (!c?.url) return null;
-    const kept = await repo.lookup(campaignId, e164);
+  /** What is known for this number of a campaign with a get-contacts URL now; starts a lookup when nothing fresh is kept. */
+  async forCall(c: { campaignId: string; organizationId: string; url: string }, e164: string, agentId: string): Promise<LookupResult> {
+    const { campaignId } = c;
+    const kept = await new IntegrationRepository(this.orm.em.fork()).lookup(campaignId, e164);
     const age = kept ? this.clock.now().getTime() - new Date(kept.fetched_at).getTime() : Infinity;
     if (kept && age < (kept.error ? ERROR_TTL_MS : LOOKUP_TTL_MS)) {
       return kept.error ? { status: 'ERROR', fields: [], error: kept.error } : { status: 'OK', fields: Object.entries(kept.fields ?? {}).map(([key, value]) => ({ key, value })), error: null };
     }
     const key = `${campaignId}:${e164}`;
     if (!this.inflight.has(key)) {
-      const p = this.fetch(c.url, campaignId, c.organization_id, e164).finally(() => {
+      const p = this.fetch(c.url, campaignId, c.organizationId, e164).finally(() => {
         this.inflight.delete(key);
         this.events.agentsChanged([agentId]); // the console shows the answer
       });

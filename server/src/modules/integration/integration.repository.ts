@@ -134,9 +134,4 @@ export class IntegrationRepository {
       [campaignId, e164, fields === null ? null : JSON.stringify(fields), error, now],
     );
   }
-
-  async getContactsUrl(campaignId: string): Promise<{ url: string | null; organization_id: string } | undefined> {
-    const [row] = await this.em.execute<{ url: string | null; organization_id: string }[]>(`select get_contacts_url as url, organization_id from campaign where id = ?`, [campaignId]);
-    return row;
-  }
 }
