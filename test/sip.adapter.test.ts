@@ -134,7 +134,7 @@ describe('SIP adapter against baresip phones', () => {
 describe('SIP adapter: calls in', () => {
   it('an inbound call nobody answers rings until the caller hangs up, then is reported as missed with caller, dialled number and session', async () => {
     const port = await freePort();
-    const inbound = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: port, trunkUri: 'sip:127.0.0.1:5999', inboundRingSec: 30 }, createLogger('silent'));
+    const inbound = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: port, trunkUri: 'sip:127.0.0.1:5999', inboundRingSec: 30, inboundFrom: ['127.0.0.1'] }, createLogger('silent'));
     const missed: { caller: string; dialled: string | null; sessionId: string }[] = [];
     inbound.onInbound((c) => missed.push(c));
     try {
@@ -149,6 +149,22 @@ describe('SIP adapter: calls in', () => {
       expect(missed[0]!.sessionId.length).toBeGreaterThan(5);
     } finally {
       await inbound.close();
+    }
+  });
+
+  it('refuses (403) and never reports a call from an address that is not the trunk', async () => {
+    const port = await freePort();
+    const guarded = new SipTelephony({ bindAddress: '127.0.0.2', bindPort: port, trunkUri: 'sip:127.0.0.9:5999', inboundFrom: ['127.0.0.9'] }, createLogger('silent'));
+    const missed: unknown[] = [];
+    guarded.onInbound((c) => missed.push(c));
+    try {
+      const stranger = await phone('+919811100066', 'auto');
+      expect((await stranger.command('dial', `sip:+912240009999@127.0.0.2:${port}`)).ok).toBe(true);
+      await expect.poll(() => /403 Forbidden/i.test(stranger.output()), { timeout: 5_000 }).toBe(true);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(missed).toEqual([]);
+    } finally {
+      await guarded.close();
     }
   });
 });

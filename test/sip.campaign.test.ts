@@ -30,7 +30,7 @@ beforeAll(async () => {
     trunk.send(sip.makeResponse(rq, typeof to === 'number' ? to : 404));
   });
   app = await startTestApp({
-    config: { telephony: { kind: 'sip', trunkUri: `sip:127.0.0.3:${trunkPort}`, bindAddress: '127.0.0.2', bindPort: await freePort() } },
+    config: { telephony: { kind: 'sip', trunkUri: `sip:127.0.0.3:${trunkPort}`, bindAddress: '127.0.0.2', bindPort: await freePort(), inboundFrom: ['127.0.0.3'] } },
   });
 });
 afterAll(async () => {
@@ -109,7 +109,7 @@ describe('missed calls over SIP (seed 001)', () => {
     const port = await freePort();
     const receiver = await startTestApp({
       databaseUrl: app.databaseUrl,
-      config: { telephony: { kind: 'sip', trunkUri: 'sip:127.0.0.3:5999', bindAddress: '127.0.0.2', bindPort: port, inboundOrganizationId: app.organizationId } },
+      config: { telephony: { kind: 'sip', trunkUri: 'sip:127.0.0.3:5999', bindAddress: '127.0.0.2', bindPort: port, inboundOrganizationId: app.organizationId, inboundFrom: ['127.0.0.1'] } }, // the caller's phone stands for the trunk
     });
     try {
       const caller = await startPhone({ user: '+919811100088', answer: 'auto' });

@@ -83,7 +83,7 @@ export interface Config {
 
 export type TelephonyConfig =
   | { kind: 'simulator' }
-  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string; inboundOrganizationId?: string };
+  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string; inboundOrganizationId?: string; inboundFrom: string[] };
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];
@@ -132,7 +132,12 @@ function telephonyEnv(env: NodeJS.ProcessEnv): TelephonyConfig {
   if (inboundOrganizationId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(inboundOrganizationId)) {
     throw new Error(`SIP_INBOUND_ORGANIZATION must be the id of the organisation whose missed-call rules take unanswered inbound calls, got "${inboundOrganizationId}"`);
   }
-  return { kind: 'sip', trunkUri: trunk, bindAddress: m[1]!, bindPort: Number(m[2]), publicAddress, username, password, inboundOrganizationId };
+  // inbound calls are taken only from these addresses: SIP_INBOUND_FROM, else the trunk's when it is written as one
+  const trunkHost = /^sip:(?:[^@]+@)?([^:;]+)/.exec(trunk)![1]!;
+  const inboundFrom = (env.SIP_INBOUND_FROM ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  for (const a of inboundFrom) if (isIP(a) === 0) throw new Error(`SIP_INBOUND_FROM must list IP addresses (the trunk's), got "${a}"`);
+  if (!inboundFrom.length && isIP(trunkHost)) inboundFrom.push(trunkHost);
+  return { kind: 'sip', trunkUri: trunk, bindAddress: m[1]!, bindPort: Number(m[2]), publicAddress, username, password, inboundOrganizationId, inboundFrom };
 }
 
 function secretEnv(name: string, value: string | undefined): string | undefined {

@@ -9,7 +9,10 @@ describe('telephony configuration', () => {
 
   it('reads a SIP trunk, bind address, public address and credentials', () => {
     expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5070', SIP_USERNAME: 'acme', SIP_PASSWORD: 's3cret' }).telephony)
-      .toEqual({ kind: 'sip', trunkUri: 'sip:trunk.example.com', bindAddress: '10.0.0.7', bindPort: 5070, publicAddress: undefined, username: 'acme', password: 's3cret', inboundOrganizationId: undefined });
+      .toEqual({ kind: 'sip', trunkUri: 'sip:trunk.example.com', bindAddress: '10.0.0.7', bindPort: 5070, publicAddress: undefined, username: 'acme', password: 's3cret', inboundOrganizationId: undefined, inboundFrom: [] });
+    // inbound calls are taken from the trunk only: its address when written as one, else SIP_INBOUND_FROM
+    expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:10.0.0.5:5060', SIP_BIND: '10.0.0.7:5070' }).telephony).toMatchObject({ inboundFrom: ['10.0.0.5'] });
+    expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5070', SIP_INBOUND_FROM: '198.51.100.1, 198.51.100.2' }).telephony).toMatchObject({ inboundFrom: ['198.51.100.1', '198.51.100.2'] });
   });
 
   it.each([
@@ -22,6 +25,7 @@ describe('telephony configuration', () => {
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_PUBLIC_ADDRESS: 'me.example.com' }, /SIP_PUBLIC_ADDRESS must be the IPv4 address/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_USERNAME: 'acme' }, /SIP_USERNAME and SIP_PASSWORD go together/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_INBOUND_ORGANIZATION: 'acme' }, /SIP_INBOUND_ORGANIZATION must be the id/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_INBOUND_FROM: 'trunk.example.com' }, /SIP_INBOUND_FROM must list IP addresses/],
   ])('%j is refused', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

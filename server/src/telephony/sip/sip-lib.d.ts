@@ -41,7 +41,7 @@ declare module 'sip' {
     tcp?: boolean;
     logger?: { error?(e: unknown): void; send?(m: SipMessage): void; recv?(m: SipMessage): void };
   }
-  export function create(options: StackOptions, onRequest: (rq: SipMessage, remote: unknown) => void): SipStack;
+  export function create(options: StackOptions, onRequest: (rq: SipMessage, remote: { protocol: string; address: string; port: number }) => void): SipStack;
   export function makeResponse(rq: SipMessage, status: number, reason?: string): SipMessage;
   export function parseUri(uri: string): SipUri;
   export function generateBranch(): string;

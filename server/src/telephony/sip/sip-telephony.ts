@@ -22,6 +22,11 @@ export interface SipOptions {
   /** How long an inbound call rings before it is refused (480) and reported as missed. @default 60 s */
   inboundRingSec?: number;
   /**
+   * Addresses inbound calls are taken from (the trunk's): an INVITE from anywhere else is refused 403 and
+   * never reported, so nobody who can reach the port can add numbers to campaigns. @default none (no inbound)
+   */
+  inboundFrom?: readonly string[];
+  /**
    * Answered legs are asked OPTIONS in their dialog this often; one that does not answer within
    * `keepaliveTimeoutSec` (a phone or trunk that vanished without a BYE) ends as HUNGUP by remote, cause LOST.
    * @default 30 s, 5 s
@@ -92,7 +97,7 @@ export class SipTelephony implements TelephonyPort {
     this.user = options.localUser ?? 'dialer';
     this.stack = sip.create(
       { address: options.bindAddress, port: options.bindPort, publicAddress: this.address, tcp: false, logger: { error: (e) => this.log.warn({ err: e }, 'sip stack error') } },
-      (rq) => this.onRequest(rq),
+      (rq, remote) => this.onRequest(rq, remote.address),
     );
     this.keepalive = setInterval(() => this.checkAlive(), (options.keepaliveSec ?? 30) * 1000);
     this.keepalive.unref();
@@ -310,7 +315,7 @@ export class SipTelephony implements TelephonyPort {
   }
 
   /** Requests from the network: the far end hanging up (BYE), keep-alives; new calls are not taken yet. */
-  private onRequest(rq: SipMessage): void {
+  private onRequest(rq: SipMessage, from: string): void {
     const call = this.calls.get(rq.headers['call-id']);
     switch (rq.method) {
       case 'BYE':
@@ -332,7 +337,7 @@ export class SipTelephony implements TelephonyPort {
           this.stack.send(rs);
           return;
         }
-        return this.inbound(rq);
+        return this.inbound(rq, from);
       case 'CANCEL': {
         // the caller gave up while it rang: the CANCEL is answered, the INVITE ends 487, the call is missed
         const ringing = this.ringingIn.get(rq.headers['call-id']);
@@ -350,8 +355,13 @@ export class SipTelephony implements TelephonyPort {
    * gives up (CANCEL) or for `inboundRingSec`, then it is reported as a missed call (seed 001's missed-call rules
    * add the caller to campaigns). Without a consumer it is refused at once (480).
    */
-  private inbound(rq: SipMessage): void {
+  private inbound(rq: SipMessage, from: string): void {
     const id = rq.headers['call-id'];
+    if (!this.ringingIn.has(id) && !(this.options.inboundFrom ?? []).includes(from)) {
+      this.log.warn({ from }, 'inbound SIP call from an address that is not the trunk: refused');
+      this.stack.send(sip.makeResponse(rq, 403, 'Forbidden'));
+      return;
+    }
     if (!this.inboundHandler || this.ringingIn.has(id)) {
       if (!this.ringingIn.has(id)) this.stack.send(sip.makeResponse(rq, 480, 'Temporarily Unavailable'));
       return;
