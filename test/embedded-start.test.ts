@@ -1,14 +1,16 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { signInOver, startServerProcess, stopServerProcess } from './helpers/child.js';
+import { freePort, signInOver, startServerProcess, stopServerProcess } from './helpers/child.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-'));
 chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
-const pgPort = 55_000 + Math.floor(Math.random() * 2000);
+/** Picked free when the test starts: a fixed random guess can collide with another test's sockets. */
+let pgPort = 0;
 
 /** The real entry point with no DATABASE_URL and no REDIS_URL, as `npm start` runs it. */
 const startServer = () =>
@@ -27,6 +29,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('npm start defaults', () => {
   it('starts an embedded PostgreSQL with demo data, answers GraphQL, shuts down on SIGTERM, and keeps data across restarts', async () => {
+    pgPort = await freePort();
     const t0 = Date.now();
     const first = await startServer();
     const coldMs = Date.now() - t0;
@@ -69,4 +72,21 @@ describe('npm start defaults', () => {
     expect(await stop(second.child)).toBe(0);
     console.log(JSON.stringify({ embeddedColdStartMs: coldMs }));
   }, 150_000);
+
+  it('refuses to start, saying so, when the embedded PostgreSQL port is taken', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dialer-embedded-busy-'));
+    chmodSync(dir, 0o755);
+    const squatter = createServer(() => undefined);
+    await new Promise<void>((r) => squatter.listen(0, '127.0.0.1', r));
+    const taken = (squatter.address() as { port: number }).port;
+    try {
+      const failed = await startServerProcess({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(taken), LOG_LEVEL: 'info' })
+        .then(() => '', (err: Error) => err.message);
+      expect(failed).toContain('server exited with 1');
+      expect(failed).toContain(`cannot listen on 127.0.0.1:${taken}: the port is in use; set EMBEDDED_PG_PORT`);
+    } finally {
+      squatter.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

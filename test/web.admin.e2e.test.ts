@@ -29,7 +29,8 @@ const MANAGE_LINKS = ['Wallboard', 'Campaigns', 'Contact lists', 'Contacts'];
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-admin-e2e-'));
 chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
-const pgPort = 59_000 + Math.floor(Math.random() * 2000);
+/** Picked free at start: a fixed random guess can collide with another test's sockets. */
+let pgPort = 0;
 let server: ServerProcess | undefined;
 let browser: Browser;
 let base = '';
@@ -103,6 +104,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first (npm test does)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   const port = await freePort();
+  pgPort = await freePort();
   server = await startServerProcess({
     DATABASE_URL: '', REDIS_URL: '', DATA_DIR: path.join(dataDir, 'pg'), EMBEDDED_PG_PORT: String(pgPort), PORT: String(port), LOG_LEVEL: 'warn',
     DRAIN_TIMEOUT_SEC: '0', // nothing here waits for the demo's calls in flight: stop at once

@@ -16,7 +16,8 @@ const SHOTS = process.env.E2E_SCREENSHOTS;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'dialer-e2e-'));
 chmodSync(dataDir, 0o755); // as root, the postgres user must be able to enter it
-const pgPort = 57_000 + Math.floor(Math.random() * 2000);
+/** Both picked free at start: a fixed random guess can collide with another test's sockets. */
+let pgPort = 0;
 let port = 0;
 let server: ServerProcess | undefined;
 let browser: Browser;
@@ -75,6 +76,7 @@ beforeAll(async () => {
   if (!existsSync(path.join(ROOT, 'web/dist/index.html'))) throw new Error('web/dist is missing: run `npm run build` first (npm test does)');
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   port = await freePort();
+  pgPort = await freePort();
   server = await start();
   base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });

