@@ -178,6 +178,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     leases: redis ? new RedisLeases(redis, instanceId) : inProcessLeases,
     instanceId,
     soleInstance: !config.redisUrl,
+    trunkBreaker: config.trunkBreaker,
   });
   if (config.demoSeed) await seedDemo(orm.em.fork(), services, clock, log);
   else if (!(await services.users.countOrganizations(orm.em.fork()))) {

@@ -75,6 +75,12 @@ export interface Config {
   webhookMaxAttempts: number;
   webhookTimeoutMs: number;
   /**
+   * TRUNK_FAILURES_IN_ROW, TRUNK_RETRY_BASE_SEC, TRUNK_RETRY_CAP_SEC: when a campaign's calls fail in the network
+   * that many times in a row, it stops dialling and probes with one call after the wait (doubling up to the cap).
+   * @default 5, 30 s, 300 s
+   */
+  trunkBreaker: { threshold: number; baseMs: number; capMs: number };
+  /**
    * TELEPHONY: `simulator` (the built-in call simulator) or `sip` (third-party call control over SIP:
    * SIP_TRUNK_URI, SIP_BIND, SIP_PUBLIC_ADDRESS, SIP_USERNAME / SIP_PASSWORD). @default simulator
    */
@@ -83,7 +89,9 @@ export interface Config {
 
 export type TelephonyConfig =
   | { kind: 'simulator' }
-  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string; inboundOrganizationId?: string; inboundFrom: string[] };
+  | { kind: 'sip'; trunkUri: string; bindAddress: string; bindPort: number; publicAddress?: string; username?: string; password?: string; inboundOrganizationId?: string; inboundFrom: string[];
+      /** Tests shorten these (see SipOptions); production keeps the defaults. */
+      keepaliveSec?: number; keepaliveTimeoutSec?: number; inviteTimeoutSec?: number };
 
 function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];
@@ -182,6 +190,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),
     webhooksSend: env.WEBHOOKS !== 'off',
+    trunkBreaker: {
+      threshold: Math.max(1, intEnv('TRUNK_FAILURES_IN_ROW', 5, env)),
+      baseMs: Math.max(1, intEnv('TRUNK_RETRY_BASE_SEC', 30, env)) * 1000,
+      capMs: Math.max(1, intEnv('TRUNK_RETRY_CAP_SEC', 300, env)) * 1000,
+    },
     webhookRetryBaseMs: intEnv('WEBHOOK_RETRY_BASE_MS', 10_000, env),
     webhookRetryCapMs: intEnv('WEBHOOK_RETRY_CAP_MS', 6 * 3600_000, env),
     webhookMaxAttempts: Math.max(1, intEnv('WEBHOOK_MAX_ATTEMPTS', 20, env)),

@@ -133,4 +133,9 @@ describe('integrationLine', () => {
     expect(integrationLine({ ...base, kind: 'GET_CONTACTS' })).toBeNull();
     expect(integrationLine({ ...base, kind: 'GET_CONTACTS', failures: 1, lastError: 'TIMEOUT: no complete answer within 2000 ms', retryAt: null })?.text).toBe('Get-contacts URL failing: TIMEOUT: no complete answer within 2000 ms');
   });
+  it('says a trunk that fails calls in the network, and nothing once it works again', () => {
+    expect(integrationLine({ ...base, kind: 'TELEPHONY', failures: 5, lastError: 'calls fail in the network (UNREACHABLE); dialling paused', retryAt: '2026-11-23T05:00:20Z' }, 'Asia/Kolkata')?.text)
+      .toBe('Trunk failing: calls fail in the network (UNREACHABLE); dialling paused · retry 10:30:20 · 5 failures in a row');
+    expect(integrationLine({ ...base, kind: 'TELEPHONY' })).toBeNull();
+  });
 });

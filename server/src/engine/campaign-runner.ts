@@ -21,6 +21,7 @@ import { MissedCallRepository, type TouchedCampaign } from './missed-call.reposi
 import { OwnerPoolRepository } from './owner-pool.repository.js';
 import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView, type PaceDecision, type PaceRequest, type PacingSituation } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
+import { NETWORK_CAUSES, TrunkBreaker } from './trunk-breaker.js';
 import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESSION_SWEEP_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
 
 
@@ -48,6 +49,8 @@ export class CampaignRunner {
   private suppressionSweptAt = -Infinity;
   /** This tick's batched pacing decision, while a paced dial mode dials with it. */
   private paceDecision: PaceDecision | undefined;
+  /** Stops calls to customers while they keep failing in the network (a trunk that refuses or is gone). */
+  private readonly trunk: TrunkBreaker;
 
   constructor(
     readonly campaignId: string,
@@ -55,6 +58,7 @@ export class CampaignRunner {
   ) {
     this.hopper = new Hopper(campaignId, d.pool);
     this.pacer = new PredictivePacer();
+    this.trunk = new TrunkBreaker(d.trunkBreaker);
     this.startedAt = d.clock.now().getTime();
   }
 
@@ -449,6 +453,12 @@ export class CampaignRunner {
     if (!ids.length || this.draining) return { placed: 0, why: 'the dialler is stopping' };
     const c = this.campaign!;
     const agentFirst = preview ? !s!.nailedLegId : this.strategy().agentLegFirst;
+    // the trunk is taken to be down: no calls to customers but, after the wait, one probe (a launched followup still goes)
+    const trunkGated = !agentFirst && !preview;
+    if (trunkGated) {
+      ids = ids.slice(0, this.trunk.allowance(this.d.clock.now().getTime(), ids.length));
+      if (!ids.length) return { placed: 0, why: 'calls are failing in the network' };
+    }
     const window = { startMinute: c.window_start_minute, endMinute: c.window_end_minute };
     const placed: { leg: Leg; to: string }[] = [];
     let why: string | undefined;
@@ -512,6 +522,7 @@ export class CampaignRunner {
       if (agentFirst) s.recordLegId = placed[0].leg.id;
       else s.customerLegId = placed[0].leg.id;
     }
+    if (trunkGated && placed.length) this.trunk.placed();
     await this.placeAll(placed);
     return { placed: placed.length, why };
   }
@@ -706,6 +717,7 @@ export class CampaignRunner {
       case 'ANSWERED': {
         leg.status = 'ANSWERED';
         leg.answeredAt = e.at;
+        await this.trunkWorks();
         this.pacer.answered((e.at.getTime() - leg.placedAt) / 1000);
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at });
@@ -746,8 +758,11 @@ export class CampaignRunner {
         if (talked && s) this.pacer.talked(secondsBetween(leg.answeredAt!, e.at));
         // Cut off by a crash, a shutdown or a lost call: the call counts, and an answered customer is not redialled blind.
         // Withdrawn while it rang (the agent stopped): the customer's phone rang, so it counts; it is offered again.
+        // failed in the network while the trunk is taken to be down: the number goes back in line untouched
+        const trunkDown = !answered && !leg.interrupted && !leg.withdrawn && (await this.trunkVerdict(leg, e));
         const event: NumberEvent = leg.interrupted ? { type: 'INTERRUPTED', customer: answered ? 'ANSWERED' : 'PLACED' }
           : leg.withdrawn && !answered ? { type: 'INTERRUPTED', customer: 'PLACED' }
+          : trunkDown ? { type: 'RECOVERED' }
           : {
               type: 'ATTEMPT_FINISHED',
               agent: this.strategy().agentLegFirst ? leg.agentOutcome ?? 'ANSWERED' : undefined,
@@ -784,6 +799,41 @@ export class CampaignRunner {
     this.tell(() => {
       for (const t of touched) this.d.events.campaignChanged(t.organization_id, t.campaign_id);
     });
+  }
+
+  /**
+   * A customer call reached the far end (answered, busy, not answered, a number the network does not know): the
+   * trunk works. Only how a call ends counts (a simulated or badly behaved network may ring before it refuses).
+   */
+  private async trunkWorks(): Promise<void> {
+    if (!this.trunk.reached()) return;
+    const c = this.campaign!;
+    this.d.log.info({ campaignId: c.id }, 'calls reach customers again: dialling resumes');
+    await this.write((repo, now) => repo.trunkStatus(c.id, null, now));
+    this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
+  }
+
+  /**
+   * A customer leg ended unanswered: a network failure (NETWORK_CAUSES) goes to the breaker, which says whether it
+   * counts against the number (true: the trunk is down and it does not); anything else shows the trunk works.
+   */
+  private async trunkVerdict(leg: Leg, e: LegEvent): Promise<boolean> {
+    if (e.type !== 'FAILED' || !NETWORK_CAUSES.has(e.cause ?? '')) {
+      await this.trunkWorks();
+      return false;
+    }
+    if (leg.preview) return false; // a followup its owner launched is not a probe: it counts as usual
+    const now = this.d.clock.now();
+    const v = this.trunk.failed(now.getTime(), e.cause!);
+    if (v.counts) return false;
+    if (v.opened) {
+      const c = this.campaign!;
+      const retryAt = new Date(v.retryAt);
+      this.d.log.warn({ campaignId: c.id, cause: e.cause, retryAt }, 'calls keep failing in the network: dialling paused, one probe call at the retry time');
+      await this.write((repo) => repo.trunkStatus(c.id, { error: `calls fail in the network (${e.cause}); dialling paused`, failures: this.trunk.failuresInRow, retryAt }, now));
+      this.tell(() => this.d.events.campaignChanged(c.organization_id, c.id));
+    }
+    return true;
   }
 
   /** Counts an answered customer leg that no agent took as abandoned (in the same figures as a predictive abandon). */

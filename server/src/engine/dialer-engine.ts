@@ -13,6 +13,7 @@ import { PacingPool } from './pacing-pool.js';
 import { BatchPacing } from './batch-pacing.js';
 import type { PaceRequest } from './modes/index.js';
 import { WorkTracker } from './work-tracker.js';
+import type { TrunkBreakerOptions } from './trunk-breaker.js';
 
 export interface EngineOptions {
   orm: MikroORM;
@@ -27,6 +28,8 @@ export interface EngineOptions {
   soleInstance: boolean;
   /** @default 1000 */
   tickMs?: number;
+  /** When a campaign stops dialling because its calls fail in the network (see TrunkBreaker). */
+  trunkBreaker?: TrunkBreakerOptions;
 }
 
 const LEASE_TTL_MS = 5_000;

@@ -327,6 +327,23 @@ export class DialerRepository {
   }
 
   /**
+   * The campaign's calls fail in the network (`failing`: the trunk is taken to be down, with the cause, the
+   * failures in a row and when a probe call goes out), or work again (null), for the wallboard.
+   */
+  async trunkStatus(campaignId: string, failing: { error: string; failures: number; retryAt: Date } | null, now: Date): Promise<void> {
+    if (failing) {
+      await this.em.execute(
+        `insert into campaign_integration (campaign_id, kind, failures, last_error, error_at, retry_at) values (?, 'TELEPHONY', ?, ?, ?, ?)
+         on conflict (campaign_id, kind) do update set failures = excluded.failures, last_error = excluded.last_error, error_at = excluded.error_at, retry_at = excluded.retry_at`,
+        [campaignId, failing.failures, failing.error.slice(0, 500), now, failing.retryAt]);
+    } else {
+      await this.em.execute(
+        `update campaign_integration set failures = 0, last_error = null, error_at = null, retry_at = null, ok_at = ? where campaign_id = ? and kind = 'TELEPHONY'`,
+        [now, campaignId]);
+    }
+  }
+
+  /**
    * Adds to the campaign's call counters of the current UTC day (the 30-day figures) and of the
    * current minute (rolling 24 hours, the contact centre's local day), in the caller's transaction.
    */

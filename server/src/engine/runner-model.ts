@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { LegEvent, TelephonyPort } from '../telephony/port.js';
 import type { DialerEvents } from './events.js';
 import type { PacingPool } from './pacing-pool.js';
+import type { TrunkBreakerOptions } from './trunk-breaker.js';
 import type { WorkTracker } from './work-tracker.js';
 
 /** What a campaign runner holds in memory: its agents' sessions and its legs, and what it is built with. */
@@ -34,6 +35,7 @@ export interface RunnerDeps {
   log: Logger;
   tracker: WorkTracker;
   instanceId: string;
+  trunkBreaker?: TrunkBreakerOptions;
   /** Registers a leg id with the engine so its events come back to this runner. */
   routeLeg(legId: string, runner: LegSink | null): void;
 }

@@ -53,7 +53,7 @@ export interface CampaignLivePayload {
 }
 
 export interface IntegrationJson {
-  kind: 'DIAL_WHOM' | 'GET_CONTACTS';
+  kind: 'DIAL_WHOM' | 'GET_CONTACTS' | 'TELEPHONY';
   done: boolean;
   pages: number;
   fetched: number;

@@ -252,7 +252,7 @@ export interface IntegrationLine {
   title: string;
 }
 
-const INTEGRATION_NAMES: Record<string, string> = { DIAL_WHOM: 'Dial-whom URL', GET_CONTACTS: 'Get-contacts URL' };
+const INTEGRATION_NAMES: Record<string, string> = { DIAL_WHOM: 'Dial-whom URL', GET_CONTACTS: 'Get-contacts URL', TELEPHONY: 'Trunk' };
 
 export function integrationLine(i: { kind: string; done: boolean; fetched: number; rejected: number; lastRejection: string | null; failures: number; lastError: string | null; retryAt: string | null }, timeZone?: string): IntegrationLine | null {
   const name = INTEGRATION_NAMES[i.kind] ?? i.kind;

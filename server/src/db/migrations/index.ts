@@ -17,6 +17,7 @@ import { Migration20261130000000PreviewFollowups } from './Migration202611300000
 import { Migration20261130100000Webhooks } from './Migration20261130100000Webhooks.js';
 import { Migration20261130200000Integrations } from './Migration20261130200000Integrations.js';
 import { Migration20261130300000AgentSipUri } from './Migration20261130300000AgentSipUri.js';
+import { Migration20261130400000TrunkStatus } from './Migration20261130400000TrunkStatus.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261130100000Webhooks', class: Migration20261130100000Webhooks },
   { name: 'Migration20261130200000Integrations', class: Migration20261130200000Integrations },
   { name: 'Migration20261130300000AgentSipUri', class: Migration20261130300000AgentSipUri },
+  { name: 'Migration20261130400000TrunkStatus', class: Migration20261130400000TrunkStatus },
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-export type IntegrationKind = 'DIAL_WHOM' | 'GET_CONTACTS';
+export type IntegrationKind = 'DIAL_WHOM' | 'GET_CONTACTS' | 'TELEPHONY';
 
 export interface DialWhomCampaign {
   id: string;

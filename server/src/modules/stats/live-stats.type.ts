@@ -62,13 +62,13 @@ export class CampaignLive {
   @Field(() => Float, { nullable: true, description: 'Minutes to list exhaustion at the last hour\'s pace' }) etaMinutes!: number | null;
   @Field(() => OwnedCallbackCounts) ownedCallbacks!: OwnedCallbackCounts;
   @Field(() => FollowupCounts) followups!: FollowupCounts;
-  @Field(() => [CampaignIntegration], { description: 'Its dial-whom and get-contacts URLs, when it has them' }) integrations!: CampaignIntegration[];
+  @Field(() => [CampaignIntegration], { description: 'Its dial-whom and get-contacts URLs, when it has them, and its trunk when calls fail in the network' }) integrations!: CampaignIntegration[];
   @Field(() => Date) updatedAt!: Date;
 }
 
-@ObjectType({ description: "A campaign's dial-whom or get-contacts URL: how paging stands and its last failure (a failing URL is an error on the wallboard)" })
+@ObjectType({ description: "A campaign's dial-whom or get-contacts URL (how paging stands, its last failure), or its trunk (TELEPHONY): a failing one is an error on the wallboard" })
 export class CampaignIntegration {
-  @Field(() => String, { description: 'DIAL_WHOM or GET_CONTACTS' }) kind!: string;
+  @Field(() => String, { description: 'DIAL_WHOM, GET_CONTACTS, or TELEPHONY (calls to customers failing in the network: the trunk)' }) kind!: string;
   @Field(() => Boolean, { description: 'Dial-whom: the URL said its last page' }) done!: boolean;
   @Field(() => Int) pages!: number;
   @Field(() => Int, { description: 'Numbers added from the URL' }) fetched!: number;
