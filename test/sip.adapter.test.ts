@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../server/src/logger.js';
 import type { LegEvent } from '../server/src/telephony/port.js';
 import { SipTelephony } from '../server/src/telephony/sip/sip-telephony.js';
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
-import { startPhone, type Phone } from './helpers/baresip.js';
-import { dominant, powerAt, readWav } from './helpers/tone.js';
+import { heardBy, startPhone, type Phone } from './helpers/baresip.js';
+import { dominant, powerAt } from './helpers/tone.js';
 import { freePort } from './helpers/child.js';
 
 /**
@@ -97,20 +95,14 @@ describe('SIP adapter against baresip phones', () => {
     await until('leg-c', 'ANSWERED');
     await telephony.bridge(a.sid, c.sid);
     await new Promise((r) => setTimeout(r, 2_000));
+    expect(agent.output().match(/got re-INVITE/g)).toHaveLength(1); // the bridge
     await telephony.hangup(c.sid);
+    // the customer left: the agent's phone is parked again (a second re-INVITE) rather than left sending to nobody
+    await expect.poll(() => agent.output().match(/got re-INVITE/g)?.length, { timeout: 3_000 }).toBe(2);
     await telephony.hangup(a.sid);
     // what each phone heard (baresip's sndfile module writes the decoded audio of a call): the other's tone
-    const heard = async (p: Phone) => {
-      // the file's sizes are written when the call closes: wait for them
-      for (let i = 0; ; i++) {
-        const file = (await readdir(p.dir)).find((f) => /^dump-.*-dec\.wav$/.test(f));
-        const wav = file ? readWav(path.join(p.dir, file)) : undefined;
-        if (wav?.samples.length || i >= 50) return wav ?? { rate: 8000, channels: 1, samples: new Int16Array() };
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    const agentHeard = await heard(agent);
-    const customerHeard = await heard(customer);
+    const agentHeard = await heardBy(agent);
+    const customerHeard = await heardBy(customer);
     expect(agentHeard.samples.length / agentHeard.channels / agentHeard.rate).toBeGreaterThan(1); // over a second of sound
     expect(customerHeard.samples.length / customerHeard.channels / customerHeard.rate).toBeGreaterThan(1);
     // the tone stands out: its power is over 20 times that of any other frequency tried (silence would fail)

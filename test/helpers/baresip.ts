@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './child.js';
+import { readWav } from './tone.js';
 
 /**
  * A real SIP phone for tests: Debian's baresip (`apt-get install baresip-core`) on 127.0.0.1 with its
@@ -115,4 +116,17 @@ async function startPhoneOnce(o: { user: string; answer: 'auto' | 'manual'; tone
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What a phone heard on its (first) call: the decoded audio baresip's sndfile module wrote. The file's sizes are
+ * written when the call closes, so this waits (up to 5 s) for them; empty when nothing came.
+ */
+export async function heardBy(p: Phone): Promise<{ rate: number; channels: number; samples: Int16Array }> {
+  for (let i = 0; ; i++) {
+    const file = (await readdir(p.dir)).find((f) => /^dump-.*-dec\.wav$/.test(f));
+    const wav = file ? readWav(path.join(p.dir, file)) : undefined;
+    if (wav?.samples.length || i >= 50) return wav ?? { rate: 8000, channels: 1, samples: new Int16Array() };
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -24,6 +24,8 @@ declare module 'sip' {
       cseq: { method: string; seq: number };
       contact?: NameAddr[];
       via?: unknown[];
+      route?: NameAddr[];
+      'record-route'?: NameAddr[];
       'content-type'?: string;
       [name: string]: unknown;
     };

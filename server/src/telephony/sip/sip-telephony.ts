@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import sip, { type SipMessage, type SipStack } from 'sip';
+import sip, { type NameAddr, type SipMessage, type SipStack } from 'sip';
 import digest from 'sip/digest.js';
 import type { Logger } from '../../logger.js';
 import type { InboundCall, LegEvent, LegEventType, OriginateRequest, TelephonyPort } from '../port.js';
@@ -33,6 +33,11 @@ export interface SipOptions {
    */
   keepaliveSec?: number;
   keepaliveTimeoutSec?: number;
+  /**
+   * An INVITE that gets no answer at all (not even 100 Trying) within this time: the trunk or phone is not there.
+   * The leg ends FAILED, cause UNREACHABLE, instead of ringing out as if the customer had not picked up. @default 8 s
+   */
+  inviteTimeoutSec?: number;
 }
 
 interface SipCall {
@@ -57,6 +62,13 @@ interface SipCall {
   redirects?: number;
   /** An OPTIONS keep-alive is waiting for its answer. */
   probing?: boolean;
+  /** Anything came back for the INVITE (100 Trying at least). */
+  responded?: boolean;
+  inviteTimer?: NodeJS.Timeout;
+  /** The dialog's route set (the Record-Route of its 2xx, reversed): in-dialog requests go through those proxies. */
+  routeSet?: NameAddr[];
+  /** The leg it is bridged to: when that one ends, this one is parked again. */
+  peer?: string;
 }
 
 const BUSY = new Set([486, 600]);
@@ -165,6 +177,11 @@ export class SipTelephony implements TelephonyPort {
     const call: SipCall = { sid, legId: req.legId, kind: req.kind, invite, state: 'CALLING', cseq: 1, sdpVersion: 1, sessionId };
     this.calls.set(sid, call);
     call.ringTimer = setTimeout(() => this.cancel(call, 'TIMEOUT'), req.ringTimeoutSec * 1000);
+    call.inviteTimer = setTimeout(() => {
+      if (call.responded || call.state === 'ENDED') return;
+      this.log.warn({ sid, to: uri }, 'an INVITE got no answer at all: the trunk or phone is unreachable');
+      this.end(call, 'FAILED', 'UNREACHABLE');
+    }, (this.options.inviteTimeoutSec ?? 8) * 1000);
     this.sendInvite(call, invite);
     return { sid };
   }
@@ -189,6 +206,25 @@ export class SipTelephony implements TelephonyPort {
     const bAnswer = await this.inDialog(b, 'INVITE', rewriteOrigin(aAnswer.content ?? a.remoteSdp, this.address, b.sessionId, ++b.sdpVersion));
     if (aAnswer.content) a.remoteSdp = aAnswer.content;
     if (bAnswer.content) b.remoteSdp = bAnswer.content;
+    a.peer = b.sid;
+    b.peer = a.sid;
+  }
+
+  /**
+   * The leg `call` was bridged to has ended: if `call` is still up (an agent's nailed leg between customers), it is
+   * offered the parked session again, so its phone stops sending media to the address of a party that left.
+   */
+  private repark(call: SipCall): void {
+    const other = call.peer ? this.calls.get(call.peer) : undefined;
+    call.peer = undefined;
+    if (!other || other.state !== 'ANSWERED' || other.peer !== call.sid) return;
+    other.peer = undefined;
+    this.inDialog(other, 'INVITE', parkedSdp(this.address, other.sessionId, ++other.sdpVersion)).then(
+      (rs) => {
+        if (rs.content) other.remoteSdp = rs.content;
+      },
+      (err) => this.log.warn({ err: (err as Error).message, sid: other.sid }, 'parking a leg again failed'),
+    );
   }
 
   async close(): Promise<void> {
@@ -208,6 +244,8 @@ export class SipTelephony implements TelephonyPort {
 
   private onInviteResponse(call: SipCall, invite: SipMessage, rs: SipMessage): void {
     const status = rs.status ?? 0;
+    // a 408 the SIP stack makes up when its retransmissions ran out is not an answer from the far end
+    if (!(status === 408 && !call.responded)) call.responded = true;
     if (status < 200) {
       if ((status === 180 || status === 183) && call.state === 'CALLING') {
         call.state = 'RINGING';
@@ -219,6 +257,7 @@ export class SipTelephony implements TelephonyPort {
       // ACK every 2xx (a retransmitted one too), even for a call we gave up on, then say goodbye to those
       call.remoteTag = rs.headers.to.params.tag;
       call.remoteTarget = rs.headers.contact?.[0]?.uri ?? call.invite.uri;
+      call.routeSet = (rs.headers['record-route'] ?? []).slice().reverse();
       this.stack.send(this.dialogRequest(call, 'ACK', call.cseq));
       if (call.state === 'ENDED' || call.cancelling) {
         // answered as our CANCEL crossed it (or after we gave up): the leg counts as not answered, and is hung up
@@ -304,6 +343,8 @@ export class SipTelephony implements TelephonyPort {
       method,
       uri: call.remoteTarget ?? inv.uri!,
       headers: {
+        // a copy: the stack takes entries off the route it sends along
+        ...(call.routeSet?.length ? { route: call.routeSet.map((r) => ({ ...r, params: { ...r.params } })) } : {}),
         to: { ...inv.headers.to, params: { ...inv.headers.to.params, tag: call.remoteTag } },
         from: inv.headers.from,
         'call-id': call.sid,
@@ -400,7 +441,9 @@ export class SipTelephony implements TelephonyPort {
     call.state = 'ENDED';
     clearTimeout(call.ringTimer);
     clearTimeout(call.fallbackTimer);
+    clearTimeout(call.inviteTimer);
     this.emit(call, type, cause, by);
+    this.repark(call);
     // kept a moment for retransmitted answers, then forgotten
     setTimeout(() => this.calls.delete(call.sid), 32_000).unref();
   }
