@@ -19,4 +19,9 @@ export interface GraphQLContext extends Scope {
   services: ContextServices;
   /** The client's address (sign-in limits) and this request's id (in error answers and the log). */
   request?: { ip: string; id: string };
+  /**
+   * A WebSocket operation's unit of work is made when first used; a subscription lets it go once its source stream
+   * exists (thousands of wallboard subscriptions would otherwise each hold one for their lifetime).
+   */
+  releaseEm?(): void;
 }

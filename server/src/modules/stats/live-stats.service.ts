@@ -62,12 +62,13 @@ export class LiveStatsService {
   async publish(campaignId: string, snapshot: RunnerSnapshot): Promise<void> {
     const payload = await this.compute(campaignId, snapshot);
     if (!payload) return;
-    const a = payload.agents;
-    const loggedIn = Object.values(a).reduce((n, v) => n + v, 0) - (a.offline ?? 0);
-    await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, new Date(payload.updatedAt), (a.onCall ?? 0) + (a.wrapUp ?? 0), loggedIn);
+    // pushed first: the wallboards need not wait for the timeline's bookkeeping
     this.latest.set(campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
+    const a = payload.agents;
+    const loggedIn = Object.values(a).reduce((n, v) => n + v, 0) - (a.offline ?? 0);
+    await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, new Date(payload.updatedAt), (a.onCall ?? 0) + (a.wrapUp ?? 0), loggedIn);
   }
 
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
