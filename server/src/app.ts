@@ -32,6 +32,7 @@ import { DialerError } from './domain/errors.js';
 import { toGraphQLError } from './graphql/errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
+import { sharedSubscribe } from './graphql/shared-subscribe.js';
 import { buildDialerSchema, type Services } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { AgentService } from './modules/agent/agent.service.js';
@@ -62,6 +63,8 @@ import { WebhookDispatcher } from './modules/webhook/webhook-dispatcher.js';
 import { ReportRepository } from './modules/report/report.repository.js';
 import { ReportService } from './modules/report/report.service.js';
 import { reportRoutes } from './http/reports.js';
+import { importRoutes } from './http/imports.js';
+import { ContactImportRepository } from './modules/contact/contact-import.repository.js';
 import { DialWhomFeeder } from './modules/integration/dial-whom-feeder.js';
 import { ContactLookup } from './modules/integration/contact-lookup.js';
 
@@ -130,7 +133,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const limits = new RateLimits(redis, config);
-  const contacts = new ContactService(clock);
+  const importRepo = new ContactImportRepository(databaseUrl);
+  const contacts = new ContactService(clock, importRepo);
   const followups = new FollowupService(clock, events, contacts);
   const reportRepo = new ReportRepository(databaseUrl);
   const lookup = new ContactLookup(orm, clock, events, log, { allowAddresses: config.outboundAllowAddresses });
@@ -261,7 +265,18 @@ export async function createApp(options: AppOptions): Promise<App> {
         return undefined;
       },
       validate: (s, doc) => validate(s, doc, [...specifiedRules, ...validationRules]),
-      context: (ctx): GraphQLContext => ({ actor: ctx.extra.actor!, em: orm.em.fork(), services }),
+      context: (ctx): GraphQLContext => {
+        let em: ReturnType<typeof orm.em.fork> | undefined;
+        return {
+          actor: ctx.extra.actor!, services,
+          get em() {
+            return (em ??= orm.em.fork());
+          },
+          releaseEm: () => void (em = undefined),
+        };
+      },
+      // each event is executed once per distinct operation and shared by its subscribers (issue 19, fan-out)
+      subscribe: sharedSubscribe,
       onError: (_ctx, _id, _payload, errors) => {
         const unexpected = errors.filter((e) => !EXPOSED_CODES.has(String(e.extensions?.code ?? '')));
         if (unexpected.length) log.error({ errors: unexpected.map((e) => e.message) }, 'subscription error');
@@ -305,6 +320,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }
   app.use(inboundHook({ orm, clock, inbound: services.inbound, limits, log }), jsonErrors(log));
   app.use(reportRoutes({ orm, reports: services.reports, limits, log, resolveIdentity }));
+  app.use(importRoutes({ orm, contacts, limits, log, resolveIdentity, maxBytes: config.importMaxBytes, maxRows: config.importMaxRows }));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true, pubsub: pubsub.kind, time: clock.now().toISOString() });
   });
@@ -390,6 +406,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       services.live.close();
       await step('pubsub', () => pubsub.close());
       await step('reports', () => reportRepo.close());
+      await step('imports', () => importRepo.close());
       await step('orm', () => orm.close(true));
       await step('database', () => embedded?.stop());
     })());

@@ -80,6 +80,9 @@ export interface Config {
    * @default 5, 30 s, 300 s
    */
   trunkBreaker: { threshold: number; baseMs: number; capMs: number };
+  /** IMPORT_MAX_BYTES, IMPORT_MAX_ROWS: the largest contact CSV upload (POST /imports/contacts). @default 256 MB, 1,000,000 rows */
+  importMaxBytes: number;
+  importMaxRows: number;
   /**
    * TELEPHONY: `simulator` (the built-in call simulator) or `sip` (third-party call control over SIP:
    * SIP_TRUNK_URI, SIP_BIND, SIP_PUBLIC_ADDRESS, SIP_USERNAME / SIP_PASSWORD). @default simulator
@@ -190,6 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),
     webhooksSend: env.WEBHOOKS !== 'off',
+    importMaxBytes: Math.max(1024, intEnv('IMPORT_MAX_BYTES', 256 * 1024 * 1024, env)),
+    importMaxRows: Math.max(1, intEnv('IMPORT_MAX_ROWS', 1_000_000, env)),
     trunkBreaker: {
       threshold: Math.max(1, intEnv('TRUNK_FAILURES_IN_ROW', 5, env)),
       baseMs: Math.max(1, intEnv('TRUNK_RETRY_BASE_SEC', 30, env)) * 1000,

@@ -2,12 +2,16 @@ import { requireSupervisor } from '../../auth/actor.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import { ContactEntity, ContactListEntity } from '../../entities/index.js';
-import { badInput, conflict, DialerError, notFound } from '../../domain/errors.js';
+import { badInput, conflict, DialerError, ErrorCode, notFound } from '../../domain/errors.js';
 import { assertId, assertInputId } from '../../domain/ids.js';
 import { normalisePhone } from '../../domain/phone.js';
 import { canonicalTimeZone, KNOWN_REGIONS, zonesOfNumber, type NumberZones } from '../../domain/time-zone.js';
 import type { Scope } from '../../auth/scope.js';
-import { parseContactCsv, type CsvRow } from './csv.js';
+import { contactColumns, MAX_CSV_ROWS, type ContactRowReader } from './csv.js';
+import { ContactImportRepository, ImportSession } from './contact-import.repository.js';
+import { CsvError, parse } from 'csv-parse';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
 import { ContactRepository } from './contact.repository.js';
 import { ContactListRepository } from './contact-list.repository.js';
 import type { CreateContactInput, ImportContactsCsvInput, SetContactsTimeZoneInput, UpdateContactInput } from './contact.input.js';
@@ -26,6 +30,8 @@ interface PreparedContact {
 const MAX_FIELDS = 50;
 const MAX_FIELD_KEY = 64;
 const MAX_FIELD_VALUE = 1000;
+/** A CSV record longer than this is refused on its own (it is most likely an unclosed quote swallowing lines). */
+const MAX_RECORD_CHARS = 1024 * 1024;
 
 /**
  * Contact directory and contact lists. Supervisors and admins read and edit the directory. Agents may
@@ -33,7 +39,11 @@ const MAX_FIELD_VALUE = 1000;
  * they see the customer on their line through their console (seed 004's live callee details).
  */
 export class ContactService {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    /** Where uploads are staged and merged (absent in code paths that never import). */
+    private readonly imports?: ContactImportRepository,
+  ) {}
 
   async get(scope: Scope, id: string): Promise<ContactEntity> {
     requireSupervisor(scope.actor, 'read the contact directory');
@@ -77,86 +87,77 @@ export class ContactService {
   }
 
   /**
-   * Imports good rows and reports each bad one with its line and reason. A row whose numbers
-   * already belong to one contact reuses that contact (numbers are unique per directory, so
-   * re-importing a list never makes duplicates). All good rows commit in one transaction.
+   * Imports contact CSV text given through the API (at most MAX_CSV_ROWS rows): the same importer as an upload.
    */
-  async importCsv(scope: Scope, input: ImportContactsCsvInput): Promise<CsvImportResult> {
+  importCsv(scope: Scope, input: ImportContactsCsvInput): Promise<CsvImportResult> {
+    return this.importStream(scope, { listId: input.listId, defaultRegion: input.defaultRegion, maxRows: MAX_CSV_ROWS, field: 'input.csv' }, Readable.from([input.csv]));
+  }
+
+  /**
+   * Imports a contact CSV as it arrives (an HTTP upload, issue 19): csv-parse reads it record by record, each row is
+   * checked as the API checks a contact (name, numbers, zone, fields) and a bad one is reported with its line and
+   * code; good rows are staged with COPY, then merged into the directory in one short transaction (see
+   * ContactImportRepository.merge: a row whose numbers belong to one contact reuses it, so re-importing a list never
+   * makes duplicates). A file that cannot be used at all (no header, too many rows, an upload cut off) changes nothing.
+   */
+  async importStream(scope: Scope, o: { listId?: string | null; defaultRegion?: string | null; maxRows: number; field: string }, source: Readable): Promise<CsvImportResult> {
     requireSupervisor(scope.actor, 'import contacts');
     const org = scope.actor.organizationId;
-    const region = checkRegion(input.defaultRegion, 'input.defaultRegion');
-    const listId = input.listId ? assertInputId(input.listId, 'input.listId') : undefined;
-    const rows = parseContactCsv(input.csv);
-    return scope.em.transactional(async (em) => {
-      const repo = new ContactRepository(em);
-      if (listId && !(await new ContactListRepository(em).findById(org, listId))) throw notFound('contact list', listId);
+    const region = checkRegion(o.defaultRegion ?? undefined, 'input.defaultRegion');
+    const listId = o.listId ? assertInputId(o.listId, 'input.listId') : null;
+    if (listId && !(await new ContactListRepository(scope.em).findById(org, listId))) throw notFound('contact list', listId);
+    if (!this.imports) throw new Error('contact imports are not configured');
+    const session = await this.imports.open();
+    let broken = true;
+    try {
       const errors: CsvRowError[] = [];
-      const good: { row: CsvRow; prepared: PreparedContact }[] = [];
-      const seenPhone = new Map<string, number>();
-      const seenClient = new Map<string, number>();
-      for (const row of rows) {
+      const parser = parse({ bom: true, info: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, trim: true, skip_records_with_error: true, max_record_size: MAX_RECORD_CHARS });
+      // a record csv-parse cannot read (an unclosed quote, a record too long) is that line's error, not the file's
+      parser.on('skip', (err: Error & { lines?: number }) => errors.push({ line: err.lines ?? 0, code: 'BAD_CSV', reason: err.message }));
+      source.on('error', (err) => parser.destroy(err));
+      source.pipe(parser);
+      const copy = session.stream();
+      const copied = new Promise<void>((resolve, reject) => {
+        copy.once('finish', resolve);
+        copy.once('error', reject);
+      });
+      copied.catch(() => undefined); // awaited below; a failure before then ends the session instead
+      let read: ContactRowReader | undefined;
+      let rows = 0;
+      let chunk = '';
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (!read) {
+          read = contactColumns(record, o.field);
+          continue;
+        }
+        if (++rows > o.maxRows) throw new DialerError(ErrorCode.PAYLOAD_TOO_LARGE, `CSV has more than ${o.maxRows} rows; at most ${o.maxRows} can be imported at once`, { field: o.field });
+        const row = read(record, info.lines);
         try {
-          const prepared = prepareContact(row, region, `line ${row.line}`);
-          const dup = prepared.phones.find((p) => seenPhone.has(p.e164));
-          if (dup) throw badInput(`${dup.e164} repeats line ${seenPhone.get(dup.e164)}`, undefined, { code: 'DUPLICATE' });
-          if (prepared.clientId && seenClient.has(prepared.clientId)) {
-            throw badInput(`client_id "${prepared.clientId}" repeats line ${seenClient.get(prepared.clientId)}`);
-          }
-          prepared.phones.forEach((p) => seenPhone.set(p.e164, row.line));
-          if (prepared.clientId) seenClient.set(prepared.clientId, row.line);
-          good.push({ row, prepared });
+          const p = prepareContact(row, region, `line ${row.line}`);
+          chunk += ImportSession.line({ line: row.line, name: p.name, timeZone: p.timeZone, clientId: p.clientId, fields: p.fields,
+            phones: p.phones.map((x) => [x.e164, x.region ?? null, x.zones.zones, x.zones.source]) });
         } catch (err) {
           errors.push(rowError(row.line, err));
         }
+        if (chunk.length >= 256 * 1024) {
+          if (!copy.write(chunk)) await once(copy, 'drain');
+          chunk = '';
+        }
       }
-      const owners = await repo.ownersOf(org, [...seenPhone.keys()]);
-      const contactIds: string[] = [];
-      const created: ContactEntity[] = [];
-      /** Existing contacts whose zone or numbers the file changed (their campaign numbers follow). */
-      const touched = new Set<string>();
-      let matched = 0;
-      let zonesUpdated = 0;
-      for (const { row, prepared } of good) {
-        const ownerIds = new Set(prepared.phones.map((p) => owners.get(p.e164)).filter((x): x is string => !!x));
-        if (ownerIds.size > 1) {
-          errors.push({ line: row.line, code: 'CONFLICT', reason: 'its numbers belong to different existing contacts' });
-          continue;
-        }
-        if (ownerIds.size === 1) {
-          const contactId = [...ownerIds][0]!;
-          const existing = await repo.findById(org, contactId);
-          const have = new Set(existing!.phones.getItems().map((p) => p.e164));
-          let position = existing!.phones.length;
-          for (const p of prepared.phones) {
-            if (!have.has(p.e164)) {
-              repo.newPhone({ organizationId: org, contact: existing!, e164: p.e164, region: p.region ?? null, position: position++, timeZones: p.zones.zones, zoneSource: p.zones.source });
-              touched.add(contactId);
-            }
-          }
-          // a time_zone cell updates the contact's zone (an empty one leaves it as it is)
-          if (prepared.timeZone && existing!.timeZone !== prepared.timeZone) {
-            existing!.timeZone = prepared.timeZone;
-            existing!.updatedAt = this.clock.now();
-            zonesUpdated++;
-            touched.add(contactId);
-          }
-          matched++;
-          contactIds.push(contactId);
-          continue;
-        }
-        if (prepared.clientId && (await repo.clientIdOwner(org, prepared.clientId))) {
-          errors.push({ line: row.line, code: 'CONFLICT', reason: `client_id "${prepared.clientId}" belongs to another contact` });
-          continue;
-        }
-        created.push(this.newContact(em, org, prepared));
-      }
-      await em.flush();
-      await repo.syncCampaignZones([...touched]);
-      contactIds.push(...created.map((c) => c.id));
-      const addedToList = listId ? await repo.addToList(listId, contactIds) : 0;
-      errors.sort((a, b) => a.line - b.line);
-      return { rows: rows.length, created: created.length, matched, zonesUpdated, addedToList, errors };
-    });
+      if (!read) throw badInput('CSV is empty: expected a header row and data rows', o.field);
+      copy.end(chunk);
+      await copied;
+      const merged = await session.merge(org, listId, this.clock.now());
+      broken = false;
+      return { rows, created: merged.created, matched: merged.matched, zonesUpdated: merged.zonesUpdated, addedToList: merged.addedToList,
+        errors: [...errors, ...merged.errors].sort((a, b) => a.line - b.line) };
+    } catch (err) {
+      if (err instanceof CsvError) throw badInput(`CSV could not be read: ${err.message}`, o.field);
+      throw err;
+    } finally {
+      source.unpipe();
+      await session.release(broken);
+    }
   }
 
   /**
