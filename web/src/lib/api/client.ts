@@ -128,6 +128,36 @@ export class Api {
     return { filename, blob: await res.blob() };
   }
 
+  /**
+   * POSTs a file to a plain HTTP route (a contact CSV import) with the session's token, as it is read from disk, and
+   * reports the bytes sent (XMLHttpRequest: fetch cannot tell upload progress). Resolves with the server's JSON;
+   * throws ApiError with the server's code when it refuses.
+   */
+  upload<T>(path: string, file: Blob, onProgress?: (sent: number, total: number) => void): Promise<T> {
+    const token = this.opts.token();
+    return new Promise<T>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `${this.base}${path}`);
+      if (token) xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.setRequestHeader('content-type', 'text/csv');
+      xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.onerror = () => reject(new ApiError('The server cannot be reached. Check the connection and try again.', 'NETWORK_ERROR'));
+      xhr.onload = () => {
+        let body: { errors?: WireError[] } & Record<string, unknown>;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          return reject(new ApiError(`The server answered ${xhr.status} ${xhr.statusText}`, 'NETWORK_ERROR'));
+        }
+        if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
+        const err = body.errors?.length ? toApiError(body.errors) : new ApiError(`The server answered ${xhr.status}`, 'NETWORK_ERROR');
+        if (err.code === 'UNAUTHENTICATED') this.opts.onUnauthenticated?.();
+        reject(err);
+      };
+      xhr.send(file);
+    });
+  }
+
   /** Notified on every connection status change (and once at once). */
   onStatus(fn: (s: ConnectionStatus, reconnects: number) => void): () => void {
     this.listeners.add(fn);
