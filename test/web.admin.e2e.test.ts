@@ -394,6 +394,30 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await ctx.close();
   });
 
+  it('contact lists: a CSV of 30,000 rows uploads with a progress line, then the summary and each bad row with its line', async () => {
+    const { page, ctx } = await signedIn(ADMIN, '#/lists');
+    const form = page.getByRole('form', { name: 'New list' });
+    await form.getByLabel('New list name').fill('E2E upload');
+    await form.getByRole('button', { name: 'Create list' }).click();
+    const up = page.getByRole('form', { name: 'Upload CSV' });
+    await expect.poll(async () => (await up.locator('select[name=listId] option').allTextContents()).includes('E2E upload')).toBe(true);
+    await up.locator('select[name=listId]').selectOption({ label: 'E2E upload' });
+    const rows = ['name,phone,order_id', ...Array.from({ length: 30_000 }, (_, i) => `"Upload ${i}, E2E",+9198336${String(i).padStart(5, '0')},O-${i}`)];
+    rows[3] = 'Bad,12ab,O-x'; // line 4
+    rows[10] = 'Twice,+919833600000,O-y'; // line 11 repeats line 2
+    await up.locator('input[name=csv]').setInputFiles({ name: 'upload.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await up.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.locator('[data-testid=import-progress]').textContent(), { timeout: 10_000 }).toMatch(/Upload|Uploaded/);
+    const summary = page.locator('[data-testid=import-summary]');
+    await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/30,000 rows read · 29,998 new contacts · 0 matched existing ·[\s\S]*29,998 added to the list ·\s+2 rejected/);
+    expect(await page.locator('[data-testid=import-progress]').count()).toBe(0);
+    const bad = page.getByRole('table', { name: 'Rejected rows' }).locator('tbody tr');
+    expect(await bad.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-line'), tr.querySelector('code')?.textContent]))).toEqual([['4', 'INVALID_PHONE'], ['11', 'DUPLICATE']]);
+    await expect.poll(async () => (await page.locator('tr[data-list]').filter({ hasText: 'E2E upload' }).textContent())?.includes('29,998')).toBe(true);
+    await shot(page, 'lists-upload');
+    await ctx.close();
+  });
+
   it('API keys: create one with a scope, read it once, use it, revoke it in the UI, and it is refused (401)', async () => {
     const { page, ctx } = await signedIn(ADMIN, '#/api-keys', { permissions: ['clipboard-read', 'clipboard-write'] });
     await page.getByRole('form', { name: 'New API key' }).waitFor();
