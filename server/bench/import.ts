@@ -34,12 +34,12 @@ async function writeCsv(file: string): Promise<void> {
     const phone = i % 100 === 7 ? `98${i}x` : i % 100 === 57 ? `+9198${String(10_000_000 + i - 7)}` : `+9198${String(10_000_000 + i)}`;
     chunk += `"Customer ${i}, Jr",${phone},CID-${i},ORD-${i},"Pune, MH"\r\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
     }
   }
   out.end(chunk);
-  await new Promise((r) => out.once('finish', r));
+  await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
 const admin = new pg.Client({ connectionString: ADMIN });

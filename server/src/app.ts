@@ -40,6 +40,7 @@ import { CampaignService } from './modules/campaign/campaign.service.js';
 import { ContactService } from './modules/contact/contact.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { LiveStatsService } from './modules/stats/live-stats.service.js';
+import { StatsPruner } from './modules/stats/stats-pruner.js';
 import { StatsEvents } from './modules/stats/stats-events.js';
 import { CallListService } from './modules/dialer/call-list.service.js';
 import { ConsoleService } from './modules/dialer/console.service.js';
@@ -91,6 +92,8 @@ export interface App {
   scheduler: CampaignScheduler;
   /** Fetches dial-whom pages for hungry campaigns (tests call `tick()` by hand). */
   dialWhom: DialWhomFeeder;
+  /** Deletes old per-minute statistics hourly (tests call `prune()` by hand). */
+  statsPruner: StatsPruner;
   engine: DialerEngine;
   telephony: TelephonyPort;
   pubsubKind: PubSubHandle['kind'];
@@ -377,9 +380,11 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   const scheduler = new CampaignScheduler(orm, clock, events, log);
   const dialWhom = new DialWhomFeeder(orm, clock, events, log, { allowAddresses: config.outboundAllowAddresses });
+  const statsPruner = new StatsPruner(orm, clock, log, config.statsMinuteRetentionDays);
   if (options.scheduler !== false) {
     scheduler.start();
     dialWhom.start();
+    statsPruner.start();
   }
   if (options.engine !== false) await engine.start();
 
@@ -393,6 +398,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       };
       clearInterval(sweep);
       await step('scheduler', () => scheduler.stop());
+      await step('stats pruner', () => statsPruner.stop());
       await step('dial-whom', () => dialWhom.stop());
       await step('lookups', async () => {
         await lookup.drain();
@@ -418,6 +424,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm,
     services,
     scheduler,
+    statsPruner,
     dialWhom,
     engine,
     telephony,

@@ -80,6 +80,11 @@ export interface Config {
    * @default 5, 30 s, 300 s
    */
   trunkBreaker: { threshold: number; baseMs: number; capMs: number };
+  /**
+   * STATS_MINUTE_RETENTION_DAYS: per-minute campaign statistics older than this are deleted (hourly); at least 2.
+   * @default 7
+   */
+  statsMinuteRetentionDays: number;
   /** IMPORT_MAX_BYTES, IMPORT_MAX_ROWS: the largest contact CSV upload (POST /imports/contacts). @default 256 MB, 1,000,000 rows */
   importMaxBytes: number;
   importMaxRows: number;
@@ -119,6 +124,13 @@ function addressesEnv(name: string, env: NodeJS.ProcessEnv): string[] {
     if (!ok) throw new Error(`${name} must list IP addresses or CIDR ranges (comma-separated), got "${a}"`);
   }
   return list;
+}
+
+/** STATS_MINUTE_RETENTION_DAYS: the rolling 24-hour figures read minute rows up to two UTC days back. */
+function retentionDays(env: NodeJS.ProcessEnv): number {
+  const days = intEnv('STATS_MINUTE_RETENTION_DAYS', 7, env);
+  if (days < 2) throw new Error(`STATS_MINUTE_RETENTION_DAYS must be at least 2 (the rolling 24-hour figures need two days of minutes), got ${days}`);
+  return days;
 }
 
 /** TELEPHONY and the SIP_* settings, checked at start: a bad one stops the server with what to fix. */
@@ -193,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainTimeoutSec: intEnv('DRAIN_TIMEOUT_SEC', 30, env),
     webOrigins: originsEnv(env.WEB_ORIGINS),
     webhooksSend: env.WEBHOOKS !== 'off',
+    statsMinuteRetentionDays: retentionDays(env),
     importMaxBytes: Math.max(1024, intEnv('IMPORT_MAX_BYTES', 256 * 1024 * 1024, env)),
     importMaxRows: Math.max(1, intEnv('IMPORT_MAX_ROWS', 1_000_000, env)),
     trunkBreaker: {
