@@ -209,5 +209,46 @@ describe('a trunk that vanishes mid-call', () => {
     expect(legs.filter((l) => l.kind === 'AGENT')).toHaveLength(1); // the desk phone (not behind the trunk) stayed up throughout
     expect((await app.gql(`query($c: ID!) { campaignLive(campaignId: $c) { integrations { kind failures } } }`, { c })).data.campaignLive.integrations)
       .toEqual([{ kind: 'TELEPHONY', failures: 0 }]);
+    await t.kill();
+  });
+});
+
+describe('a trunk that refuses every call', () => {
+  it('503 for everyone: two numbers fail, then dialling pauses with the numbers untouched; once the trunk takes calls the rest are dialled', { timeout: 120_000 }, async () => {
+    const b = await seedBasics(app, 6);
+    const desk = await phone('desk4001', 'auto', 440);
+    await app.gql(`mutation($id: ID!, $s: String!) { updateAgent(id: $id, input: { sipUri: $s }) { id } }`, { id: b.agents[0], s: desk.uri });
+    const numbers = await numbersOf(b.listId);
+    const customers: Phone[] = [];
+    for (let i = 0; i < numbers.length; i++) customers.push(await phone(`rcust${i}`, 'auto', 1000));
+    let t = await trunk({ '*': 503 });
+    const c = (await app.gql(CREATE_CAMPAIGN, { i: {
+      name: 'Trunk refuses', listId: b.listId, groupId: b.groupId, callerId: '+912240001234', dialMode: 'PROGRESSIVE', wrapUpSeconds: 0,
+      callingWindow: { start: '00:00', end: '23:59' }, attemptPolicy: { retries: 0 },
+    } })).data.createCampaign.id as string;
+    await app.scheduler.tick();
+    expect((await app.gql(`mutation($c: ID!, $a: ID) { startDialling(campaignId: $c, agentId: $a) { state } }`, { c, a: b.agents[0] })).errors).toBeUndefined();
+    await expect.poll(async () => (await app.gql(`query($c: ID!) { campaignLive(campaignId: $c) { integrations { kind failures lastError } } }`, { c })).data.campaignLive.integrations,
+      { timeout: 20_000, interval: 200 }).toEqual([{ kind: 'TELEPHONY', failures: 3, lastError: 'calls fail in the network (CONGESTION); dialling paused' }]);
+    const during = [...(await states(c)).values()];
+    expect(during.filter((x) => x === 'FAILED:CUSTOMER_FAILED')).toHaveLength(2);
+    expect(during.filter((x) => x === 'SCHEDULED')).toHaveLength(4);
+    await t.kill();
+    t = await trunk(Object.fromEntries(numbers.map((n, i) => [n, customers[i]!.uri])));
+    const stopHangUps = hangUpAfter(customers, 500);
+    try {
+      await settled(c, 60_000);
+    } finally {
+      stopHangUps();
+    }
+    expect((await app.gql(`mutation($a: ID) { stopDialling(agentId: $a) { state } }`, { a: b.agents[0] })).errors).toBeUndefined();
+    const final = [...(await states(c)).values()];
+    expect(final.filter((x) => x === 'COMPLETED')).toHaveLength(4);
+    expect(final.filter((x) => x === 'FAILED:CUSTOMER_FAILED')).toHaveLength(2);
+    const legs = await legsOf(c);
+    noOverlap(legs);
+    for (const n of numbers) expect(legs.filter((l) => l.to_number === n && l.status === 'COMPLETED').length).toBeLessThanOrEqual(1);
+    expect(legs.filter((l) => l.kind === 'CUSTOMER' && l.cause === 'CONGESTION').length).toBeGreaterThanOrEqual(3);
+    await t.kill();
   });
 });

@@ -410,7 +410,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await expect.poll(() => page.locator('[data-testid=import-progress]').textContent(), { timeout: 10_000 }).toMatch(/Upload|Uploaded/);
     const summary = page.locator('[data-testid=import-summary]');
     await expect.poll(() => summary.textContent(), { timeout: 60_000 }).toMatch(/30,000 rows read · 29,998 new contacts · 0 matched existing ·[\s\S]*29,998 added to the list ·\s+2 rejected/);
-    expect(await page.locator('[data-testid=import-progress]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid=import-progress]').count()).toBe(0);
     const bad = page.getByRole('table', { name: 'Rejected rows' }).locator('tbody tr');
     expect(await bad.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-line'), tr.querySelector('code')?.textContent]))).toEqual([['4', 'INVALID_PHONE'], ['11', 'DUPLICATE']]);
     await expect.poll(async () => (await page.locator('tr[data-list]').filter({ hasText: 'E2E upload' }).textContent())?.includes('29,998')).toBe(true);

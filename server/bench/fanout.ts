@@ -8,17 +8,14 @@
  *
  *   npm run bench:fanout -- [clients=1000] [seconds=30]
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
-import pg from 'pg';
 import WebSocket from 'ws';
+import { cpuSec, rssMb, sleep, startBenchServer } from './harness.js';
 // the wallboard's own subscriptions, fields and all
 import { LIVE_CHANGED, STATS_CHANGED } from '../../web/src/lib/api/documents.js';
 
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 interface Start { url: string; token: string; campaigns: string[]; clients: number }
 type FromClient = { type: 'connected'; n: number } | { type: 'report'; live: number[]; stats: number[]; errors: number };
 
@@ -57,48 +54,16 @@ async function clientMain(): Promise<void> {
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-/** CPU seconds (user + system) a process has used (Linux /proc, 100 ticks a second). */
-const cpuSec = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const CLIENTS = Number(process.argv[2] ?? 1000);
   const SECONDS = Number(process.argv[3] ?? 30);
-  const ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `dialer_bench_fanout_${Date.now()}`;
-  const u = new URL(ADMIN);
-  u.pathname = `/${dbName}`;
-  const env = { ...process.env, DATABASE_URL: u.toString(), REDIS_URL: '', DEMO_SEED: 'true', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '10000000' };
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${dbName}`);
-  const server = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  server.stdout!.on('data', (d) => (out += d));
-  server.stderr!.on('data', (d) => (out += d));
+  const bench = await startBenchServer('dialer_bench_fanout', { DEMO_SEED: 'true', RATE_LIMIT_PER_MINUTE: '10000000' });
+  const server = bench.process;
+  const url = bench.url;
+  const post = (query: string, token?: string) => bench.post(query, {}, token);
   const workers: ChildProcess[] = [];
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 90_000);
-      server.stdout!.on('data', () => {
-        const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
-        if (m) {
-          clearTimeout(t);
-          resolve(m[1]!);
-        }
-      });
-      server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-    });
-    const post = async (query: string, token?: string) => {
-      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
-      const body = (await r.json()) as { data: any; errors?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data;
-    };
     const token = (await post('mutation { signIn(email: "supervisor@demo.local", password: "demo1234") { token } }')).signIn.token as string;
     // the demo's campaigns start running and its agents dialling a few seconds after start
     let campaigns: string[] = [];
@@ -168,12 +133,7 @@ async function main(): Promise<void> {
     for (const w of workers) w.send({ type: 'stop' });
     await sleep(1000);
     for (const w of workers) w.kill('SIGKILL');
-    if (server.exitCode === null && server.signalCode === null) {
-      server.kill('SIGTERM');
-      await new Promise((r) => server.once('exit', r));
-    }
-    await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await bench.stop();
   }
 }
 

@@ -7,23 +7,14 @@
  *
  *   npm run bench:import -- [rows=100000]
  */
-import { execFile, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import { rssMb, sleep, startBenchServer } from './harness.js';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
-const ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const dbName = `dialer_bench_import_${Date.now()}`;
-const u = new URL(ADMIN);
-u.pathname = `/${dbName}`;
-const env = { ...process.env, DATABASE_URL: u.toString(), REDIS_URL: '', DEMO_SEED: 'false', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', IMPORT_MAX_ROWS: String(Math.max(ROWS, 1_000_000)) };
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The file: row i has number +91 98 <8 digits of i>; every 100th is malformed, every 100th (offset 50) repeats row i-7. */
 async function writeCsv(file: string): Promise<void> {
@@ -42,41 +33,14 @@ async function writeCsv(file: string): Promise<void> {
   await new Promise<void>((r) => out.once('finish', () => r()));
 }
 
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
 const file = path.join(tmpdir(), `contacts-${ROWS}.csv`);
 await writeCsv(file);
-const server = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-let out = '';
-server.stdout!.on('data', (d) => (out += d));
-server.stderr!.on('data', (d) => (out += d));
+const bench = await startBenchServer('dialer_bench_import', { DEMO_SEED: 'false', IMPORT_MAX_ROWS: String(Math.max(ROWS, 1_000_000)) });
+const server = bench.process;
+const base = bench.base;
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
-    server.stdout!.on('data', () => {
-      const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  const base = url.replace(/\/graphql$/, '');
-  await new Promise<void>((resolve, reject) => {
-    const c = execFile(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'create-org', '--name', 'Bench', '--admin-email', 'bench@localhost'], { cwd: ROOT, env: { ...env, ADMIN_PASSWORD: '' } },
-      (err) => (err ? reject(err) : resolve()));
-    c.stdin!.end('bench-password-1\n');
-  });
-  const post = async (query: string, token?: string) => {
-    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query }) });
-    const body = (await r.json()) as { data: any; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
-  const token = (await post('mutation { signIn(email: "bench@localhost", password: "bench-password-1") { token } }')).signIn.token as string;
-  const list = (await post('mutation { createContactList(name: "Bench") { id } }', token)).createContactList.id as string;
+  const token = await bench.adminToken();
+  const list = (await bench.post('mutation { createContactList(name: "Bench") { id } }', {}, token)).createContactList.id as string;
   await sleep(2_000);
   const idle = rssMb(server.pid!);
   let peak = idle;
@@ -118,11 +82,6 @@ try {
   console.log(`server memory: idle ${summary.idleRssMb} MB, peak ${summary.peakRssMb} MB (+${summary.growthMb} MB); slowest /healthz during the import ${summary.slowestHealthzMs} ms`);
   console.log(JSON.stringify(summary));
 } finally {
-  if (server.exitCode === null && server.signalCode === null) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
-  }
+  await bench.stop();
   unlinkSync(file);
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
 }

@@ -5,59 +5,19 @@
  *
  *   npm run bench:report -- [legs=1000000]
  */
-import { execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import pg from 'pg';
+import { rssMb, startBenchServer } from './harness.js';
 
 const LEGS = Number(process.argv[2] ?? 1_000_000);
 const NUMBERS = 1_000;
-const ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const dbName = `dialer_bench_report_${Date.now()}`;
-const dbUrl = (() => {
-  const u = new URL(ADMIN);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
-const env = { ...process.env, DATABASE_URL: dbUrl, DEMO_SEED: 'false', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_PER_MINUTE: '100000' };
 
-/** Resident memory of a process, in MB (Linux /proc). */
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const server = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-let out = '';
-server.stdout!.on('data', (d) => (out += d));
-server.stderr!.on('data', (d) => (out += d));
-
+const bench = await startBenchServer('dialer_bench_report', { DEMO_SEED: 'false', RATE_LIMIT_PER_MINUTE: '100000' });
+const server = bench.process;
+const url = bench.url;
+const dbUrl = bench.databaseUrl;
 try {
-  const url = await new Promise<string>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 60_000);
-    server.stdout!.on('data', () => {
-      const m = /GraphQL \(HTTP and WebSocket\): (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve(m[1]!);
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  // an organisation and its admin through the operator CLI, then a session
-  await new Promise<void>((resolve, reject) => {
-    const c = execFile(process.execPath, ['--import', 'tsx', 'server/src/cli.ts', 'create-org', '--name', 'Bench', '--admin-email', 'bench@localhost'], { cwd: ROOT, env: { ...env, ADMIN_PASSWORD: '' } },
-      (err) => (err ? reject(err) : resolve()));
-    c.stdin!.end('bench-password-1\n');
-  });
-  const post = async (query: string, variables: Record<string, unknown> = {}, token?: string) => {
-    const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-    const body = (await r.json()) as { data: any; errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
-  };
-  const token = (await post(`mutation { signIn(email: "bench@localhost", password: "bench-password-1") { token } }`)).signIn.token as string;
+  const token = await bench.adminToken();
+  const post = (query: string, variables: Record<string, unknown> = {}, t?: string) => bench.post(query, variables, t);
   const agent = (await post(`mutation { createAgent(input: { name: "Bench agent", phone: "+919700000001" }) { id } }`, {}, token)).createAgent.id;
   const group = (await post(`mutation($a: [ID!]!) { createAgentGroup(input: { name: "Bench", agentIds: $a }) { id } }`, { a: [agent] }, token)).createAgentGroup.id;
   const list = (await post(`mutation { createContactList(name: "Bench") { id } }`, {}, token)).createContactList.id;
@@ -116,8 +76,5 @@ try {
   console.log(`server memory: idle ${idle.toFixed(1)} MB, peak ${peak.toFixed(1)} MB, growth ${growth.toFixed(1)} MB (target < 64 MB)`);
   console.log(JSON.stringify({ bench: 'report', legs: LEGS, rows, megabytes: Math.round(bytes / 1e5) / 10, seconds: Math.round(seconds * 10) / 10, rowsPerSec: Math.round(rows / seconds), firstByteMs, idleMb: Math.round(idle), peakMb: Math.round(peak), growthMb: Math.round(growth * 10) / 10, targetMb: 64, ok: growth < 64 }));
 } finally {
-  server.kill('SIGKILL');
-  await new Promise((r) => setTimeout(r, 300));
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await bench.stop('SIGKILL');
 }
