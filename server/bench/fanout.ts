@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       p50Ms: pct(all, 50), p99Ms: pct(all, 99), liveP50Ms: pct(live, 50), liveP99Ms: pct(live, 99), statsP50Ms: pct(stats, 50), statsP99Ms: pct(stats, 99),
       pushesPerSec: Math.round(all.length / window), errors,
       serverCpu: Math.round(cpu * 100) / 100, idleRssMb: Math.round(idleRss), connectedRssMb: Math.round(connectedRss), peakRssMb: Math.round(peakRss),
-      kbPerClient: Math.round(((connectedRss - idleRss) * 1024) / CLIENTS),
+      kbPerClient: Math.round(((connectedRss - idleRss) * 1024) / Math.max(1, connected)),
     };
     console.log(`${CLIENTS} clients (${connected} connected in ${result.connectSec} s), ${result.subscriptions} subscriptions on ${campaigns.length} campaigns, ${result.seconds} s measured`);
     console.log(`change -> client: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (live p50 ${result.liveP50Ms} / p99 ${result.liveP99Ms}; counts p50 ${result.statsP50Ms} / p99 ${result.statsP99Ms}); ${result.pushesPerSec} pushes/s; ${errors} errors`);
