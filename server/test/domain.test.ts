@@ -4,7 +4,15 @@ import { CAMPAIGN_STATUSES, legalCampaignActions, nextCampaignStatus, type Campa
 import { resolveCallingWindow, resolveCampaignSchedule } from '../src/domain/campaign-rules.js';
 import { normalisePhone } from '../src/domain/phone.js';
 import { canonicalTimeZone, dialZones, zonesOfNumber } from '../src/domain/time-zone.js';
-import { parseContactCsv } from '../src/modules/contact/csv.js';
+import { readCsvTable } from '../src/domain/csv-table.js';
+import { contactColumns } from '../src/modules/contact/csv.js';
+
+/** A contact CSV read whole: the header's meaning, then each row (the importer does the same record by record). */
+const parseContactCsv = (text: string) => {
+  const { header, rows } = readCsvTable(text);
+  const read = contactColumns(header);
+  return rows.map(({ record, line }) => read(record, line));
+};
 import { DialerError } from '../src/domain/errors.js';
 
 const code = (fn: () => unknown) => {

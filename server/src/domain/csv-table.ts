@@ -7,6 +7,11 @@ export interface CsvTable {
   rows: { record: string[]; line: number }[];
 }
 
+/** A header cell as the importers match it: lower case, spaces and dashes as `_`. */
+export function normaliseHeader(cell: string): string {
+  return cell.trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
 /**
  * Reads CSV text (csv-parse: quotes, a BOM, ragged rows, blank lines). A file that cannot be read
  * or has no header row is BAD_USER_INPUT on `input.csv`; what the columns mean is the caller's.
@@ -20,7 +25,7 @@ export function readCsvTable(text: string): CsvTable {
   }
   if (!records.length) throw badInput('CSV is empty: expected a header row and data rows', 'input.csv');
   return {
-    header: records[0]!.record.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_')),
+    header: records[0]!.record.map(normaliseHeader),
     rows: records.slice(1).map(({ record, info }) => ({ record, line: info.lines })),
   };
 }

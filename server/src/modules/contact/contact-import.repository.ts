@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
+import { syncCampaignZonesSql } from './contact.repository.js';
 
 /** One good row of an import, as staged: the prepared contact and its numbers in file order. */
 export interface StagedRow {
@@ -156,10 +157,7 @@ export class ImportSession {
       // their campaign numbers follow a zone or number change (as one contact's edit does)
       const touched = [...new Set([...added.rows, ...zoned.rows].map((r: { contact_id?: string; id?: string }) => r.contact_id ?? r.id!))];
       if (touched.length) {
-        await q(`update campaign_number n set time_zones = z.zones
-                   from (select c.id as contact_id, p.e164, case when c.time_zone is null then p.time_zones else array[c.time_zone]::text[] end as zones
-                           from contact c join phone_number p on p.contact_id = c.id where c.id = any($1::uuid[])) z
-                  where n.contact_id = z.contact_id and n.e164 = z.e164 and n.time_zones is distinct from z.zones`, [touched]);
+        await q(syncCampaignZonesSql('= any($1::uuid[])'), [touched]);
       }
       const matched = await q(`select count(*)::int as n from import_match`);
       const errors = await q(`select line, code, reason from import_error order by line`);

@@ -94,15 +94,23 @@ export class ContactRepository {
   async syncCampaignZones(contactIds: string[]): Promise<number> {
     if (!contactIds.length) return 0;
     const res = await this.em.execute(
-      `update campaign_number n set time_zones = z.zones
-         from (select c.id as contact_id, p.e164, case when c.time_zone is null then p.time_zones else array[c.time_zone]::text[] end as zones
-                 from contact c join phone_number p on p.contact_id = c.id where c.id in ${IN_UUID}) z
-        where n.contact_id = z.contact_id and n.e164 = z.e164 and n.time_zones is distinct from z.zones`,
+      syncCampaignZonesSql(`in ${IN_UUID}`),
       [jsonParam(contactIds)],
       'run',
     );
     return (res as unknown as { affectedRows: number }).affectedRows;
   }
+}
+
+/**
+ * Brings the zones of these contacts' campaign numbers in line with the contacts (their explicit zone, else each
+ * number's candidates); `match` selects the contacts (`in (...)`, `= any($1::uuid[])`).
+ */
+export function syncCampaignZonesSql(match: string): string {
+  return `update campaign_number n set time_zones = z.zones
+         from (select c.id as contact_id, p.e164, case when c.time_zone is null then p.time_zones else array[c.time_zone]::text[] end as zones
+                 from contact c join phone_number p on p.contact_id = c.id where c.id ${match}) z
+        where n.contact_id = z.contact_id and n.e164 = z.e164 and n.time_zones is distinct from z.zones`;
 }
 
 export function escapeLike(text: string): string {

@@ -1,4 +1,4 @@
-import { readCsvTable } from '../../domain/csv-table.js';
+import { normaliseHeader } from '../../domain/csv-table.js';
 import { badInput } from '../../domain/errors.js';
 
 /** A parsed CSV data row with its line number in the file (header = line 1). */
@@ -23,7 +23,7 @@ export type ContactRowReader = (record: string[], line: number) => CsvRow;
  * that cannot be used throws BAD_USER_INPUT on `field`; the rows are read one by one by the reader it returns.
  */
 export function contactColumns(rawHeader: string[], field = 'input.csv'): ContactRowReader {
-  const header = rawHeader.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
+  const header = rawHeader.map(normaliseHeader);
   const nameIdx = header.findIndex((h) => h === 'name' || h === 'full_name');
   const phoneIdx = header.map((h, i) => (PHONE_COLUMN.test(h) ? i : -1)).filter((i) => i >= 0);
   if (nameIdx < 0) throw badInput('CSV header has no "name" column', field);
@@ -50,17 +50,4 @@ export function contactColumns(rawHeader: string[], field = 'input.csv'): Contac
       fields,
     };
   };
-}
-
-/**
- * Parses contact CSV text. Whole-file problems (unreadable CSV, no header, no name or phone
- * column, too many rows) throw BAD_USER_INPUT; row-level problems are left to the importer.
- */
-export function parseContactCsv(text: string): CsvRow[] {
-  const { header, rows } = readCsvTable(text);
-  const read = contactColumns(header);
-  if (rows.length > MAX_CSV_ROWS) {
-    throw badInput(`CSV has ${rows.length} rows; at most ${MAX_CSV_ROWS} can be imported at once`, 'input.csv');
-  }
-  return rows.map(({ record, line }) => read(record, line));
 }
