@@ -75,6 +75,16 @@ async function sessionLive(token: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * The demo's own list (a few hundred customers). Not simply the newest list: the upload test leaves a 30,000-row one,
+ * and a campaign made from it (then completed, pooled, previewed) loads the server for minutes.
+ */
+function demoList(lists: { id: string; name: string }[]): string {
+  const list = lists.find((l) => l.name === 'Demo customers');
+  if (!list) throw new Error(`no demo list among ${lists.map((l) => l.name).join(', ')}`);
+  return list.id;
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
@@ -505,7 +515,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
   });
 
   it('owner pools: an agent presses "Get customers" up to the limits; a supervisor assigns selected numbers and auto-assigns', async () => {
-    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 10) { id } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: d.contactLists[0].id }))) as { groupId: string; listId: string };
+    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 50) { id name } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: demoList(d.contactLists) }))) as { groupId: string; listId: string };
     const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
       i: { name: `Pool ${Date.now()}`, dialMode: 'PROGRESSIVE', groupId, listId, callerId: '+912240001234', ownerPool: { perClickMax: 3, maxUnprocessed: 5, releaseAfterMinutes: 15 } },
     })).createCampaign.id as string;
@@ -566,7 +576,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
   });
 
   it('the console follows a campaign paused and completed under the agent, and says why it went Offline (issue 16, problem 1)', { timeout: 150_000 }, async () => {
-    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 10) { id } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: d.contactLists[0].id }))) as { groupId: string; listId: string };
+    const { groupId, listId } = (await gql(`{ agentGroups(limit: 10) { id } contactLists(limit: 50) { id name } }`).then((d) => ({ groupId: d.agentGroups[0].id, listId: demoList(d.contactLists) }))) as { groupId: string; listId: string };
     const name = `Truth ${Date.now()}`;
     const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
       i: { name, dialMode: 'PROGRESSIVE', groupId, listId, callerId: '+912240001234', callingWindow: { start: '00:00', end: '00:01' } }, // nobody is dialled: only the agent's own leg
@@ -669,7 +679,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     const agentToken = (await apiSignIn(AGENT.email, AGENT.password)).token!;
     const { agentConsole } = await gql(`{ agentConsole { agentId } }`, {}, agentToken);
     const groupId = (await gql(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: `Followup floor ${Date.now()}`, agentIds: [agentConsole.agentId] } })).createAgentGroup.id;
-    const listId = (await gql(`{ contactLists(limit: 1) { id } }`)).contactLists[0].id;
+    const listId = demoList((await gql(`{ contactLists(limit: 50) { id name } }`)).contactLists);
     const name = `Callbacks ${Date.now()}`;
     const id = (await gql(`mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`, {
       // every customer answers (SIM_ANSWER_RATE=1), but one slower than the ring timeout would not: 60 s leaves none out

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../server/src/clock.js';
 import { checkSignature } from '../server/src/auth/hook-signature.js';
@@ -16,8 +17,9 @@ beforeAll(async () => {
   app = await startTestApp({
     clock,
     simulator: { seed: 7, agentPickup: 1, customer: { busy: 0.3, failed: 0, answer: 0.4, machine: 0 }, talk: { mean: 20, cv: 0.2 } },
-    // the receiver is on 127.0.0.1, which production refuses; retries fast so a test sees several
-    config: { outboundAllowAddresses: ['127.0.0.1'], webhookRetryBaseMs: 300, webhookRetryCapMs: 1_500, webhookMaxAttempts: 6 },
+    // the receiver is on 127.0.0.1, which production refuses; retries fast so a test sees several, and enough of
+    // them (40 × at most 1.5 s) that a receiver kept down for seconds by a loaded CI machine is not given up on
+    config: { outboundAllowAddresses: ['127.0.0.1'], webhookRetryBaseMs: 300, webhookRetryCapMs: 1_500, webhookMaxAttempts: 40 },
   });
 });
 afterAll(async () => {
@@ -147,15 +149,21 @@ describe('webhook subscriptions', () => {
     await receiver.stop();
     // each number walks SCHEDULED -> IN_PROGRESS -> RETRY -> RETRYING -> COMPLETED, interleaved with the others, in separate transactions
     const walk = ['IN_PROGRESS', 'RETRY', 'RETRYING', 'COMPLETED'];
-    for (const state of walk) {
-      for (const id of ids) await sql(app.databaseUrl, `update campaign_number set state = $2 where id = $1`, [id, state]);
+    const db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    try {
+      for (const state of walk) {
+        for (const id of ids) await db.query(`update campaign_number set state = $2 where id = $1`, [id, state]); // one transaction each
+      }
+    } finally {
+      await db.end();
     }
     await new Promise((r) => setTimeout(r, 1_500)); // attempts fail while it is down
     const failedMeanwhile = await sql<{ n: number }>(app.databaseUrl, `select count(*)::int as n from webhook_attempt a join webhook_delivery d on d.id = a.delivery_id where d.campaign_id = $1 and a.error_code = 'NETWORK'`, [c.id]);
     expect(failedMeanwhile[0]!.n).toBeGreaterThan(0);
     await receiver.start();
     const mine = (all: Received[]) => on('/down')(all).filter((r) => r.body.data.campaignId === c.id);
-    await receiver.waitFor((all) => new Set(mine(all).map((r) => r.body.id)).size >= ids.length * walk.length, 30_000);
+    await receiver.waitFor((all) => new Set(mine(all).map((r) => r.body.id)).size >= ids.length * walk.length, 50_000);
     const got = mine(receiver.received);
     for (const id of ids) {
       const seq = got.filter((r) => r.body.data.numberId === id).map((r) => r.body.data.state);
@@ -163,7 +171,7 @@ describe('webhook subscriptions', () => {
     }
     const [pending] = await sql<{ n: number }>(app.databaseUrl, `select count(*)::int as n from webhook_delivery where campaign_id = $1 and status <> 'DELIVERED'`, [c.id]);
     expect(pending!.n).toBe(0);
-  });
+  }, 60_000);
 
   it('refuses a redirect to a private address (FAILED at once, UNSAFE_URL logged); a replay tries again with the same key', async () => {
     await subscribeTo('/redirect', ['CAMPAIGN_STATUS_CHANGED']);
