@@ -119,6 +119,16 @@ describe('web app in chromium against the real server', { timeout: 120_000 }, ()
     const { me } = await gql('query { me { organizationTimeZone } }', {}, supervisorToken);
     await expect.poll(() => wall.locator('[data-testid=local-zone]').textContent()).toContain(me.organizationTimeZone);
     await expect.poll(() => wall.locator('section.panel [data-live=abandonToday] .l').first().textContent()).toContain(me.organizationTimeZone);
+    // SIM_TIME_SCALE=10 speeds up the server's whole clock: the wall says so and its clock shows the server's time,
+    // minutes ahead of the browser's by now (issue 19)
+    expect(await wall.getByTestId('time-scale').textContent()).toBe('time ×10');
+    const serverNow = Date.parse((await gql('query { me { now timeScale } }', {}, supervisorToken)).me.now);
+    const secondsOfDay = (hms: string) => hms.split(':').map(Number).reduce((acc, x) => acc * 60 + x, 0);
+    const inZone = (t: number) => new Date(t).toLocaleTimeString('en-GB', { hour12: false, timeZone: me.organizationTimeZone });
+    const shown = secondsOfDay((await wall.locator('header .clock').textContent())!.trim());
+    const gap = (a: number, b: number) => Math.min(Math.abs(a - b), 86_400 - Math.abs(a - b));
+    expect(gap(shown, secondsOfDay(inZone(serverNow)))).toBeLessThan(90);
+    expect(serverNow - Date.now()).toBeGreaterThan(60_000); // not the browser's time
     await shot(wall, 'wallboard-1920');
     // One URL serves the app: index.html is revalidated after a deploy, hashed assets are cached for good.
     const index = await fetch(`${base}/`);

@@ -19,6 +19,7 @@ import { ANONYMOUS, connectionCredentials, httpCredentials, isSignInOnly, origin
 import { loadSessionSecret } from './auth/session-secret.js';
 import { SessionTokens } from './auth/session-token.js';
 import { systemClock, type Clock } from './clock.js';
+import { loadSimClock } from './db/sim-clock.js';
 import type { Config } from './config.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded-postgres.js';
 import { initOrm, type MikroORM } from './db/orm.js';
@@ -115,7 +116,7 @@ const LANDING_PAGE = `<!doctype html><meta charset="utf-8"><title>Dialer</title>
 export async function createApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const log = options.logger ?? createLogger();
-  const clock = options.clock ?? systemClock;
+  const wallClock = options.clock ?? systemClock;
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.databaseUrl;
@@ -124,6 +125,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     databaseUrl = embedded.url;
   }
   const orm = await initOrm(databaseUrl, log);
+  // the call centre's time (sped up by SIM_TIME_SCALE); sign-in, sessions, API keys and webhooks keep wall time
+  const clock = options.clock ?? (await loadSimClock(orm.em.fork(), config.simTimeScale));
   // the outbox triggers queue graphile-worker jobs: its schema is there before anything can change
   await WebhookDispatcher.install(databaseUrl, log);
   const pubsub = await createDialerPubSub(config.redisUrl, log);
@@ -132,7 +135,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const live = new LiveStatsService(orm, pubsub.pubSub, clock, log);
   // what the engine and the services tell after each commit (live counters, consoles, wallboard figures)
   const events = new StatsEvents(stats, live);
-  const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), clock);
+  const sessionTokens = new SessionTokens(await loadSessionSecret(orm.em.fork(), config.sessionSecret), wallClock);
   // one Redis connection for leases and rate limits (pubsub has its own pair)
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }) : undefined;
   const limits = new RateLimits(redis, config);
@@ -142,8 +145,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const reportRepo = new ReportRepository(databaseUrl);
   const lookup = new ContactLookup(orm, clock, events, log, { allowAddresses: config.outboundAllowAddresses });
   const services: Services = {
-    users: new UserService(clock, sessionTokens, limits),
-    apiKeys: new ApiKeyService(clock),
+    users: new UserService(wallClock, sessionTokens, limits, clock),
+    apiKeys: new ApiKeyService(wallClock),
     contacts,
     agents: new AgentService(clock),
     campaigns: new CampaignService(clock, stats, log, { allowAddresses: config.outboundAllowAddresses }),
@@ -156,7 +159,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     inbound: new InboundService(clock, contacts, stats, log),
     pools: new OwnerPoolService(clock, stats),
     agentBoard: new AgentBoardService(pubsub.pubSub),
-    webhooks: new WebhookService(clock, { allowAddresses: config.outboundAllowAddresses }),
+    webhooks: new WebhookService(wallClock, { allowAddresses: config.outboundAllowAddresses }),
     reports: new ReportService(reportRepo, clock),
   };
   services.live.listen();
@@ -166,7 +169,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const telephony: TelephonyPort = config.telephony.kind === 'sip'
     ? new SipTelephony(config.telephony, log)
-    : new CallSimulator(clock, { timeScale: config.simTimeScale, ...answerRate(config.simAnswerRate), ...options.simulator });
+    : new CallSimulator(clock, { ...answerRate(config.simAnswerRate), ...options.simulator });
   // unanswered calls into a SIP trunk feed the missed-call rules of the organisation they are for
   const inboundOrg = config.telephony.kind === 'sip' ? config.telephony.inboundOrganizationId : undefined;
   if (inboundOrg) {
@@ -321,7 +324,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       res.type('html').send(LANDING_PAGE);
     });
   }
-  app.use(inboundHook({ orm, clock, inbound: services.inbound, limits, log }), jsonErrors(log));
+  app.use(inboundHook({ orm, clock: wallClock, inbound: services.inbound, limits, log }), jsonErrors(log));
   app.use(reportRoutes({ orm, reports: services.reports, limits, log, resolveIdentity }));
   app.use(importRoutes({ orm, contacts, limits, log, resolveIdentity, maxBytes: config.importMaxBytes, maxRows: config.importMaxRows }));
   app.get('/healthz', (_req, res) => {

@@ -38,6 +38,50 @@ class SystemClock implements Clock {
 
 export const systemClock: Clock = new SystemClock();
 
+/**
+ * Wall time sped up `scale` times (`SIM_TIME_SCALE`): from the anchor on, `now()` runs `scale` times faster than the
+ * wall (at `anchorWall` it reads `anchorSim`), and a timer of `ms` fires after `ms / scale` real milliseconds, so
+ * everything that reads this clock (engine ticks, the 2-second abandon grace, ring timeouts, wrap-up, forecasts,
+ * calling windows, days) keeps its proportions with the simulated calls.
+ */
+export class ScaledClock implements Clock {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private seq = 0;
+
+  constructor(
+    readonly scale: number,
+    /** Wall time (ms) at which the clock read `anchorSim`. @default now */
+    readonly anchorWall = Date.now(),
+    /** @default `anchorWall` */
+    readonly anchorSim = anchorWall,
+  ) {
+    if (!Number.isFinite(scale) || scale < 1) throw new RangeError(`the time scale must be 1 or more, not ${scale}`);
+  }
+  now(): Date {
+    return new Date(this.anchorSim + (Date.now() - this.anchorWall) * this.scale);
+  }
+  setTimeout(fn: () => void, ms: number): Timer {
+    const id = ++this.seq;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      fn();
+    }, Math.max(0, ms) / this.scale);
+    t.unref();
+    this.timers.set(id, t);
+    return { id };
+  }
+  clearTimeout(timer: Timer | undefined): void {
+    if (!timer) return;
+    clearTimeout(this.timers.get(timer.id));
+    this.timers.delete(timer.id);
+  }
+}
+
+/** How many times faster than the wall a clock runs (1 for every clock but a {@link ScaledClock}). */
+export function timeScaleOf(clock: Clock): number {
+  return clock instanceof ScaledClock ? clock.scale : 1;
+}
+
 interface Pending {
   id: number;
   at: number;

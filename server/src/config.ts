@@ -37,7 +37,11 @@ export interface Config {
   signInsPerIpPer10Min: number;
   /** Wrong passwords for one email before it is locked out (for 1 min, doubling with each lockout, at most 1 h). @default 5 */
   signInFailuresBeforeLockout: number;
-  /** Call simulator speed-up: 10 makes a 120 s call last 12 s. @default 1 */
+  /**
+   * Speeds up the process's clock (SIM_TIME_SCALE, 1 to 100): 10 makes a 120 s simulated call last 12 s and the
+   * engine's ticks, grace, ring timeouts, wrap-up, forecasts and day windows keep pace. Sign-in, sessions, API keys and
+   * webhooks stay on wall time. Only with the call simulator. @default 1
+   */
   simTimeScale: number;
   /**
    * Addresses (IPs or CIDRs) the server's outbound requests (webhooks, dial-whom, get-contacts) may reach
@@ -134,6 +138,15 @@ function retentionDays(env: NodeJS.ProcessEnv): number {
 }
 
 /** TELEPHONY and the SIP_* settings, checked at start: a bad one stops the server with what to fix. */
+function timeScaleEnv(env: NodeJS.ProcessEnv): number {
+  const scale = intEnv('SIM_TIME_SCALE', 1, env);
+  if (scale < 1 || scale > 100) throw new Error(`SIM_TIME_SCALE must be a whole number from 1 to 100, got "${env.SIM_TIME_SCALE}"`);
+  if (scale > 1 && (env.TELEPHONY || 'simulator').trim().toLowerCase() === 'sip') {
+    throw new Error(`SIM_TIME_SCALE=${scale} speeds up simulated calls; real calls over TELEPHONY=sip run in real time: unset SIM_TIME_SCALE`);
+  }
+  return scale;
+}
+
 function telephonyEnv(env: NodeJS.ProcessEnv): TelephonyConfig {
   const kind = (env.TELEPHONY || 'simulator').trim().toLowerCase();
   if (kind === 'simulator') return { kind };
@@ -198,7 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestsPerMinute: intEnv('RATE_LIMIT_PER_MINUTE', 600, env),
     signInsPerIpPer10Min: intEnv('SIGN_IN_LIMIT_PER_IP', 300, env),
     signInFailuresBeforeLockout: intEnv('SIGN_IN_FAILURES_BEFORE_LOCKOUT', 5, env),
-    simTimeScale: Math.max(1, intEnv('SIM_TIME_SCALE', 1)),
+    simTimeScale: timeScaleEnv(env),
     simAnswerRate: fractionEnv('SIM_ANSWER_RATE', env),
     outboundAllowAddresses: addressesEnv('OUTBOUND_ALLOW_ADDRESSES', env),
     sessionSecret: secretEnv('SESSION_SECRET', env.SESSION_SECRET),

@@ -3,8 +3,11 @@ import { loadConfig } from '../src/config.js';
 
 /** TELEPHONY=sip: a bad setting stops the server at start, saying what to fix (issue 18). */
 describe('telephony configuration', () => {
-  it('defaults to the call simulator', () => {
+  it('defaults to the call simulator on wall time; SIM_TIME_SCALE speeds it up', () => {
     expect(loadConfig({}).telephony).toEqual({ kind: 'simulator' });
+    expect(loadConfig({}).simTimeScale).toBe(1);
+    expect(loadConfig({ SIM_TIME_SCALE: '5' }).simTimeScale).toBe(5);
+    expect(loadConfig({ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIM_TIME_SCALE: '1' }).simTimeScale).toBe(1);
   });
 
   it('reads a SIP trunk, bind address, public address and credentials', () => {
@@ -26,6 +29,10 @@ describe('telephony configuration', () => {
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_USERNAME: 'acme' }, /SIP_USERNAME and SIP_PASSWORD go together/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_INBOUND_ORGANIZATION: 'acme' }, /SIP_INBOUND_ORGANIZATION must be the id/],
     [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIP_INBOUND_FROM: 'trunk.example.com' }, /SIP_INBOUND_FROM must list IP addresses/],
+    [{ SIM_TIME_SCALE: '0' }, /SIM_TIME_SCALE must be a whole number from 1 to 100/],
+    [{ SIM_TIME_SCALE: '500' }, /SIM_TIME_SCALE must be a whole number from 1 to 100/],
+    [{ SIM_TIME_SCALE: '2.5' }, /SIM_TIME_SCALE must be a non-negative integer/],
+    [{ TELEPHONY: 'sip', SIP_TRUNK_URI: 'sip:trunk.example.com', SIP_BIND: '10.0.0.7:5060', SIM_TIME_SCALE: '5' }, /real calls over TELEPHONY=sip run in real time/],
   ])('%j is refused', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
   });

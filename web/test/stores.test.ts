@@ -17,7 +17,7 @@ function campaign(id: string, name: string, status: Campaign['status'], cap = 0.
 
 function live(id: string, over: Partial<CampaignLive>, agents: Partial<CampaignLive['agents']> = {}): CampaignLive {
   return {
-    campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0, ...agents }, callsRinging: 0, callsConnected: 0,
+    campaignId: id, agents: { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0, ...agents }, callsRinging: 0, callsConnected: 0, occupancyThisMinute: null,
     waitingForAgent: 0, dialsToday: 0, liveAnswersToday: 0, connectsToday: 0, localTimeZone: 'Asia/Kolkata', answerRate: null, averageHandleTimeSec: null,
     abandonRateToday: null, abandonRate24h: null, abandonRate30d: null, abandonRateCap: 0.03, pacingRatio: 1, pacingReason: '', pacingBoundBy: null, hopperDepth: 0, hopperDue: 0, heldBack: [], remaining: 0,
     finishedLastHour: 0, etaMinutes: null, ownedCallbacks: { due: 0, overdue: 0, released: 0 }, followups: { waiting: 0, due: 0, expired: 0 }, integrations: [], updatedAt: '2026-11-23T10:00:00Z', ...over,

@@ -22,6 +22,7 @@ import { OwnerPoolRepository } from './owner-pool.repository.js';
 import { PredictivePacer, strategyFor, type DialModeStrategy, type DialingView, type PaceDecision, type PaceRequest, type PacingSituation } from './modes/index.js';
 import { closeOrphanLegs } from './orphans.js';
 import { NETWORK_CAUSES, TrunkBreaker } from './trunk-breaker.js';
+import { OccupancyMeter, type WorkedTime } from './occupancy-meter.js';
 import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESSION_SWEEP_MS, type Leg, type RunnerDeps, type Session } from './runner-model.js';
 
 
@@ -33,6 +34,8 @@ import { ABANDON_GRACE_SEC, AGENT_MISS_COOLDOWN_SEC, LOST_LEG_GRACE_MS, SUPPRESS
 export class CampaignRunner {
   private readonly sessions = new Map<string, Session>();
   private readonly legs = new Map<string, Leg>();
+  /** The agents' talk, wrap-up and logged-in time, measured as sessions move (the timeline's occupancy). */
+  private readonly meter = new OccupancyMeter();
   private readonly hopper: Hopper;
   private queue: Promise<void> = Promise.resolve();
   private campaign: CampaignRow | undefined;
@@ -118,6 +121,11 @@ export class CampaignRunner {
       waitingForAgent: customer.filter((l) => l.graceTimer).length,
       at: this.d.clock.now().toISOString(),
     };
+  }
+
+  /** The agents' busy and logged-in time in this campaign since the last call (once per tick: it goes to the timeline). */
+  takeWorked(): WorkedTime {
+    return this.meter.take(this.d.clock.now().getTime());
   }
 
   get hopperStats(): Hopper['stats'] {
@@ -884,7 +892,7 @@ export class CampaignRunner {
     await this.write(async (repo, now) => {
       await repo.setAgent(s.agentId, t.show!, now);
       await repo.bumpDay(c.organization_id, c.id, now, { connects: 1 });
-      await repo.assignLegAgent(leg.id, s.agentId);
+      await repo.connectLeg(leg.id, s.agentId, now);
     });
     return true;
   }
@@ -911,7 +919,10 @@ export class CampaignRunner {
   private move(s: Session, e: SessionEvent): SessionTransition {
     const t = sessionTransition(s.phase, e, this.sessionContext(s));
     s.phase = t.phase;
-    if (t.phase === 'READY') s.readySince = this.d.clock.now().getTime();
+    const now = this.d.clock.now().getTime();
+    if (t.phase === 'READY') s.readySince = now;
+    if (t.phase === 'OFFLINE') this.meter.leave(s.agentId, now);
+    else this.meter.phase(s.agentId, t.phase, now);
     return t;
   }
 

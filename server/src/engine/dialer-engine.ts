@@ -173,7 +173,7 @@ export class DialerEngine {
       }
       for (const runner of ticked) {
         const id = runner.campaignId;
-        void this.tracker.track(this.o.events.campaignTicked(id, runner.snapshot())).catch((err) => this.o.log.error({ err, campaignId: id }, 'live figures failed'));
+        void this.tracker.track(this.o.events.campaignTicked(id, { ...runner.snapshot(), worked: runner.takeWorked() })).catch((err) => this.o.log.error({ err, campaignId: id }, 'live figures failed'));
       }
       await this.reconcileLive();
     } catch (err) {

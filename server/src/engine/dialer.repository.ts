@@ -177,9 +177,10 @@ export class DialerRepository {
     return row?.status;
   }
 
-  async assignLegAgent(legId: string, agentId: string): Promise<void> {
+  /** A customer leg put through to its agent at `at`: whose call it is, and when the talk began. */
+  async connectLeg(legId: string, agentId: string, at: Date): Promise<void> {
     this.touchedAgents.add(agentId);
-    await this.em.execute(`update call_leg set agent_id = ? where id = ?`, [agentId, legId]);
+    await this.em.execute(`update call_leg set agent_id = ?, connected_at = ? where id = ?`, [agentId, at, legId]);
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { WorkedTime } from './occupancy-meter.js';
 /**
  * The engine's outbound port: what happened, told after each commit. The engine defines it and
  * knows nothing of who listens; modules implement it (live counters and console pushes today,
@@ -30,5 +31,7 @@ export interface RunnerSnapshot {
   connected: number;
   waitingForAgent: number;
   at: string;
+  /** Agent time measured since the previous tick's snapshot (ticks only): what the timeline's occupancy adds up. */
+  worked?: WorkedTime;
 }
 

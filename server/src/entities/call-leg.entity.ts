@@ -70,6 +70,10 @@ export class CallLegEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   answeredAt?: Date | null;
 
+  /** Customer legs: when the call was put through to the agent (talk time starts here). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  connectedAt?: Date | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   endedAt?: Date | null;
 

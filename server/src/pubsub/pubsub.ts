@@ -24,6 +24,8 @@ export interface CampaignLivePayload {
   callsRinging: number;
   callsConnected: number;
   waitingForAgent: number;
+  /** (talk + wrap-up) / logged-in time of the campaign's agents so far in the minute of `updatedAt`; null when none was logged in. */
+  occupancyThisMinute?: number | null;
   localTimeZone: string;
   dialsToday: number;
   liveAnswersToday: number;

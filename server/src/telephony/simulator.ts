@@ -25,8 +25,6 @@ export interface SimulatorOptions {
   dndNumbers: ReadonlySet<string>;
   /** Phones that ring out and are never answered (switched off, nobody at the desk), agents' or customers'. */
   silentPhones: ReadonlySet<string>;
-  /** Divides every simulated duration (10 = a 120 s call lasts 12 s). @default 1 */
-  timeScale: number;
 }
 
 export const DEFAULT_SIMULATOR: SimulatorOptions = {
@@ -40,7 +38,6 @@ export const DEFAULT_SIMULATOR: SimulatorOptions = {
   invalidNumbers: new Set(),
   dndNumbers: new Set(),
   silentPhones: new Set(),
-  timeScale: 1,
 };
 
 interface SimLeg {
@@ -178,7 +175,7 @@ export class CallSimulator implements TelephonyPort {
   }
 
   private after(leg: SimLeg, seconds: number, fn: () => void): void {
-    leg.timers.push(this.clock.setTimeout(() => !leg.ended && fn(), (seconds * 1000) / this.options.timeScale));
+    leg.timers.push(this.clock.setTimeout(() => !leg.ended && fn(), seconds * 1000));
   }
 
   private answer(leg: SimLeg): void {

@@ -1,4 +1,5 @@
 import { Api, ApiError } from './api/client.js';
+import { serverClock } from './server-clock.svelte.js';
 import { ME, SIGN_IN, SIGN_OUT, TIME_ZONES, type MeResult, type SignInResult, type TimeZonesResult, type User } from './api/documents.js';
 
 const TOKEN_KEY = 'dialer.token';
@@ -43,7 +44,9 @@ export class Session {
     this.loading ??= (async () => {
       if (!this.token) return null;
       try {
+        const sent = Date.now();
         const { me } = await this.api.request<MeResult>(ME);
+        serverClock.sync(me.now, me.timeScale, (sent + Date.now()) / 2);
         this.user = me.user;
         this.organizationName = me.organizationName;
         return me.user;
@@ -75,7 +78,9 @@ export class Session {
     this.user = signIn.user;
     this.api.reset();
     this.loading = Promise.resolve(signIn.user);
+    const sent = Date.now();
     const { me } = await this.api.request<MeResult>(ME);
+    serverClock.sync(me.now, me.timeScale, (sent + Date.now()) / 2);
     this.organizationName = me.organizationName;
     return signIn.user;
   }

@@ -18,6 +18,8 @@ import { Migration20261130100000Webhooks } from './Migration20261130100000Webhoo
 import { Migration20261130200000Integrations } from './Migration20261130200000Integrations.js';
 import { Migration20261130300000AgentSipUri } from './Migration20261130300000AgentSipUri.js';
 import { Migration20261130400000TrunkStatus } from './Migration20261130400000TrunkStatus.js';
+import { Migration20261130500000SimClock } from './Migration20261130500000SimClock.js';
+import { Migration20261130510000LegConnectedAt } from './Migration20261130510000LegConnectedAt.js';
 
 /** Every migration in order; committed and applied at start. */
 export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migration }[] = [
@@ -40,4 +42,6 @@ export const MIGRATIONS: { name: string; class: new (...args: any[]) => Migratio
   { name: 'Migration20261130200000Integrations', class: Migration20261130200000Integrations },
   { name: 'Migration20261130300000AgentSipUri', class: Migration20261130300000AgentSipUri },
   { name: 'Migration20261130400000TrunkStatus', class: Migration20261130400000TrunkStatus },
+  { name: 'Migration20261130500000SimClock', class: Migration20261130500000SimClock },
+  { name: 'Migration20261130510000LegConnectedAt', class: Migration20261130510000LegConnectedAt },
 ];

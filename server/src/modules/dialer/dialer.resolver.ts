@@ -19,6 +19,7 @@ function toCampaignLive(p: CampaignLivePayload): CampaignLive {
     integrations: (p.integrations ?? []).map((i) => ({
       ...i, errorAt: i.errorAt ? new Date(i.errorAt) : null, retryAt: i.retryAt ? new Date(i.retryAt) : null, okAt: i.okAt ? new Date(i.okAt) : null,
     })),
+    occupancyThisMinute: p.occupancyThisMinute ?? null,
     updatedAt: new Date(p.updatedAt),
   };
 }

@@ -2,6 +2,7 @@ import { IntegrationRepository } from '../integration/integration.repository.js'
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Clock } from '../../clock.js';
 import type { RunnerSnapshot } from '../../engine/events.js';
+import type { WorkedTime } from '../../engine/occupancy-meter.js';
 import { DialerRepository } from '../../engine/dialer.repository.js';
 import type { Scope } from '../../auth/scope.js';
 import type { Logger } from '../../logger.js';
@@ -26,6 +27,8 @@ const AGENT_KEYS: Record<string, string> = { AVAILABLE: 'available', RINGING: 'r
  */
 export class LiveStatsService {
   private readonly latest = new Map<string, CampaignLivePayload>();
+  /** The current minute's measured agent time per campaign this instance publishes. */
+  private readonly minutes = new Map<string, { minute: number } & WorkedTime>();
   private listening: Promise<void> | undefined;
   private closed = false;
 
@@ -62,13 +65,24 @@ export class LiveStatsService {
   async publish(campaignId: string, snapshot: RunnerSnapshot): Promise<void> {
     const payload = await this.compute(campaignId, snapshot);
     if (!payload) return;
+    const worked = snapshot.worked;
+    const at = new Date(payload.updatedAt);
+    if (worked) payload.occupancyThisMinute = this.addToMinute(campaignId, at, worked);
     // pushed first: the wallboards need not wait for the timeline's bookkeeping
     this.latest.set(campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, campaignId, payload);
     this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
-    const a = payload.agents;
-    const loggedIn = Object.values(a).reduce((n, v) => n + v, 0) - (a.offline ?? 0);
-    await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, new Date(payload.updatedAt), (a.onCall ?? 0) + (a.wrapUp ?? 0), loggedIn);
+    if (worked?.loggedInMs) await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, at, worked.busyMs, worked.loggedInMs);
+  }
+
+  /** The minute so far on this instance (the owner's), as the timeline's row adds it up: its occupancy, or null. */
+  private addToMinute(campaignId: string, at: Date, worked: WorkedTime): number | null {
+    const minute = Math.floor(at.getTime() / MINUTE_MS);
+    let m = this.minutes.get(campaignId);
+    if (!m || m.minute !== minute) this.minutes.set(campaignId, (m = { minute, busyMs: 0, loggedInMs: 0 }));
+    m.busyMs += worked.busyMs;
+    m.loggedInMs += worked.loggedInMs;
+    return m.loggedInMs > 0 ? m.busyMs / m.loggedInMs : null;
   }
 
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {

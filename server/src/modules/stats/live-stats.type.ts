@@ -41,6 +41,8 @@ export class CampaignLive {
   @Field(() => Int) callsRinging!: number;
   @Field(() => Int) callsConnected!: number;
   @Field(() => Int, { description: 'Predictive: answered calls waiting (at most 2 s) for an agent' }) waitingForAgent!: number;
+  @Field(() => Float, { nullable: true, description: "(talk + wrap-up) / logged-in time of the campaign's agents so far in the minute of updatedAt, measured as their states change (paused time is not logged-in time); the timeline's current point. Null when no agent was logged in" })
+  occupancyThisMinute!: number | null;
   @Field(() => String, { description: "The contact centre's zone: \"today\" is its local day" }) localTimeZone!: string;
   @Field(() => Int, { description: "Customer dials since local midnight (the contact centre's day)" }) dialsToday!: number;
   @Field(() => Int) liveAnswersToday!: number;
@@ -87,6 +89,6 @@ export class TimelinePoint {
   @Field(() => Int, { description: 'Customer legs placed' }) dials!: number;
   @Field(() => Int, { description: 'Customer legs answered by a person' }) liveAnswers!: number;
   @Field(() => Int, { description: 'Live answers dropped with no free agent' }) abandons!: number;
-  @Field(() => Float, { nullable: true, description: '(on call + wrap-up) / logged-in agents, averaged over the minute; null when no agent was logged in' })
+  @Field(() => Float, { nullable: true, description: "(talk + wrap-up) / logged-in time of the campaign's agents in the minute, measured as their states change (paused time is not logged-in time); null when no agent was logged in" })
   occupancy!: number | null;
 }

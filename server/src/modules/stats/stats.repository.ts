@@ -46,16 +46,16 @@ export class TimelineRepository {
   constructor(private readonly em: EntityManager) {}
 
   /**
-   * Adds one occupancy sample to the campaign's current minute (one statement per sample).
-   * `busy`: agents on a call or in wrap-up; `loggedIn`: agents dialling the campaign (not OFFLINE).
+   * Adds a tick's measured agent time to the campaign's minute (one statement per tick): `busyMs` talking or in
+   * wrap-up, `loggedInMs` in the campaign and not paused. Occupancy of the minute = busy_sum / logged_in_sum.
    */
-  async addSample(campaignId: string, at: Date, busy: number, loggedIn: number): Promise<void> {
+  async addSample(campaignId: string, at: Date, busyMs: number, loggedInMs: number): Promise<void> {
     await this.em.execute(
       `insert into campaign_minute_stat (campaign_id, minute, samples, busy_sum, logged_in_sum)
        values (?, date_trunc('minute', ?::timestamptz at time zone 'UTC') at time zone 'UTC', 1, ?, ?)
        on conflict (campaign_id, minute) do update set samples = campaign_minute_stat.samples + 1,
           busy_sum = campaign_minute_stat.busy_sum + excluded.busy_sum, logged_in_sum = campaign_minute_stat.logged_in_sum + excluded.logged_in_sum`,
-      [campaignId, at, busy, loggedIn],
+      [campaignId, at, busyMs, loggedInMs],
     );
   }
 

@@ -12,7 +12,7 @@ export class UserResolver {
   @Query(() => Viewer, { description: 'Who the request acts as' })
   async me(@Ctx() ctx: GraphQLContext): Promise<Viewer> {
     const v = await this.usersService.viewer(ctx);
-    return { user: toUser(v.user, v.agentId), organizationId: v.org.id, organizationName: v.org.name, organizationTimeZone: v.org.timeZone };
+    return { user: toUser(v.user, v.agentId), organizationId: v.org.id, organizationName: v.org.name, organizationTimeZone: v.org.timeZone, now: v.now, timeScale: v.timeScale };
   }
 
   @Query(() => [User])

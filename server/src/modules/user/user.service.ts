@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../../clock.js';
+import { timeScaleOf, type Clock } from '../../clock.js';
 import { requireAdmin, requireSupervisor, Role, type Actor } from '../../auth/actor.js';
 import { hashPassword, verifyNothing, verifyPassword } from '../../auth/password.js';
 import type { Credentials } from '../../auth/credentials.js';
@@ -46,6 +46,8 @@ export class UserService {
     private readonly tokens: SessionTokens,
     /** Sign-in limits (per IP, lockout per email); the operator CLI has none. */
     private readonly limits?: RateLimits,
+    /** The call centre's clock (sped up by SIM_TIME_SCALE); sessions keep `clock`, the wall's. */
+    private readonly centreClock: Clock = clock,
   ) {}
 
   /**
@@ -199,11 +201,11 @@ export class UserService {
     await this.revokeAll(scope.em, id);
   }
 
-  async viewer(scope: Scope): Promise<{ user: UserEntity; org: OrganizationEntity; agentId: string | null }> {
+  async viewer(scope: Scope): Promise<{ user: UserEntity; org: OrganizationEntity; agentId: string | null; now: Date; timeScale: number }> {
     const user = await scope.em.findOne(UserEntity, { id: scope.actor.userId, organization: scope.actor.organizationId });
     const org = await scope.em.findOne(OrganizationEntity, { id: scope.actor.organizationId });
     if (!user || !org) throw notFound('user', scope.actor.userId);
-    return { user, org, agentId: scope.actor.agentId ?? null };
+    return { user, org, agentId: scope.actor.agentId ?? null, now: this.centreClock.now(), timeScale: timeScaleOf(this.centreClock) };
   }
 
   /** Sets the contact centre's zone (admins): the wallboard's "today" is its local day. Returns the canonical name. */

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Role } from '../../auth/actor.js';
 
 registerEnumType(Role, { name: 'Role', description: 'ADMIN and SUPERVISOR manage campaigns; AGENT takes calls' });
@@ -37,6 +37,12 @@ export class Viewer {
 
   @Field(() => String, { description: "The contact centre's IANA zone: the wallboard's \"today\" is its local day" })
   organizationTimeZone!: string;
+
+  @Field(() => Date, { description: "The call centre's time now: the wall's, unless the server's clock is sped up (timeScale). Screens count elapsed times and countdowns from it" })
+  now!: Date;
+
+  @Field(() => Int, { description: 'How many times faster than the wall the call centre\'s clock runs: 1, or SIM_TIME_SCALE on a demo with the call simulator (the wallboard shows "time ×N")' })
+  timeScale!: number;
 }
 
 @ObjectType({ description: 'A signed-in session: send the token as `Authorization: Bearer <token>` (graphql-ws: connection params `{ token }`)' })

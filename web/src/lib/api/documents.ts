@@ -114,7 +114,7 @@ export type AgentStateCounts = CampaignLive['agents'];
 
 export type CampaignLive = LiveFieldsFragment;
 
-export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline elsewhere } callsRinging callsConnected waitingForAgent
+export const LIVE_FIELDS = /* GraphQL */ `fragment LiveFields on CampaignLive { campaignId agents { available ringing onCall wrapUp paused offline elsewhere } callsRinging callsConnected waitingForAgent occupancyThisMinute
   dialsToday liveAnswersToday connectsToday localTimeZone answerRate averageHandleTimeSec abandonRateToday abandonRate24h abandonRate30d abandonRateCap
   pacingRatio pacingReason pacingBoundBy hopperDepth hopperDue heldBack { filter count } remaining finishedLastHour etaMinutes
   ownedCallbacks { due overdue released } followups { waiting due expired }
@@ -129,7 +129,7 @@ export const SIGN_IN = /* GraphQL */ `mutation SignIn($email: String!, $password
 }`;
 export type SignInResult = SignInMutation;
 
-export const ME = /* GraphQL */ `query Me { me { organizationName user { id name email role agentId } } }`;
+export const ME = /* GraphQL */ `query Me { me { organizationName now timeScale user { id name email role agentId } } }`;
 export type MeResult = MeQuery;
 
 // ---------------------------------------------------------------- wallboard
