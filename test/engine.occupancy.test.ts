@@ -29,7 +29,7 @@ const ok = async (query: string, variables: Record<string, unknown> = {}) => {
 };
 
 describe('occupancy in virtual time', () => {
-  it('over a simulated hour, the timeline and the live minute show (talk + wrap-up) / logged-in time as the legs record it, within 1 point', async () => {
+  it('over a simulated hour, the timeline and the live minute show (talk + wrap-up) / logged-in time as the legs record it, within 1 point; no machine reaches an agent', async () => {
     const agents: string[] = [];
     for (let i = 0; i < AGENTS; i++) agents.push((await ok(`mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }`, { i: { name: `Occ ${i}`, phone: `+91970000${String(1000 + i)}` } })).createAgent.id);
     const groupId = (await ok(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: 'Occupancy floor', agentIds: agents } })).createAgentGroup.id;
@@ -70,6 +70,12 @@ describe('occupancy in virtual time', () => {
       if (from >= t0 && from < t1 && !l.machine) conversations++;
     }
     expect(conversations).toBeGreaterThan(80); // a real hour's work, not a handful of calls
+    // answering machines (10% of dials) are screened by detection: none was ever put through to an agent
+    const [m] = await sql<{ machines: number; put_through: number }>(app.databaseUrl,
+      `select count(*) filter (where machine)::int as machines, count(*) filter (where machine and (connected_at is not null or agent_id is not null))::int as put_through
+         from call_leg where campaign_id = $1 and kind = 'CUSTOMER'`, [c.id]);
+    expect(m!.machines).toBeGreaterThan(30);
+    expect(m!.put_through).toBe(0);
     const fromLegs = busyMs / loggedInMs;
     expect(fromLegs).toBeGreaterThan(0.5);
 

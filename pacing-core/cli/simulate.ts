@@ -1,16 +1,26 @@
 /**
  * `npm run simulate -- scenario.json [--seed N]` — play a call centre described in a JSON file (see README,
  * "Scenario file") and print per-hour figures, then one JSON line with the run's figures.
+ *
+ * With `--engine [--duration SEC]` the same file is played through the server's real engine instead
+ * (`server/bench/simulate-engine.ts`, run as its own process: this package never imports the server).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { PacingCoreError, simulate, type Scenario } from '../src/index.js';
 
 function usage(msg: string): never {
-  process.stderr.write(`${msg}\nusage: npm run simulate -- <scenario.json> [--seed N]\n`);
+  process.stderr.write(`${msg}\nusage: npm run simulate -- <scenario.json> [--seed N] [--engine [--duration SEC]]\n`);
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
+if (args.includes('--engine')) {
+  const script = path.resolve(import.meta.dirname, '../../server/bench/simulate-engine.ts');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...args.filter((a) => a !== '--engine')], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const file = args.find((a) => !a.startsWith('--'));
 if (!file) usage('missing scenario file');
 let seedOverride: number | undefined;

@@ -34,15 +34,18 @@ export interface BenchServer {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-/** A fresh database named `<prefix>_<time>` and the built server on it with `env`; resolves once it prints its URL. */
-export async function startBenchServer(prefix: string, env: Record<string, string>): Promise<BenchServer> {
+/**
+ * A fresh database named `<prefix>_<time>` and the built server on it with `env`; resolves once it prints its URL.
+ * With `databaseUrl` (another instance of a cluster) the server joins that database, and `stop` leaves it.
+ */
+export async function startBenchServer(prefix: string, env: Record<string, string>, options: { databaseUrl?: string } = {}): Promise<BenchServer> {
   const dbName = `${prefix}_${Date.now()}`;
   const u = new URL(ADMIN);
   u.pathname = `/${dbName}`;
-  const databaseUrl = u.toString();
+  const databaseUrl = options.databaseUrl ?? u.toString();
   const admin = new pg.Client({ connectionString: ADMIN });
   await admin.connect();
-  await admin.query(`create database ${dbName}`);
+  if (!options.databaseUrl) await admin.query(`create database ${dbName}`);
   const fullEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: '', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...env };
   const child = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -53,7 +56,7 @@ export async function startBenchServer(prefix: string, env: Record<string, strin
       child.kill(signal);
       await new Promise((r) => child.once('exit', r));
     }
-    await admin.query(`drop database if exists ${dbName} with (force)`);
+    if (!options.databaseUrl) await admin.query(`drop database if exists ${dbName} with (force)`);
     await admin.end();
   };
   let url: string;

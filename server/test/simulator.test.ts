@@ -34,15 +34,30 @@ describe('call simulator', () => {
     expect(final.size).toBe(4000);
     expect(sim.activeLegs).toBe(0);
     const share = (t: string) => [...final.values()].filter((x) => x === t).length / 4000;
-    const answered = new Set(events.filter((e) => e.type === 'ANSWERED').map((e) => e.legId)).size / 4000;
-    const machines = events.filter((e) => e.type === 'MACHINE').length / 4000;
+    const answeredLegs = new Set(events.filter((e) => e.type === 'ANSWERED').map((e) => e.legId));
+    const machineLegs = new Set(events.filter((e) => e.type === 'MACHINE').map((e) => e.legId));
     expect(share('BUSY')).toBeGreaterThan(0.08);
     expect(share('BUSY')).toBeLessThan(0.12);
-    expect(machines).toBeGreaterThan(0.12);
-    expect(machines).toBeLessThan(0.18);
-    // 20% live + 15% machine answer; a few live answers ring out past 20 s (gamma tail)
-    expect(answered).toBeGreaterThan(0.3);
-    expect(answered).toBeLessThan(0.36);
+    expect(machineLegs.size / 4000).toBeGreaterThan(0.12);
+    expect(machineLegs.size / 4000).toBeLessThan(0.18);
+    // 20% answered by a person (a few ring out past 20 s: the gamma tail); with detection on (the default) a machine
+    // is told as MACHINE instead of ANSWERED, never both: it cannot be put through to an agent
+    expect(answeredLegs.size / 4000).toBeGreaterThan(0.16);
+    expect(answeredLegs.size / 4000).toBeLessThan(0.21);
+    expect([...machineLegs].filter((id) => answeredLegs.has(id))).toEqual([]);
+    // each machine is told the detector's 3 s after it answered; its leg is up (the engine hangs it up)
+    for (const e of events.filter((x) => x.type === 'MACHINE')) expect(final.get(e.legId)).toBe('HUNGUP');
+  });
+
+  it('without detection, a machine answers like a person and is never told apart', () => {
+    const clock = new ManualClock('2026-11-23T10:00:00Z');
+    const sim = new CallSimulator(clock, { seed: 4, customer: { busy: 0, failed: 0, answer: 0, machine: 1 } });
+    const events: LegEvent[] = [];
+    sim.onEvent((e) => events.push(e));
+    for (let i = 0; i < 50; i++) void sim.originate({ legId: `M${i}`, kind: 'CUSTOMER', to: `+9198200${String(i).padStart(5, '0')}`, callerId: '+912240001234', ringTimeoutSec: 20, detectMachine: false });
+    clock.advance(600_000);
+    expect(new Set(events.filter((e) => e.type === 'ANSWERED').map((e) => e.legId)).size).toBe(50);
+    expect(events.filter((e) => e.type === 'MACHINE')).toEqual([]);
   });
 
   it('bridges only answered legs, hangs up idempotently, and reports invalid numbers', async () => {

@@ -20,7 +20,8 @@ export const LIMITS = {
   maxAgentAttempts: 10,
   maxRetryScheduleEntries: 4,
   maxAbandonRateCap: 0.03,
-  maxDialRatio: 5,
+  /** Lines per ready agent at most: a list answered 20% of the time needs about 6; the abandon cap keeps it safe. */
+  maxDialRatio: 10,
   /** A customer call rings at least this long before it counts as unanswered (Ofcom, FTC: 15 s or 4 rings). */
   minRingTimeoutSeconds: 15,
   nameMax: 200,

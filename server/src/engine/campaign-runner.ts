@@ -746,8 +746,21 @@ export class CampaignRunner {
       }
       case 'MACHINE': {
         leg.machine = true;
+        if (leg.status !== 'ANSWERED') {
+          // screened by the network's detector: answered by a machine, never a live answer, never put through
+          leg.status = 'ANSWERED';
+          leg.answeredAt = e.at;
+          this.d.clock.clearTimeout(leg.graceTimer);
+          this.pacer.unanswered();
+          await this.write(async (repo, now) => {
+            await repo.updateLeg(leg.id, { status: 'ANSWERED', answeredAt: e.at, machine: true });
+            await repo.bumpDay(c.organization_id, c.id, now, { machines: 1 });
+          });
+          await this.hangup(leg.id);
+          return;
+        }
         this.pacer.machine();
-        // A machine connected before detection finished is not a connect either.
+        // detected after the answer (an adapter that cannot screen): a machine put through is not a connect either
         const connected = !!leg.agentId && this.sessions.get(leg.agentId)?.customerLegId === leg.id && this.sessions.get(leg.agentId)?.phase === 'TALKING';
         await this.write(async (repo, now) => {
           await repo.updateLeg(leg.id, { machine: true });

@@ -10,7 +10,11 @@ export type LegEventType =
   | 'RINGING'
   /** A person (or, without detection, anything) answered. */
   | 'ANSWERED'
-  /** Answering-machine detection decided it was a machine (after ANSWERED). */
+  /**
+   * Answering-machine detection decided a machine answered. Adapters that screen answers (the simulator) send it
+   * instead of ANSWERED, so a machine never reaches an agent; one that cannot may send it after ANSWERED (the
+   * engine then drops the call it had put through). The leg is up either way: the engine hangs it up.
+   */
   | 'MACHINE'
   | 'BUSY'
   | 'NO_ANSWER'

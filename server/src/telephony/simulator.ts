@@ -9,6 +9,11 @@ export interface SimulatorOptions {
   seed: number;
   /** Customer leg outcome probabilities (the rest rings out). */
   customer: { busy: number; failed: number; answer: number; machine: number };
+  /**
+   * The answered-by-a-person share from a time on (`at`: ms since the epoch, on the simulator's clock), replacing
+   * `customer.answer` from then: a what-if's answer rate shifting mid-day (`npm run simulate -- --engine`). @default none
+   */
+  answerSteps?: readonly { at: number; answer: number }[];
   /** Probability an agent picks up the agent leg. @default 0.95 */
   agentPickup: number;
   /** Seconds until a busy/failed answer arrives (uniform). @default [1, 5] */
@@ -109,7 +114,7 @@ export class CallSimulator implements TelephonyPort {
       return { sid };
     }
     const r = this.rng.next();
-    const c = o.customer;
+    const c = this.customerMix();
     if (r < c.busy) this.after(leg, this.rng.uniform(...o.failDelaySec), () => this.end(leg, 'BUSY'));
     else if (r < c.busy + c.failed) this.after(leg, this.rng.uniform(...o.failDelaySec), () => this.end(leg, 'FAILED', 'CONGESTION'));
     else if (r < c.busy + c.failed + c.answer) {
@@ -125,8 +130,14 @@ export class CallSimulator implements TelephonyPort {
     } else if (r < c.busy + c.failed + c.answer + c.machine) {
       const delay = Math.min(this.rng.gamma(o.answerDelay.shape, o.answerDelay.mean), ringOut - o.machineDetectSec);
       this.after(leg, Math.max(1, delay), () => {
-        this.answer(leg);
-        if (req.detectMachine !== false) this.after(leg, o.machineDetectSec, () => this.emit(leg, 'MACHINE'));
+        // With detection the network screens the answer: a machine is told (MACHINE, after the detector's time)
+        // instead of ANSWERED, so it never reaches an agent; a person is told at once (ANSWERED). Without
+        // detection a machine answers like anybody.
+        if (req.detectMachine === false) this.answer(leg);
+        else {
+          leg.answered = true;
+          this.after(leg, o.machineDetectSec, () => this.emit(leg, 'MACHINE'));
+        }
         this.after(leg, o.machineDetectSec + 25, () => this.end(leg, 'HUNGUP', undefined, 'remote'));
       });
     } else {
@@ -176,6 +187,16 @@ export class CallSimulator implements TelephonyPort {
 
   private after(leg: SimLeg, seconds: number, fn: () => void): void {
     leg.timers.push(this.clock.setTimeout(() => !leg.ended && fn(), seconds * 1000));
+  }
+
+  /** The outcome mix now: `customer`, with the answer share of the last step of `answerSteps` reached. */
+  private customerMix(): SimulatorOptions['customer'] {
+    const steps = this.options.answerSteps;
+    if (!steps?.length) return this.options.customer;
+    const now = this.clock.now().getTime();
+    let answer = this.options.customer.answer;
+    for (const st of steps) if (st.at <= now) answer = st.answer;
+    return { ...this.options.customer, answer };
   }
 
   private answer(leg: SimLeg): void {

@@ -137,7 +137,7 @@ export function validateCampaignForm(f: CampaignForm, now: Date): Record<string,
   if (!intIn(f.agentRetryIntervalMinutes, 1, 7 * 24 * 60)) e['input.attemptPolicy.agentRetryIntervalMinutes'] = 'Between 1 minute and 7 days';
   if (!intIn(f.priority, 0, 100)) e['input.priority'] = 'Between 0 and 100';
   if (!(f.abandonRateCapPercent >= 0.1 && f.abandonRateCapPercent <= 3)) e['input.abandonRateCap'] = 'Between 0.1% and 3% (the legal cap)';
-  if (!(f.maxDialRatio >= 1 && f.maxDialRatio <= 5)) e['input.maxDialRatio'] = 'Between 1 and 5';
+  if (!(f.maxDialRatio >= 1 && f.maxDialRatio <= 10)) e['input.maxDialRatio'] = 'Between 1 and 10';
   if (!intIn(f.wrapUpSeconds, 0, 600)) e['input.wrapUpSeconds'] = 'Between 0 and 600 seconds';
   if (!intIn(f.ringTimeoutSeconds, RING_TIMEOUT_MIN, RING_TIMEOUT_MAX)) {
     e['input.ringTimeoutSeconds'] = `Between ${RING_TIMEOUT_MIN} and ${RING_TIMEOUT_MAX} seconds (regulators require at least ${RING_TIMEOUT_MIN} s)`;
