@@ -30,4 +30,17 @@ describe('campaign leases in Redis', () => {
     expect(await a.acquire(key, 300)).toBe(true);
     expect(await b.acquire(key, 300)).toBe(false);
   });
+
+  it('tells live instances from dead ones by their heartbeats (a new owner leaves a live instance\'s calls alone)', async () => {
+    const ids = [`instance-${randomUUID()}`, `instance-${randomUUID()}`];
+    const a = new RedisLeases(client(), ids[0]!);
+    const b = new RedisLeases(client(), ids[1]!);
+    expect(await a.alive(ids)).toEqual(new Set());
+    await a.heartbeat(300);
+    await b.heartbeat(5_000);
+    expect(await b.alive(ids)).toEqual(new Set(ids));
+    await new Promise((r) => setTimeout(r, 400)); // a stopped beating: dead
+    expect(await b.alive(ids)).toEqual(new Set([ids[1]]));
+    expect(await b.alive([])).toEqual(new Set());
+  });
 });

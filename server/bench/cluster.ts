@@ -9,7 +9,8 @@
  * - no number dialled twice: no two calls of a number overlap, no number called beyond its attempts;
  * - no number lost: once the survivors have settled, no call is left open and no number is left in progress
  *   without one;
- * - the surviving wallboards saw every campaign throughout (the longest gap between two pushes of a campaign);
+ * - the surviving wallboards saw every campaign throughout (the longest gap between two pushes of a campaign, at
+ *   most twice the lease time: a campaign's figures pause only while it changes hands);
  * then one JSON line.
  *
  *   npm run bench:cluster -- [seconds=90] [agents=300] [campaigns=30]
@@ -37,6 +38,7 @@ try {
   servers.push(await startBenchServer('dialer_bench_cluster', env, { databaseUrl: a.databaseUrl }));
   servers.push(await startBenchServer('dialer_bench_cluster', env, { databaseUrl: a.databaseUrl }));
   await db.connect();
+  db.on('error', () => undefined); // the database is dropped at the end with its connections
   const token = await a.adminToken();
   const post = (i: number, q: string, v: Record<string, unknown> = {}) => servers[i]!.post(q, v, token);
   process.stdout.write(`3 instances (pids ${servers.map((s) => s.process.pid).join(', ')}) on one database and one Redis; ${AGENTS} agents, ${CAMPAIGNS} campaigns\n`);
@@ -68,7 +70,8 @@ try {
   // a wallboard on each instance: every campaign's live figures
   const gaps = servers.map(() => new Map<string, number[]>());
   const clients = servers.map((s, i) => {
-    const client = createClient({ url: s.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0, lazy: false });
+    // the killed instance's wallboard loses its socket: that is expected, not an error of the bench
+    const client = createClient({ url: s.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { token }, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined });
     for (const c of campaigns) {
       client.subscribe({ query: 'subscription($id: ID!) { campaignLiveChanged(campaignId: $id) { updatedAt } }', variables: { id: c.id } }, {
         next: () => (gaps[i]!.get(c.id) ?? gaps[i]!.set(c.id, []).get(c.id)!).push(Date.now()), error: () => undefined, complete: () => undefined,
@@ -109,6 +112,9 @@ try {
   process.stdout.write(`campaigns held per instance: ${held.join(' / ')}; SIGKILL pid ${victimPid} with ${orphaned.length} campaigns at ${((killedAt - t0) / 1000).toFixed(0)} s\n`);
   await sleep((SECONDS * 1000) / 2);
 
+  const [anchor] = (await db.query('select anchor_wall, anchor_sim, scale from sim_clock')).rows as { anchor_wall: Date; anchor_sim: Date; scale: number }[];
+  const wallToSim = (t: number) => anchor!.anchor_sim.getTime() + (t - anchor!.anchor_wall.getTime()) * anchor!.scale;
+  const simToWall = (t: number) => anchor!.anchor_wall.getTime() + (t - anchor!.anchor_sim.getTime()) / anchor!.scale;
   // hand-over: kill -> a survivor's lease; kill -> its first call
   const leaseAt: number[] = [];
   const firstCallAt: number[] = [];
@@ -116,12 +122,10 @@ try {
     const next = owners.get(id)!.find((h) => h.at > killedAt && h.owner && !h.owner.includes(`-${victimPid}-`));
     if (!next) failures.push(`campaign ${id} never moved off the killed instance`);
     else leaseAt.push(next.at - killedAt);
-    const [leg] = (await db.query(`select min(created_at) as at from call_leg where campaign_id = $1 and created_at > $2 and instance_id not like $3`, [id, new Date(killedAt), `%-${victimPid}-%`])).rows;
-    // the legs' times are the server's sped-up clock: compare them with the clock's own reading at the kill
-    if (leg?.at) firstCallAt.push(Date.parse(leg.at));
+    // the legs' times are on the servers' sped-up clock (anchored in sim_clock): the kill in that clock's terms
+    const [leg] = (await db.query(`select min(created_at) as at from call_leg where campaign_id = $1 and created_at > $2 and instance_id not like $3`, [id, new Date(wallToSim(killedAt)), `%-${victimPid}-%`])).rows;
+    if (leg?.at) firstCallAt.push(new Date(leg.at).getTime());
   }
-  const [clockAtKill] = (await db.query('select anchor_wall, anchor_sim, scale from sim_clock')).rows;
-  const simToWall = (t: number) => Date.parse(clockAtKill.anchor_wall) + (t - Date.parse(clockAtKill.anchor_sim)) / clockAtKill.scale;
   const firstCallWall = firstCallAt.map((t) => simToWall(t) - killedAt);
 
   // one instance at a time: a campaign's calls change instance no more often than its lease changed owner (two
@@ -153,28 +157,33 @@ try {
      count(*) filter (where cause in ('RECONCILED', 'LOST', 'ORPHANED'))::int as cut_off from call_leg`)).rows[0];
 
   // the surviving wallboards: the longest silence of any campaign (pushes come every tick while it is held)
+  let worstAt = 0;
   const worstGap = servers.map((_, i) => {
     if (i === victim) return null;
     let worst = 0;
     for (const c of campaigns) {
       const ts = gaps[i]!.get(c.id) ?? [];
       if (ts.length < 2) { failures.push(`the wallboard on instance ${i + 1} saw campaign ${c.id} ${ts.length} times`); continue; }
-      for (let k = 1; k < ts.length; k++) worst = Math.max(worst, ts[k]! - ts[k - 1]!);
+      for (let k = 1; k < ts.length; k++) {
+        if (ts[k]! - ts[k - 1]! > worst) [worst, worstAt] = [ts[k]! - ts[k - 1]!, ts[k - 1]! - killedAt];
+      }
     }
     return worst;
   });
   const live = worstGap.filter((g): g is number => g !== null);
-  if (Math.max(...live) > LEASE_TTL_MS + 3_000) failures.push(`a surviving wallboard went ${Math.max(...live)} ms without a campaign's figures`);
+  // a campaign stays on every board; its figures pause only while it changes hands (the lease lapses, the new
+  // owner's first pass publishes): at most twice the lease time
+  if (Math.max(...live) > 2 * LEASE_TTL_MS) failures.push(`a surviving wallboard went ${Math.max(...live)} ms without a campaign's figures`);
   const maxOf = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const median = (xs: number[]) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]! : null);
   if ((maxOf(leaseAt) ?? Infinity) > LEASE_TTL_MS + 2_000) failures.push(`a campaign took ${maxOf(leaseAt)} ms to move (lease ${LEASE_TTL_MS} ms)`);
   process.stdout.write(`hand-over of ${orphaned.length} campaigns: lease taken ${median(leaseAt)} ms (median), ${maxOf(leaseAt)} ms (worst) after the kill; first call ${median(firstCallWall)?.toFixed(0)} / ${maxOf(firstCallWall)?.toFixed(0)} ms\n`);
-  process.stdout.write(`${stats.customer_calls} customer calls by ${stats.instances} instances, ${stats.cut_off} cut off by the kill and settled; longest wallboard silence on the survivors ${live.join(' / ')} ms\n`);
+  process.stdout.write(`${stats.customer_calls} customer calls by ${stats.instances} instances, ${stats.cut_off} cut off by the kill and settled; longest wallboard silence on the survivors ${live.join(' / ')} ms (from ${(worstAt / 1000).toFixed(1)} s after the kill)\n`);
   process.stdout.write(failures.length ? `INVARIANTS BROKEN:\n- ${failures.join('\n- ')}\n` : 'invariants held: one instance per campaign at a time, no number dialled twice or beyond its attempts, no call left open, no number lost, every campaign on the surviving wallboards throughout\n');
   process.stdout.write(`${JSON.stringify({
     bench: 'cluster', instances: 3, agents: AGENTS, campaigns: CAMPAIGNS, seconds: SECONDS, leaseTtlMs: LEASE_TTL_MS, killed: { pid: victimPid, campaigns: orphaned.length },
     handOverMs: { leaseMedian: median(leaseAt), leaseWorst: maxOf(leaseAt), firstCallMedian: median(firstCallWall), firstCallWorst: maxOf(firstCallWall) },
-    customerCalls: stats.customer_calls, cutOffByKill: stats.cut_off, wallboardLongestSilenceMs: worstGap, interleaved, openCalls: open, stuckNumbers: stuck, overlapping, overCap, ok: failures.length === 0,
+    customerCalls: stats.customer_calls, cutOffByKill: stats.cut_off, wallboardLongestSilenceMs: worstGap, wallboardSilenceFromKillMs: worstAt, interleaved, openCalls: open, stuckNumbers: stuck, overlapping, overCap, ok: failures.length === 0,
   })}\n`);
 } finally {
   for (const s of servers.slice(1)) await s.stop('SIGKILL').catch(() => undefined);

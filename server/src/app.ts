@@ -97,6 +97,8 @@ export interface App {
   statsPruner: StatsPruner;
   engine: DialerEngine;
   telephony: TelephonyPort;
+  /** This process among the instances: stamped on the legs it places, its campaign leases and heartbeat. */
+  instanceId: string;
   pubsubKind: PubSubHandle['kind'];
   /** Drains HTTP and WebSockets, stops timers, closes pubsub, the ORM and any embedded database. */
   close(): Promise<void>;
@@ -430,6 +432,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     statsPruner,
     dialWhom,
     engine,
+    instanceId,
     telephony,
     pubsubKind: pubsub.kind,
     close,

@@ -201,7 +201,12 @@ export class CampaignRunner {
       }
       const repo = new DialerRepository(this.d.orm.em.fork());
       if (now.getTime() - this.startedAt >= LOST_LEG_GRACE_MS) {
-        const untracked = (await repo.liveLegs(this.campaignId)).filter((l) => !this.legs.has(l.id));
+        // a live leg placed by another instance that is still alive is that instance's call (it lost the
+        // campaign and is finishing it): only a dead instance's legs are closed here
+        const others = (await repo.liveLegs(this.campaignId)).filter((l) => !this.legs.has(l.id));
+        const foreign = [...new Set(others.map((l) => l.instance_id).filter((id) => id !== this.d.instanceId))];
+        const alive = this.d.aliveInstances ? await this.d.aliveInstances(foreign) : new Set<string>();
+        const untracked = others.filter((l) => !alive.has(l.instance_id));
         for (const l of untracked) if (l.sid && activeCalls.has(l.sid)) await this.d.port.hangup(l.sid, 'RECONCILED').catch(() => undefined);
         if (untracked.length) {
           const fixed = await closeOrphanLegs(this.d, { ids: untracked.map((l) => l.id) }, 'RECONCILED');
@@ -253,7 +258,11 @@ export class CampaignRunner {
     const wantedIds = new Set(wanted.map((a) => a.id));
     for (const a of wanted) {
       if (this.sessions.get(a.id)?.oneOff) continue; // their followup call first; they join once it is over
-      if (!this.sessions.has(a.id)) await this.join(a.id, a.phone);
+      if (!this.sessions.has(a.id)) {
+        if (this.d.holdsLease && !this.d.holdsLease()) continue; // no agent leg either without the lease
+        await this.join(a.id, a.phone);
+      }
+      if (!this.sessions.has(a.id)) continue;
       const s = this.sessions.get(a.id)!;
       s.pauseRequested = a.pause_requested;
       // a launch dropped meanwhile (expired, or the campaign completed) no longer holds the agent back
@@ -459,6 +468,8 @@ export class CampaignRunner {
    */
   private async claim(ids: string[], s?: Session, preview = false): Promise<{ placed: number; why?: string }> {
     if (!ids.length || this.draining) return { placed: 0, why: 'the dialler is stopping' };
+    // fenced: an instance whose lease ran out (a stalled pass) dials nothing; the campaign may be another's now
+    if (this.d.holdsLease && !this.d.holdsLease()) return { placed: 0, why: 'another server is taking the campaign over' };
     const c = this.campaign!;
     const agentFirst = preview ? !s!.nailedLegId : this.strategy().agentLegFirst;
     // the trunk is taken to be down: no calls to customers but, after the wait, one probe (a launched followup still goes)

@@ -33,6 +33,16 @@ export interface EngineOptions {
 }
 
 const LEASE_TTL_MS = 5_000;
+/**
+ * Leases are renewed on the wall's clock this often, apart from the passes: a pass slowed down by a loaded machine
+ * must not let a lease lapse while its runner is still dialling. An instance also beats this often, so a lease's
+ * new owner can tell a live instance's calls from a dead one's.
+ */
+const LEASE_RENEW_MS = 1_000;
+/** An instance that has not beaten for this long is dead: its calls died with it (a stalled one is given time). */
+const INSTANCE_ALIVE_MS = 10_000;
+/** A lease is taken to be ours until this long before Redis would let it go (the renewal's round trip). */
+const LEASE_MARGIN_MS = 500;
 /** How often legs are checked against the provider and the database, and idle agents' states. */
 const RECONCILE_EVERY_MS = 30_000;
 
@@ -52,6 +62,12 @@ export class DialerEngine {
   private ticking: Promise<void> | undefined;
   private lastReconcile = 0;
   private hurried = false;
+  /** Wall time (ms) until which each campaign's lease is surely this instance's. */
+  private readonly leaseUntil = new Map<string, number>();
+  /** Runners whose lease another instance took: they launch nothing and finish their calls, then stop. */
+  private readonly leaving = new Map<string, CampaignRunner>();
+  private renewTimer: NodeJS.Timeout | undefined;
+  private renewing: Promise<void> | undefined;
   /** Passes, batched pacing calls and the campaigns they paced, and the hoppers' work (benchmarks and tests read it). */
   readonly stats = { passes: 0, pacingBatches: 0, pacedCampaigns: 0 };
   /** Durations of the last 2,000 passes, ms (for benchmarks and health). */
@@ -63,8 +79,35 @@ export class DialerEngine {
 
   /** Reconciles, then ticks until stopped. */
   async start(): Promise<void> {
+    await this.o.leases.heartbeat(INSTANCE_ALIVE_MS);
     await this.reconcile();
+    this.renewTimer = setInterval(() => void (this.renewing ??= this.renew().finally(() => (this.renewing = undefined))), LEASE_RENEW_MS);
+    this.renewTimer.unref();
     this.schedule();
+  }
+
+  /** Takes or renews a campaign's lease and notes until when it is surely ours. */
+  private async acquireLease(id: string): Promise<boolean> {
+    const sent = Date.now();
+    const ok = await this.o.leases.acquire(`campaign:${id}`, LEASE_TTL_MS);
+    if (ok) this.leaseUntil.set(id, sent + LEASE_TTL_MS - LEASE_MARGIN_MS);
+    else this.leaseUntil.delete(id);
+    return ok;
+  }
+
+  /** Whether the campaign's lease is surely this instance's right now (the fence before every dial). */
+  private holdsLease(id: string): boolean {
+    return this.o.soleInstance || (this.leaseUntil.get(id) ?? 0) > Date.now();
+  }
+
+  /** The wall-clock renewal of every held lease, and this instance's heartbeat. */
+  private async renew(): Promise<void> {
+    try {
+      await this.o.leases.heartbeat(INSTANCE_ALIVE_MS);
+      for (const id of [...this.runners.keys()]) if (!this.stopped) await this.acquireLease(id);
+    } catch (err) {
+      this.o.log.warn({ err: (err as Error).message }, 'renewing campaign leases failed');
+    }
   }
 
   /** Resolves when no engine work is in flight (virtual-time tests settle on it). */
@@ -86,8 +129,10 @@ export class DialerEngine {
   async stop(drainMs = 0): Promise<void> {
     this.stopped = true;
     this.o.clock.clearTimeout(this.timer);
+    clearInterval(this.renewTimer);
+    await this.renewing;
     await this.ticking;
-    const runners = [...this.runners.values()];
+    const runners = [...this.runners.values(), ...this.leaving.values()];
     await Promise.all(runners.map((r) => r.beginDrain()));
     const deadline = this.o.clock.now().getTime() + drainMs;
     while (runners.some((r) => r.callsInFlight > 0) && this.o.clock.now().getTime() < deadline && !this.hurried) {
@@ -143,8 +188,9 @@ export class DialerEngine {
       const ticked: CampaignRunner[] = [];
       for (const id of new Set([...ids, ...this.runners.keys()])) {
         if (this.stopped) return;
-        if (!(await this.o.leases.acquire(`campaign:${id}`, LEASE_TTL_MS))) {
-          if (this.runners.has(id)) await this.drop(id); // another instance took over
+        if (this.leaving.has(id)) continue; // finishing its calls after losing the lease
+        if (!(await this.acquireLease(id))) {
+          if (this.runners.has(id)) await this.lose(id); // another instance took over
           continue;
         }
         let runner = this.runners.get(id);
@@ -154,6 +200,8 @@ export class DialerEngine {
             pool: this.pool,
             tracker: this.tracker,
             routeLeg: (legId, r) => (r ? this.legRoutes.set(legId, r) : this.legRoutes.delete(legId)),
+            holdsLease: () => this.holdsLease(id),
+            aliveInstances: (ids) => this.o.leases.alive(ids),
           });
           this.runners.set(id, runner);
         }
@@ -175,6 +223,7 @@ export class DialerEngine {
         const id = runner.campaignId;
         void this.tracker.track(this.o.events.campaignTicked(id, { ...runner.snapshot(), worked: runner.takeWorked() })).catch((err) => this.o.log.error({ err, campaignId: id }, 'live figures failed'));
       }
+      await this.releaseLeft();
       await this.reconcileLive();
     } catch (err) {
       this.o.log.error({ err }, 'dialer tick failed');
@@ -188,7 +237,33 @@ export class DialerEngine {
   private async drop(id: string): Promise<void> {
     await this.runners.get(id)?.stop();
     this.runners.delete(id);
+    this.leaseUntil.delete(id);
     await this.o.leases.release(`campaign:${id}`).catch(() => undefined);
+  }
+
+  /**
+   * Another instance took the campaign (this one's lease lapsed): its runner launches nothing more but finishes
+   * the calls it has up, whose events still come back to it (the new owner leaves a live instance's calls alone),
+   * then stops; its agents' nailed legs are hung up then, and the new owner dials them again.
+   */
+  private async lose(id: string): Promise<void> {
+    const runner = this.runners.get(id)!;
+    this.runners.delete(id);
+    this.leaseUntil.delete(id);
+    this.o.log.warn({ campaignId: id, callsInFlight: runner.callsInFlight }, 'campaign taken over by another instance: finishing its calls here');
+    await runner.beginDrain();
+    this.leaving.set(id, runner);
+    await this.releaseLeft();
+  }
+
+  /** Runners that lost their campaign and have no call up any more stop; their agents' legs are hung up. */
+  private async releaseLeft(): Promise<void> {
+    for (const [id, runner] of [...this.leaving]) {
+      if (runner.callsInFlight > 0) continue;
+      this.leaving.delete(id);
+      await runner.cutAll('TAKEN_OVER');
+      await runner.stop();
+    }
   }
 
   private async route(e: LegEvent): Promise<void> {

@@ -417,8 +417,8 @@ export class DialerRepository {
   }
 
   /** A campaign's legs that are live in the database. */
-  liveLegs(campaignId: string): Promise<{ id: string; sid: string | null; created_at: Date }[]> {
-    return this.em.execute(`select id, sid, created_at from call_leg where campaign_id = ? and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
+  liveLegs(campaignId: string): Promise<{ id: string; sid: string | null; created_at: Date; instance_id: string }[]> {
+    return this.em.execute(`select id, sid, created_at, instance_id from call_leg where campaign_id = ? and status in ('QUEUED','RINGING','ANSWERED')`, [campaignId]);
   }
 
   /**

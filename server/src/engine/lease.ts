@@ -5,12 +5,18 @@ export interface LeaseManager {
   /** Takes or renews the lease; false when another instance holds it. */
   acquire(key: string, ttlMs: number): Promise<boolean>;
   release(key: string): Promise<void>;
+  /** Says this instance is alive for `ttlMs` more. */
+  heartbeat(ttlMs: number): Promise<void>;
+  /** Which of these instances are alive (have beaten within their time). */
+  alive(instanceIds: readonly string[]): Promise<Set<string>>;
 }
 
-/** Without Redis there is one instance, which owns everything. */
+/** Without Redis there is one instance, which owns everything (and is the only one alive). */
 export const inProcessLeases: LeaseManager = {
   acquire: async () => true,
   release: async () => undefined,
+  heartbeat: async () => undefined,
+  alive: async (ids) => new Set(ids),
 };
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
@@ -31,5 +37,15 @@ export class RedisLeases implements LeaseManager {
 
   async release(key: string): Promise<void> {
     await this.redis.eval(RELEASE, 1, `dialer:lease:${key}`, this.instanceId);
+  }
+
+  async heartbeat(ttlMs: number): Promise<void> {
+    await this.redis.set(`dialer:instance:${this.instanceId}`, '1', 'PX', ttlMs);
+  }
+
+  async alive(instanceIds: readonly string[]): Promise<Set<string>> {
+    if (!instanceIds.length) return new Set();
+    const beats = await this.redis.mget(...instanceIds.map((id) => `dialer:instance:${id}`));
+    return new Set(instanceIds.filter((_, i) => beats[i] !== null));
   }
 }

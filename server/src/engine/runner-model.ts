@@ -38,6 +38,10 @@ export interface RunnerDeps {
   trunkBreaker?: TrunkBreakerOptions;
   /** Registers a leg id with the engine so its events come back to this runner. */
   routeLeg(legId: string, runner: LegSink | null): void;
+  /** This instance still holds the campaign's lease (checked right before anything is dialled). @default always */
+  holdsLease?(): boolean;
+  /** Which of these instances are alive: a live leg of a live instance is its own, never reconciled away. @default all */
+  aliveInstances?(instanceIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface Session {
