@@ -11,13 +11,12 @@ import WebSocket from 'ws';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { createBenchDatabase } from './harness.js';
 
 const [agentsArg, secondsArg, scaleArg] = process.argv.slice(2);
 const AGENTS = Number(agentsArg ?? 100);
 const SECONDS = Number(secondsArg ?? 60);
 const SCALE = Number(scaleArg ?? 10);
-const ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `dialer_bench_${Date.now()}`;
 
 const pct = (xs: number[], p: number) => {
   if (!xs.length) return null;
@@ -25,11 +24,8 @@ const pct = (xs: number[], p: number) => {
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
 };
 
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(ADMIN);
-url.pathname = `/${dbName}`;
+const database = await createBenchDatabase('dialer_bench');
+const url = new URL(database.url);
 
 const app = await createApp({
   config: { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: url.toString(), demoSeed: false, simTimeScale: SCALE, requestsPerMinute: 1_000_000 },
@@ -107,6 +103,5 @@ try {
   console.log(JSON.stringify(figures));
 } finally {
   await app.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await database.drop();
 }

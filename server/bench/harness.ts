@@ -19,6 +19,29 @@ export const cpuSec = (pid: number) => {
   return (Number(f[11]) + Number(f[12])) / 100;
 };
 
+/** A fresh database named `<prefix>_<time>` (for a server run in this process, or several); `drop()` removes it. */
+export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const dbName = `${prefix}_${Date.now()}`;
+  const u = new URL(ADMIN);
+  u.pathname = `/${dbName}`;
+  const admin = new pg.Client({ connectionString: ADMIN });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${dbName}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: ADMIN });
+      await c.connect();
+      await c.query(`drop database if exists ${dbName} with (force)`);
+      await c.end();
+    },
+  };
+}
+
 export interface BenchServer {
   process: ChildProcess;
   /** The GraphQL URL it printed; `base` is its origin. */
@@ -39,13 +62,8 @@ export interface BenchServer {
  * With `databaseUrl` (another instance of a cluster) the server joins that database, and `stop` leaves it.
  */
 export async function startBenchServer(prefix: string, env: Record<string, string>, options: { databaseUrl?: string } = {}): Promise<BenchServer> {
-  const dbName = `${prefix}_${Date.now()}`;
-  const u = new URL(ADMIN);
-  u.pathname = `/${dbName}`;
-  const databaseUrl = options.databaseUrl ?? u.toString();
-  const admin = new pg.Client({ connectionString: ADMIN });
-  await admin.connect();
-  if (!options.databaseUrl) await admin.query(`create database ${dbName}`);
+  const own = options.databaseUrl ? undefined : await createBenchDatabase(prefix);
+  const databaseUrl = options.databaseUrl ?? own!.url;
   const fullEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: '', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...env };
   const child = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -56,8 +74,7 @@ export async function startBenchServer(prefix: string, env: Record<string, strin
       child.kill(signal);
       await new Promise((r) => child.once('exit', r));
     }
-    if (!options.databaseUrl) await admin.query(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
+    await own?.drop();
   };
   let url: string;
   try {

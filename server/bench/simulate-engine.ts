@@ -10,12 +10,12 @@
  * used), another abandon grace than 2 s, a history of earlier days, FIXED_RATIO and PREVIEW policies.
  */
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
 import { PacingCoreError, simulate, validateScenario, type HourFigures, type Scenario, type SimResult } from '@dialer/pacing-core';
 import { createApp } from '../src/app.js';
 import { ManualClock } from '../src/clock.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import { createBenchDatabase } from './harness.js';
 
 function usage(msg: string): never {
   process.stderr.write(`${msg}\nusage: npm run simulate -- <scenario.json> --engine [--seed N] [--duration SEC]\n`);
@@ -65,16 +65,10 @@ const D = s.durationSec;
 const START = Date.parse('2026-11-22T19:00:00Z');
 const clock = new ManualClock(START);
 const liveSteps = typeof o.live === 'object' ? o.live : [{ atSec: 0, rate: o.live ?? 0.2 }];
-const ADMIN = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const dbName = `dialer_sim_${Date.now()}`;
-const admin = new pg.Client({ connectionString: ADMIN });
-await admin.connect();
-await admin.query(`create database ${dbName}`);
-const url = new URL(ADMIN);
-url.pathname = `/${dbName}`;
+const database = await createBenchDatabase('dialer_sim');
 
 const app = await createApp({
-  config: { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: url.toString(), demoSeed: false, drainTimeoutSec: 0, requestsPerMinute: 1_000_000, webhooksSend: false },
+  config: { ...loadConfig({}), port: 0, host: '127.0.0.1', databaseUrl: database.url, demoSeed: false, drainTimeoutSec: 0, requestsPerMinute: 1_000_000, webhooksSend: false },
   clock,
   scheduler: false,
   logger: createLogger(process.env.LOG_LEVEL ?? 'silent'),
@@ -205,7 +199,6 @@ try {
   exitCode = 1;
 } finally {
   await app.close();
-  await admin.query(`drop database if exists ${dbName} with (force)`);
-  await admin.end();
+  await database.drop();
 }
 process.exit(exitCode);

@@ -13,36 +13,11 @@ export interface Clock {
   clearTimeout(timer: Timer | undefined): void;
 }
 
-class SystemClock implements Clock {
-  private readonly timers = new Map<number, NodeJS.Timeout>();
-  private seq = 0;
-  now(): Date {
-    return new Date();
-  }
-  setTimeout(fn: () => void, ms: number): Timer {
-    const id = ++this.seq;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      fn();
-    }, Math.max(0, ms));
-    t.unref();
-    this.timers.set(id, t);
-    return { id };
-  }
-  clearTimeout(timer: Timer | undefined): void {
-    if (!timer) return;
-    clearTimeout(this.timers.get(timer.id));
-    this.timers.delete(timer.id);
-  }
-}
-
-export const systemClock: Clock = new SystemClock();
-
 /**
  * Wall time sped up `scale` times (`SIM_TIME_SCALE`): from the anchor on, `now()` runs `scale` times faster than the
  * wall (at `anchorWall` it reads `anchorSim`), and a timer of `ms` fires after `ms / scale` real milliseconds, so
  * everything that reads this clock (engine ticks, the 2-second abandon grace, ring timeouts, wrap-up, forecasts,
- * calling windows, days) keeps its proportions with the simulated calls.
+ * calling windows, days) keeps its proportions with the simulated calls. At ×1 it is the wall's clock.
  */
 export class ScaledClock implements Clock {
   private readonly timers = new Map<number, NodeJS.Timeout>();
@@ -76,6 +51,9 @@ export class ScaledClock implements Clock {
     this.timers.delete(timer.id);
   }
 }
+
+/** The wall's clock: a scaled clock at ×1 (its timers are real timers that do not keep the process alive). */
+export const systemClock: Clock = new ScaledClock(1);
 
 /** How many times faster than the wall a clock runs (1 for every clock but a {@link ScaledClock}). */
 export function timeScaleOf(clock: Clock): number {
