@@ -3,14 +3,15 @@
  * Redis, AGENTS simulated agents over CAMPAIGNS campaigns (progressive, agent-first and predictive in turn; the call
  * simulator; SIM_TIME_SCALE=10), agents pressing Start on the three instances in turn, and one graphql-ws wallboard
  * per instance subscribed to every campaign's live figures. Halfway, the instance holding the most campaigns is
- * SIGKILLed. Prints the hand-over (kill -> a survivor holds the lease; kill -> its first call), then checks:
+ * SIGKILLed. Prints the hand-over (kill -> a survivor holds the lease; kill -> its first call; at most twice the
+ * lease time: it lapses 4-5 s after the last renewal and a survivor takes it at its next pass), then checks:
  * - one instance at a time: no campaign's calls were placed by two instances in the same stretch (the leases' owners,
  *   sampled every 100 ms, never two; the legs of a campaign switch instance only at the hand-over);
  * - no number dialled twice: no two calls of a number overlap, no number called beyond its attempts;
  * - no number lost: once the survivors have settled, no call is left open and no number is left in progress
  *   without one;
- * - the surviving wallboards saw every campaign throughout (the longest gap between two pushes of a campaign, at
- *   most twice the lease time: a campaign's figures pause only while it changes hands);
+ * - the surviving wallboards saw every campaign throughout (the longest gap between two pushes of a campaign after
+ *   the warm-up, at most twice the lease time: a campaign's figures pause only while it changes hands);
  * then one JSON line.
  *
  *   npm run bench:cluster -- [seconds=90] [agents=300] [campaigns=30]
@@ -26,6 +27,7 @@ const AGENTS = Number(process.argv[3] ?? 300);
 const CAMPAIGNS = Number(process.argv[4] ?? 30);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const LEASE_TTL_MS = 5_000; // server/src/engine/dialer-engine.ts
+const WARM_UP_MS = 15_000;
 const MODES = ['PROGRESSIVE', 'AGENT_FIRST_FLOW', 'PREDICTIVE'] as const;
 
 const env = { DEMO_SEED: 'false', REDIS_URL, SIM_TIME_SCALE: '10', RATE_LIMIT_PER_MINUTE: '1000000', DRAIN_TIMEOUT_SEC: '5', WEBHOOKS: 'off' };
@@ -157,7 +159,10 @@ try {
      count(*) filter (where cause in ('RECONCILED', 'LOST', 'ORPHANED'))::int as cut_off from call_leg`)).rows[0];
 
   // the surviving wallboards: the longest silence of any campaign (pushes come every tick while it is held)
+  // measured from the end of the warm-up (300 agents pressing Start and their phones answering load every instance)
+  const warm = t0 + WARM_UP_MS;
   let worstAt = 0;
+  let warmUpWorst = 0;
   const worstGap = servers.map((_, i) => {
     if (i === victim) return null;
     let worst = 0;
@@ -165,7 +170,9 @@ try {
       const ts = gaps[i]!.get(c.id) ?? [];
       if (ts.length < 2) { failures.push(`the wallboard on instance ${i + 1} saw campaign ${c.id} ${ts.length} times`); continue; }
       for (let k = 1; k < ts.length; k++) {
-        if (ts[k]! - ts[k - 1]! > worst) [worst, worstAt] = [ts[k]! - ts[k - 1]!, ts[k - 1]! - killedAt];
+        const gap = ts[k]! - ts[k - 1]!;
+        if (ts[k]! <= warm) warmUpWorst = Math.max(warmUpWorst, gap);
+        else if (gap > worst) [worst, worstAt] = [gap, ts[k - 1]! - killedAt];
       }
     }
     return worst;
@@ -176,14 +183,15 @@ try {
   if (Math.max(...live) > 2 * LEASE_TTL_MS) failures.push(`a surviving wallboard went ${Math.max(...live)} ms without a campaign's figures`);
   const maxOf = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
   const median = (xs: number[]) => (xs.length ? [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]! : null);
-  if ((maxOf(leaseAt) ?? Infinity) > LEASE_TTL_MS + 2_000) failures.push(`a campaign took ${maxOf(leaseAt)} ms to move (lease ${LEASE_TTL_MS} ms)`);
+  // the lease lapses 4-5 s after its holder's last renewal; a survivor takes it at its next pass
+  if ((maxOf(leaseAt) ?? Infinity) > 2 * LEASE_TTL_MS) failures.push(`a campaign took ${maxOf(leaseAt)} ms to move (lease ${LEASE_TTL_MS} ms)`);
   process.stdout.write(`hand-over of ${orphaned.length} campaigns: lease taken ${median(leaseAt)} ms (median), ${maxOf(leaseAt)} ms (worst) after the kill; first call ${median(firstCallWall)?.toFixed(0)} / ${maxOf(firstCallWall)?.toFixed(0)} ms\n`);
-  process.stdout.write(`${stats.customer_calls} customer calls by ${stats.instances} instances, ${stats.cut_off} cut off by the kill and settled; longest wallboard silence on the survivors ${live.join(' / ')} ms (from ${(worstAt / 1000).toFixed(1)} s after the kill)\n`);
+  process.stdout.write(`${stats.customer_calls} customer calls by ${stats.instances} instances, ${stats.cut_off} cut off by the kill and settled; longest wallboard silence on the survivors after the warm-up ${live.join(' / ')} ms (from ${(worstAt / 1000).toFixed(1)} s after the kill; ${warmUpWorst} ms during the warm-up)\n`);
   process.stdout.write(failures.length ? `INVARIANTS BROKEN:\n- ${failures.join('\n- ')}\n` : 'invariants held: one instance per campaign at a time, no number dialled twice or beyond its attempts, no call left open, no number lost, every campaign on the surviving wallboards throughout\n');
   process.stdout.write(`${JSON.stringify({
     bench: 'cluster', instances: 3, agents: AGENTS, campaigns: CAMPAIGNS, seconds: SECONDS, leaseTtlMs: LEASE_TTL_MS, killed: { pid: victimPid, campaigns: orphaned.length },
     handOverMs: { leaseMedian: median(leaseAt), leaseWorst: maxOf(leaseAt), firstCallMedian: median(firstCallWall), firstCallWorst: maxOf(firstCallWall) },
-    customerCalls: stats.customer_calls, cutOffByKill: stats.cut_off, wallboardLongestSilenceMs: worstGap, wallboardSilenceFromKillMs: worstAt, interleaved, openCalls: open, stuckNumbers: stuck, overlapping, overCap, ok: failures.length === 0,
+    customerCalls: stats.customer_calls, cutOffByKill: stats.cut_off, wallboardLongestSilenceMs: worstGap, wallboardSilenceFromKillMs: worstAt, wallboardWarmUpSilenceMs: warmUpWorst, interleaved, openCalls: open, stuckNumbers: stuck, overlapping, overCap, ok: failures.length === 0,
   })}\n`);
 } finally {
   for (const s of servers.slice(1)) await s.stop('SIGKILL').catch(() => undefined);
