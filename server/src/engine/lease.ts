@@ -11,12 +11,12 @@ export interface LeaseManager {
   alive(instanceIds: readonly string[]): Promise<Set<string>>;
 }
 
-/** Without Redis there is one instance, which owns everything (and is the only one alive). */
+/** Without Redis there is one instance, which owns everything: any other instance a leg names was a past process. */
 export const inProcessLeases: LeaseManager = {
   acquire: async () => true,
   release: async () => undefined,
   heartbeat: async () => undefined,
-  alive: async (ids) => new Set(ids),
+  alive: async () => new Set(),
 };
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
