@@ -675,7 +675,7 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     await ctx.close();
   });
 
-  it('followups: an agent books one from idle (the form is cleared), sees it due with its countdown, launches it (own phone first), ends the call and ends wrap-up with Ready (issue 16)', { timeout: 180_000 }, async () => {
+  it('followups: an agent books one from idle (the form is cleared), sees it due with its countdown, launches it (own phone first), ends the call and ends wrap-up with Ready (issue 16)', { timeout: 300_000 }, async () => {
     const agentToken = (await apiSignIn(AGENT.email, AGENT.password)).token!;
     const { agentConsole } = await gql(`{ agentConsole { agentId } }`, {}, agentToken);
     const groupId = (await gql(`mutation($i: CreateAgentGroupInput!) { createAgentGroup(input: $i) { id } }`, { i: { name: `Followup floor ${Date.now()}`, agentIds: [agentConsole.agentId] } })).createAgentGroup.id;
@@ -726,9 +726,17 @@ describe('admin screens in chromium against the real server', { timeout: 60_000 
     // Launch: the agent's own phone rings first, then the customer is called and answers. The simulator's agents pick
     // up 95% of the time: a phone that rings out puts the followup back (the console says so), and the agent launches again.
     let tries = 0;
+    const agentState = () => page.getByTestId('agent-state').getAttribute('data-state');
     for (;;) {
       tries++;
-      await card.getByRole('button', { name: 'Launch call' }).click();
+      // a loaded machine may still be settling the last attempt (the card shows it launching): wait for it
+      const launch = card.getByRole('button', { name: 'Launch call' });
+      await expect.poll(async () => (await agentState()) === 'ON_CALL' || (await launch.isEnabled().catch(() => false)), { timeout: 90_000 }).toBe(true);
+      if ((await agentState()) === 'ON_CALL') {
+        tries--; // the last attempt got through after all
+        break;
+      }
+      await launch.click();
       const outcome = async () => ((await page.getByTestId('launch-notice').count()) ? 'notice' : await page.getByTestId('agent-state').getAttribute('data-state'));
       await expect.poll(outcome, { timeout: 60_000 }).toMatch(/^(ON_CALL|notice)$/);
       if ((await outcome()) === 'ON_CALL') break;
