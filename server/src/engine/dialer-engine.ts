@@ -189,7 +189,8 @@ export class DialerEngine {
       for (const id of new Set([...ids, ...this.runners.keys()])) {
         if (this.stopped) return;
         if (this.leaving.has(id)) continue; // finishing its calls after losing the lease
-        if (!(await this.acquireLease(id))) {
+        // a held lease is renewed by the wall-clock timer, not on every pass (one Redis round trip per campaign saved)
+        if (!(this.runners.has(id) && this.holdsLease(id)) && !(await this.acquireLease(id))) {
           if (this.runners.has(id)) await this.lose(id); // another instance took over
           continue;
         }
