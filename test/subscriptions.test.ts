@@ -46,3 +46,34 @@ describe('campaignStatsChanged over graphql-ws', () => {
     expect(JSON.stringify(sub.errors)).toMatch(/4403|Forbidden/);
   });
 });
+
+describe('operation guards over graphql-ws', () => {
+  const errorsOf = async (query: string, variables: Record<string, unknown> = {}) => {
+    const sub = subscribe<unknown>(app.ws(), query, variables);
+    await expect.poll(() => sub.errors.length, { timeout: 3000 }).toBeGreaterThan(0);
+    expect(sub.values).toHaveLength(0);
+    return JSON.stringify(sub.errors);
+  };
+
+  it('refuses bad syntax, unknown fields, too many aliases and too long a query, the same way each time (parsed and validated once per text)', async () => {
+    for (let round = 0; round < 2; round++) {
+      expect(await errorsOf('subscription { campaignStatsChanged(campaignId: "x") { total ')).toContain('Syntax Error');
+      expect(await errorsOf('subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { total nonsense } }', { id: 'x' })).toContain('Cannot query field');
+      const aliases = Array.from({ length: 20 }, (_, i) => `a${i}: total`).join(' ');
+      expect(await errorsOf(`subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { ${aliases} } }`, { id: 'x' })).toContain('QUERY_TOO_COMPLEX');
+      const long = `subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { total ${'__typename '.repeat(2_000)} } }`;
+      expect(await errorsOf(long, { id: 'x' })).toMatch(/Query is \d+ characters; the limit is 20000.*QUERY_TOO_COMPLEX/);
+    }
+  });
+
+  it('a valid subscription on a socket that was refused an invalid one still works', async () => {
+    const b = await seedBasics(app, 3);
+    const c = (await app.gql(CREATE_CAMPAIGN, { i: { name: 'Guarded', listId: b.listId, groupId: b.groupId, callerId: '+912240001234' } })).data.createCampaign;
+    const client = app.ws();
+    const bad = subscribe<unknown>(client, 'subscription($id: ID!) { campaignStatsChanged(campaignId: $id) { nope } }', { id: c.id });
+    await expect.poll(() => bad.errors.length, { timeout: 3000 }).toBeGreaterThan(0);
+    const good = subscribe<Stats>(client, STATS, { id: c.id });
+    expect((await good.waitFor(() => true)).campaignStatsChanged).toMatchObject({ scheduled: 3, total: 3 });
+    good.unsubscribe();
+  });
+});

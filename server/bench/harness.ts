@@ -1,3 +1,4 @@
+import { createWriteStream } from 'node:fs';
 /**
  * What the server benchmarks share: a fresh PostgreSQL database, the built server (`server/dist/main.js`) in its own
  * process, an organisation made through the operator CLI, GraphQL over HTTP, and the process's memory and CPU.
@@ -65,10 +66,25 @@ export async function startBenchServer(prefix: string, env: Record<string, strin
   const own = options.databaseUrl ? undefined : await createBenchDatabase(prefix);
   const databaseUrl = options.databaseUrl ?? own!.url;
   const fullEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: '', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...env };
-  const child = spawn(process.execPath, ['server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  // BENCH_SERVER_LOG=<file>: the server's own log lines there (LOG_LEVEL decides how many)
+  if (process.env.BENCH_SERVER_LOG) {
+    const file = createWriteStream(process.env.BENCH_SERVER_LOG);
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
+  // a benchmark stopped early (Ctrl-C, a closed pipe, a timeout) must not leave its server running and skewing the next
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGPIPE'] as const) {
+    process.once(sig, () => {
+      orphan();
+      process.exit(1);
+    });
+  }
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);

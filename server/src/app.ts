@@ -3,8 +3,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { specifiedRules, validate, type ValidationRule } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { ValidationRule } from 'graphql';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -34,6 +33,7 @@ import { toGraphQLError } from './graphql/errors.js';
 import { createFormatError, EXPOSED_CODES } from './graphql/format-error.js';
 import type { GraphQLContext } from './graphql/context.js';
 import { sharedSubscribe } from './graphql/shared-subscribe.js';
+import { serveGraphqlWs } from './graphql/ws-transport.js';
 import { buildDialerSchema, type Services } from './graphql/schema.js';
 import { createLogger, type Logger } from './logger.js';
 import { AgentService } from './modules/agent/agent.service.js';
@@ -69,6 +69,9 @@ import { importRoutes } from './http/imports.js';
 import { ContactImportRepository } from './modules/contact/contact-import.repository.js';
 import { DialWhomFeeder } from './modules/integration/dial-whom-feeder.js';
 import { ContactLookup } from './modules/integration/contact-lookup.js';
+
+/** Connections the kernel may queue before the server accepts them (Node's default is 511). */
+const LISTEN_BACKLOG = 4096;
 
 export interface AppOptions {
   config: Config;
@@ -160,7 +163,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     live,
     inbound: new InboundService(clock, contacts, stats, log),
     pools: new OwnerPoolService(clock, stats),
-    agentBoard: new AgentBoardService(pubsub.pubSub),
+    agentBoard: new AgentBoardService(orm, pubsub.pubSub, log),
     webhooks: new WebhookService(wallClock, { allowAddresses: config.outboundAllowAddresses }),
     reports: new ReportService(reportRepo, clock),
   };
@@ -240,7 +243,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   }, SOCKET_SESSION_CHECK_MS);
   sweep.unref();
 
-  const wsCleanup = useServer<ConnectionParams, { actor?: Actor; tracked?: { sessionId: string; socket: { close(code: number, reason: string): void } } }>(
+  const wsCleanup = serveGraphqlWs<ConnectionParams, { actor?: Actor; tracked?: { sessionId: string; socket: { close(code: number, reason: string): void } } }>(
     {
       schema,
       connectionInitWaitTimeout: 10_000,
@@ -258,11 +261,12 @@ export async function createApp(options: AppOptions): Promise<App> {
       onClose: (ctx) => {
         if (ctx.extra.tracked) sockets.delete(ctx.extra.tracked);
       },
+      // parsed and validated once per query text, then cost, an API key's scopes and the rate limit per operation
       onSubscribe: async (ctx, _id, payload) => {
-        const pre = guards.precheck(payload.query);
-        if ('error' in pre) return [pre.error];
+        const prepared = guards.prepare(schema, payload.query);
+        if ('errors' in prepared) return [...prepared.errors];
         const actor = ctx.extra.actor!;
-        const denied = pre.document && guards.check(schema, actor, pre.document, payload.variables ?? undefined, payload.operationName);
+        const denied = guards.check(schema, actor, prepared.document, payload.variables ?? undefined, payload.operationName);
         if (denied) return [denied];
         try {
           await limits.request(actor.apiKey ? `key:${actor.apiKey.id}` : `user:${actor.userId}`);
@@ -270,9 +274,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           if (err instanceof DialerError) return [toGraphQLError(err)];
           throw err;
         }
-        return undefined;
+        return { schema, document: prepared.document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined };
       },
-      validate: (s, doc) => validate(s, doc, [...specifiedRules, ...validationRules]),
       context: (ctx): GraphQLContext => {
         let em: ReturnType<typeof orm.em.fork> | undefined;
         return {
@@ -291,6 +294,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     },
     wsServer,
+    log,
   );
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -370,7 +374,9 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    // a wall of wallboards reconnecting at once (a restart, a network blip) must queue, not be refused: the kernel caps
+    // the backlog at net.core.somaxconn
+    httpServer.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

@@ -372,9 +372,11 @@ export class DialerRepository {
    * Minute rows give the 24 hours, the local day and the two partial days at the ends of the 30 days;
    * day rows give the full UTC days in between, so no query sums more than about 2,900 minute rows.
    */
-  async callCounters(campaignId: string, now: Date, localZone: string): Promise<CallCounters> {
+  /** `localZone`: the zone of "today" (absent: the campaign's organisation's). */
+  async callCounters(campaignId: string, now: Date, localZone?: string): Promise<CallCounters> {
     const [r] = await this.em.execute<Record<string, string>[]>(
-      `with b as (select ?::timestamptz as now, ?::text as tz),
+      `with b as (select ?::timestamptz as now,
+                         coalesce(?::text, (select o.time_zone from campaign c join organization o on o.id = c.organization_id where c.id = ?)) as tz),
             w as (select now, now - interval '24 hours' as h24, now - interval '30 days' as d30,
                          date_trunc('day', now at time zone tz) at time zone tz as local_midnight,
                          date_trunc('day', now at time zone 'UTC') at time zone 'UTC' as utc_midnight,
@@ -396,7 +398,7 @@ export class DialerRepository {
               coalesce(sum(connects) filter (where today), 0) as connects, coalesce(sum(abandons) filter (where today), 0) as abandons,
               coalesce(sum(handled) filter (where today), 0) as handled, coalesce(sum(handle_seconds) filter (where today), 0) as handle_seconds
          from m`,
-      [now, localZone, campaignId, campaignId],
+      [now, localZone ?? null, campaignId, campaignId, campaignId],
     );
     const n = (k: string) => Number(r?.[k] ?? 0);
     return {

@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationContext } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { missingScope, rootFields } from '../auth/api-key.js';
 import type { Actor } from '../auth/actor.js';
 import { ANONYMOUS } from '../auth/credentials.js';
@@ -11,6 +11,14 @@ import type { GraphQLContext } from './context.js';
 import { toGraphQLError } from './errors.js';
 import { EXPOSED_CODES } from './format-error.js';
 import { depthLimitRule, queryLengthError } from './limits.js';
+
+/** Distinct query texts whose parsed and validated document graphql-ws keeps. */
+const PREPARED_MAX = 500;
+/** Distinct variable sets whose cost is kept per document. */
+const COSTS_PER_DOCUMENT_MAX = 200;
+
+/** A query text parsed and validated: its document, or the errors to answer. */
+export type Prepared = { document: DocumentNode } | { errors: readonly GraphQLError[] };
 
 export interface GuardLimits {
   maxQueryLength: number;
@@ -41,6 +49,35 @@ export class OperationGuards {
     ];
   }
 
+  /** Parsed and validated documents by query text (graphql-ws): a wallboard's few operations are subscribed thousands of times. */
+  private readonly prepared = new Map<string, Prepared>();
+  /** Costs by document and variables (the same operation costs the same). */
+  private readonly costs = new WeakMap<DocumentNode, Map<string, GraphQLError | undefined>>();
+
+  /**
+   * For graphql-ws: length, tokens, syntax and validation (the rules above with graphql's own), remembered by query
+   * text for the last {@link PREPARED_MAX} distinct texts. The document, or the errors to answer.
+   */
+  prepare(schema: GraphQLSchema, query: unknown): Prepared {
+    const tooLong = queryLengthError(query, this.l.maxQueryLength);
+    if (tooLong) return { errors: [tooLong] };
+    if (typeof query !== 'string') return { errors: [new GraphQLError('The query must be a string')] };
+    const known = this.prepared.get(query);
+    if (known) return known;
+    let result: Prepared;
+    try {
+      const document = parse(query, { maxTokens: this.l.maxQueryTokens });
+      const errors = validate(schema, document, [...specifiedRules, ...(this.validationRules as ValidationRule[])]);
+      result = errors.length ? { errors } : { document };
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      result = { errors: [/tokens\. Parsing aborted/.test(err.message) ? tooComplex(`Query has more than ${this.l.maxQueryTokens} tokens`) : err] };
+    }
+    if (this.prepared.size >= PREPARED_MAX) this.prepared.delete(this.prepared.keys().next().value!);
+    this.prepared.set(query, result);
+    return result;
+  }
+
   /** Length and tokens, before any other work; the parsed document when it passes. */
   precheck(query: unknown): { error: GraphQLError } | { document: DocumentNode | undefined } {
     const tooLong = queryLengthError(query, this.l.maxQueryLength);
@@ -58,13 +95,24 @@ export class OperationGuards {
 
   /** Cost, then an API key's scopes. */
   check(schema: GraphQLSchema, actor: Actor, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): GraphQLError | undefined {
-    const tooCostly = costError(schema, document, variables, operationName, this.l.maxQueryCost);
+    const tooCostly = this.cost(schema, document, variables, operationName);
     if (tooCostly) return tooCostly;
     if (actor === ANONYMOUS || !actor.apiKey) return undefined;
     const fields = rootFields(document, operationName);
     const missing = fields && missingScope(fields, actor.apiKey.scopes);
     if (!missing) return undefined;
     return toGraphQLError(forbidden(missing.needs ? `call ${missing.field} with an API key lacking the ${missing.needs} scope` : `call ${missing.field} with an API key (people only)`), { status: 403 });
+  }
+
+  private cost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | null | undefined): GraphQLError | undefined {
+    let byVariables = this.costs.get(document);
+    if (!byVariables) this.costs.set(document, (byVariables = new Map()));
+    const key = `${operationName ?? ''}|${JSON.stringify(variables ?? {})}`;
+    if (byVariables.has(key)) return byVariables.get(key);
+    const error = costError(schema, document, variables, operationName, this.l.maxQueryCost);
+    if (byVariables.size >= COSTS_PER_DOCUMENT_MAX) byVariables.delete(byVariables.keys().next().value!);
+    byVariables.set(key, error);
+    return error;
   }
 
   /**

@@ -2,6 +2,7 @@ import { createPubSub, type PubSub as YogaPubSub } from '@graphql-yoga/subscript
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { Broadcast, type Subscription } from './fanout.js';
 import type { Campaign } from '../modules/campaign/campaign.type.js';
 
 /** JSON-safe snapshot of one campaign's number counters (ISO strings, no Dates). */
@@ -112,7 +113,46 @@ export const Topic = {
   AGENT_BOARD_CHANGED: 'AGENT_BOARD_CHANGED',
 } as const;
 
-export type DialerPubSub = YogaPubSub<TopicPayloads>;
+export type TopicName = (typeof Topic)[keyof typeof Topic];
+/** The arguments of `subscribe` for a topic: the topic, and its key when it is keyed. */
+export type SubscribeArgs<K extends TopicName> = TopicPayloads[K] extends [unknown] ? [topic: K] : [topic: K, key: TopicPayloads[K][0]];
+/** What a topic's subscribers receive. */
+export type PayloadOf<K extends TopicName> = TopicPayloads[K] extends [infer P] ? P : TopicPayloads[K] extends [unknown, infer P] ? P : never;
+
+/**
+ * The dialler's pubsub: the yoga pubsub's `publish`, and a `subscribe` that fans each topic and key out locally
+ * (one upstream per key, however many subscribers: `fanout.ts`).
+ */
+export interface DialerPubSub {
+  publish: YogaPubSub<TopicPayloads>['publish'];
+  subscribe<K extends TopicName>(...args: SubscribeArgs<K>): Subscription<PayloadOf<K>>;
+}
+
+/**
+ * Topics whose every value is the whole current state or a hint to re-read: a subscriber that falls behind gets only
+ * the newest. Campaign updates (one campaign each) and the all-campaigns live topic keep every value.
+ */
+const CONFLATED: ReadonlySet<TopicName> = new Set([Topic.CAMPAIGN_STATS_CHANGED, Topic.CAMPAIGN_LIVE_CHANGED, Topic.AGENT_CONSOLE_CHANGED, Topic.AGENT_BOARD_CHANGED]);
+
+/** Wraps a yoga pubsub so that each topic and key is subscribed once in this process and fanned out locally. */
+export function withLocalFanout(pubSub: YogaPubSub<TopicPayloads>, log: Logger): DialerPubSub {
+  const byTopic = new Map<TopicName, Broadcast<unknown, unknown>>();
+  const upstream = pubSub.subscribe as (topic: string, key?: unknown) => AsyncIterable<unknown>;
+  return {
+    publish: (...args) => pubSub.publish(...args),
+    subscribe<K extends TopicName>(...[topic, key]: SubscribeArgs<K>): Subscription<PayloadOf<K>> {
+      let b = byTopic.get(topic);
+      if (!b) {
+        b = new Broadcast((k) => (k === undefined ? upstream(topic) : upstream(topic, k)), {
+          conflate: CONFLATED.has(topic),
+          onError: (err) => log.error({ err, topic }, 'a pubsub stream failed'),
+        });
+        byTopic.set(topic, b);
+      }
+      return b.subscribe(key) as Subscription<PayloadOf<K>>;
+    },
+  };
+}
 
 export interface PubSubHandle {
   pubSub: DialerPubSub;
@@ -126,7 +166,7 @@ export interface PubSubHandle {
  * connections (a subscribed ioredis connection cannot publish).
  */
 export async function createDialerPubSub(redisUrl: string | undefined, log: Logger): Promise<PubSubHandle> {
-  if (!redisUrl) return { pubSub: createPubSub<TopicPayloads>(), kind: 'memory', close: async () => undefined };
+  if (!redisUrl) return { pubSub: withLocalFanout(createPubSub<TopicPayloads>(), log), kind: 'memory', close: async () => undefined };
   const options = { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true };
   const publishClient = new Redis(redisUrl, options);
   const subscribeClient = new Redis(redisUrl, options);
@@ -141,7 +181,7 @@ export async function createDialerPubSub(redisUrl: string | undefined, log: Logg
   guard(publishClient, 'publish', log);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   return {
-    pubSub: createPubSub<TopicPayloads>({ eventTarget }),
+    pubSub: withLocalFanout(createPubSub<TopicPayloads>({ eventTarget }), log),
     kind: 'redis',
     close: async () => {
       await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);

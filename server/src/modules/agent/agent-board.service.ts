@@ -1,4 +1,6 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../../logger.js';
+import { Broadcast } from '../../pubsub/fanout.js';
 import { requireSupervisor } from '../../auth/actor.js';
 import type { Scope } from '../../auth/scope.js';
 import type { AgentState } from '../../domain/agent-state.js';
@@ -23,30 +25,76 @@ interface BoardRow {
  * `agentBoardChanged`, pushed when any agent of the organisation changes (coalesced by the publisher).
  */
 export class AgentBoardService {
-  constructor(private readonly pubSub: DialerPubSub) {}
+  /** Per organisation: one read per hint for all of this process's wallboards, pushed only when it changed. */
+  private readonly boards: Broadcast<string, AgentBoardEntry[]>;
+  /** The last board each organisation's shared stream read (a new wallboard starts from it). */
+  private readonly latest = new Map<string, AgentBoardEntry[]>();
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubSub: DialerPubSub,
+    log: Logger,
+  ) {
+    this.boards = new Broadcast((org) => this.changes(org), { conflate: true, onError: (err) => log.error({ err }, 'the agent board stream failed') });
+  }
 
   async board(scope: Scope): Promise<AgentBoardEntry[]> {
     requireSupervisor(scope.actor, 'see every agent on the wallboard');
     return this.read(scope.em, scope.actor.organizationId);
   }
 
+  /** The board at once, then whenever it changes (read once per change for every wallboard of the organisation here). */
   async subscribe(scope: Scope): Promise<AsyncIterable<AgentBoardEntry[]>> {
     requireSupervisor(scope.actor, 'see every agent on the wallboard');
     const org = scope.actor.organizationId;
-    const events = this.pubSub.subscribe(Topic.AGENT_BOARD_CHANGED, org);
-    const first = await this.read(scope.em.fork(), org);
-    const read = (em: EntityManager) => this.read(em, org);
-    let last = JSON.stringify(first);
-    return (async function* () {
-      yield first;
-      for await (const _hint of events) {
-        const next = await read(scope.em.fork());
-        const key = JSON.stringify(next);
+    const boards = this.boards.subscribe(org);
+    // a stream that has read already starts the newcomer from its board; a new one pushes its first read to all
+    const known = this.latest.get(org);
+    if (!known) return boards;
+    let first: AgentBoardEntry[] | undefined = known;
+    const stream: AsyncIterableIterator<AgentBoardEntry[]> = {
+      next: () => {
+        if (!first) return boards.next();
+        const value = first;
+        first = undefined;
+        return Promise.resolve({ value, done: false });
+      },
+      return: () => boards.return(),
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
+  }
+
+  /** An organisation's board now and after every hint that changed it; `return()` stops listening. */
+  private changes(org: string): AsyncIterable<AgentBoardEntry[]> {
+    const hints = this.pubSub.subscribe(Topic.AGENT_BOARD_CHANGED, org);
+    let last: string | undefined;
+    let started = false;
+    const next = async (): Promise<IteratorResult<AgentBoardEntry[]>> => {
+      for (;;) {
+        if (started) {
+          const hint = await hints.next();
+          if (hint.done) return { value: undefined, done: true };
+        }
+        started = true;
+        const board = await this.read(this.orm.em.fork(), org);
+        const key = JSON.stringify(board);
         if (key === last) continue;
         last = key;
-        yield next;
+        this.latest.set(org, board);
+        return { value: board, done: false };
       }
-    })();
+    };
+    const stream: AsyncIterableIterator<AgentBoardEntry[]> = {
+      next,
+      return: async () => {
+        this.latest.delete(org);
+        await hints.return();
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
   }
 
   private async read(em: EntityManager, organizationId: string): Promise<AgentBoardEntry[]> {

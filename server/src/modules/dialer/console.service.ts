@@ -9,6 +9,7 @@ import { transition } from '../../domain/number-machine.js';
 import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
 import type { DialerEvents } from '../../engine/events.js';
 import { Topic, type DialerPubSub } from '../../pubsub/pubsub.js';
+import { rereadOnHints } from '../../pubsub/fanout.js';
 import { requireCampaignId } from '../stats/campaign-access.js';
 import { ConsoleRepository, type ConsoleAgentRow, type CurrentCallRow } from './console.repository.js';
 import type { FlowVariablesInput } from './dialer.input.js';
@@ -49,14 +50,12 @@ export class ConsoleService {
       last = key;
       return c;
     };
-    const first = (await changed())!;
-    return (async function* () {
-      yield first;
-      for await (const _signal of events) {
-        const next = await changed();
-        if (next) yield next;
-      }
-    })();
+    try {
+      return rereadOnHints((await changed())!, events, changed);
+    } catch (err) {
+      void events.return();
+      throw err;
+    }
   }
 
   async console(scope: Scope, agentId?: string): Promise<AgentConsole> {

@@ -20,21 +20,59 @@ export async function visibleGroupIds(scope: Scope): Promise<string[] | null> {
 export async function requireCampaignId(scope: Scope, campaignId: string): Promise<string> {
   const id = assertId(campaignId, 'campaign');
   const groups = await visibleGroupIds(scope);
+  if (!groups && campaignOrganizations.get(id) === scope.actor.organizationId) return id;
   const found = await scope.em.findOne(
     CampaignEntity,
     { id, organization: scope.actor.organizationId, ...(groups ? { group: { $in: groups } } : {}) },
     { fields: ['id'] },
   );
   if (!found) throw notFound('campaign', campaignId);
+  if (campaignOrganizations.size >= KNOWN_CAMPAIGNS_MAX) campaignOrganizations.delete(campaignOrganizations.keys().next().value!);
+  campaignOrganizations.set(id, scope.actor.organizationId);
   return id;
 }
 
-/** A subscription stream: the current value first (so a (re)subscriber is in sync at once), then the organisation's events. */
-export async function* currentThenChanges<T extends { organizationId: string }>(
+/**
+ * Campaigns found to exist, with their organisation: a campaign is never deleted nor moved to another organisation,
+ * so this fact needs no expiry, and a wallboard's subscriptions (thousands as wallboards connect) skip the query. An
+ * agent's visibility goes through groups, which change: it is always read.
+ */
+const campaignOrganizations = new Map<string, string>();
+const KNOWN_CAMPAIGNS_MAX = 10_000;
+
+/**
+ * A subscription stream: the current value first (so a (re)subscriber is in sync at once), then the organisation's
+ * events that `keep` accepts. A plain iterator rather than an async generator: thousands of wallboards go through it
+ * with every push (issue 19).
+ */
+export function currentThenChanges<T extends { organizationId: string }>(
   first: T,
   events: AsyncIterable<T>,
   keep: (event: T) => boolean = () => true,
-): AsyncGenerator<T> {
-  yield first;
-  for await (const e of events) if (e.organizationId === first.organizationId && keep(e)) yield e;
+): AsyncIterableIterator<T> {
+  const it = events[Symbol.asyncIterator]();
+  let pending: T | undefined = first;
+  const stream: AsyncIterableIterator<T> = {
+    async next() {
+      if (pending !== undefined) {
+        const value = pending;
+        pending = undefined;
+        return { value, done: false };
+      }
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return r;
+        if (r.value.organizationId === first.organizationId && keep(r.value)) return r;
+      }
+    },
+    async return() {
+      pending = undefined;
+      await it.return?.();
+      return { value: undefined, done: true };
+    },
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream;
 }

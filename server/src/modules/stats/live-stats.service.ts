@@ -61,18 +61,45 @@ export class LiveStatsService {
   /**
    * Computes and publishes a campaign's figures (called by the owning engine after each tick),
    * and adds the tick's occupancy sample to the campaign's minute for the timeline.
+   *
+   * The campaigns an engine pass ticks (their calls come in one synchronous loop) are published together, once the
+   * last of them is computed: a wallboard is then sent all its campaigns' figures in one turn of the event loop, so
+   * in one write per socket (`ws-transport.ts`) rather than one per campaign.
    */
   async publish(campaignId: string, snapshot: RunnerSnapshot): Promise<void> {
-    const payload = await this.compute(campaignId, snapshot);
-    if (!payload) return;
+    const batch = this.batch ?? this.openBatch();
+    batch.computing++;
+    let payload: CampaignLivePayload | undefined;
+    try {
+      payload = await this.compute(campaignId, snapshot);
+      if (payload && snapshot.worked) payload.occupancyThisMinute = this.addToMinute(campaignId, new Date(payload.updatedAt), snapshot.worked);
+      if (payload) batch.payloads.push(payload);
+    } finally {
+      // pushed first: the wallboards need not wait for the timeline's bookkeeping
+      if (--batch.computing === 0) this.publishAll(batch.payloads);
+    }
     const worked = snapshot.worked;
-    const at = new Date(payload.updatedAt);
-    if (worked) payload.occupancyThisMinute = this.addToMinute(campaignId, at, worked);
-    // pushed first: the wallboards need not wait for the timeline's bookkeeping
-    this.latest.set(campaignId, payload);
-    this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, campaignId, payload);
-    this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
-    if (worked?.loggedInMs) await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, at, worked.busyMs, worked.loggedInMs);
+    if (payload && worked?.loggedInMs) await new TimelineRepository(this.orm.em.fork()).addSample(campaignId, new Date(payload.updatedAt), worked.busyMs, worked.loggedInMs);
+  }
+
+  /** The publications begun in this synchronous run (closed when it ends). */
+  private batch: { computing: number; payloads: CampaignLivePayload[] } | undefined;
+
+  private openBatch(): { computing: number; payloads: CampaignLivePayload[] } {
+    const batch = { computing: 0, payloads: [] as CampaignLivePayload[] };
+    this.batch = batch;
+    queueMicrotask(() => {
+      if (this.batch === batch) this.batch = undefined;
+    });
+    return batch;
+  }
+
+  private publishAll(payloads: CampaignLivePayload[]): void {
+    for (const payload of payloads) {
+      this.latest.set(payload.campaignId, payload);
+      this.pubSub.publish(Topic.CAMPAIGN_LIVE_CHANGED, payload.campaignId, payload);
+      this.pubSub.publish(Topic.CAMPAIGN_LIVE_ALL, payload);
+    }
   }
 
   /** The minute so far on this instance (the owner's), as the timeline's row adds it up: its occupancy, or null. */
@@ -87,8 +114,19 @@ export class LiveStatsService {
 
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
     const id = await requireCampaignId(scope, campaignId);
-    return this.latest.get(id) ?? (await this.compute(id, undefined))!;
+    return this.latest.get(id) ?? (await this.computeShared(id));
   }
+
+  /** Figures of a campaign no runner publishes (none cached), computed once for everyone asking at the same time. */
+  private computeShared(campaignId: string): Promise<CampaignLivePayload> {
+    let computing = this.computing.get(campaignId);
+    if (!computing) {
+      computing = this.compute(campaignId, undefined).then((p) => p!).finally(() => this.computing.delete(campaignId));
+      this.computing.set(campaignId, computing);
+    }
+    return computing;
+  }
+  private readonly computing = new Map<string, Promise<CampaignLivePayload>>();
 
   /**
    * The last `minutes` minutes of a campaign, one point per minute, oldest first, ending with the
@@ -114,38 +152,49 @@ export class LiveStatsService {
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignLivePayload>> {
     const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_LIVE_CHANGED, id);
-    const first = await this.get(scope, id);
-    return currentThenChanges(first, events);
+    try {
+      const first = this.latest.get(id) ?? (await this.computeShared(id));
+      return currentThenChanges(first, events);
+    } catch (err) {
+      void events.return();
+      throw err;
+    }
   }
 
   private async compute(campaignId: string, snap: RunnerSnapshot | undefined): Promise<CampaignLivePayload | undefined> {
     const em = this.orm.em.fork();
     const now = this.clock.now();
-    const [c] = await em.execute<{ organization_id: string; group_id: string; abandon_rate_cap: number; dial_mode: string; time_zone: string }[]>(
-      `select c.organization_id, c.group_id, c.abandon_rate_cap, c.dial_mode, o.time_zone
-         from campaign c join organization o on o.id = c.organization_id where c.id = ?`, [campaignId]);
+    const due = new Date(now.getTime() - CALLBACK_DUE_MS);
+    // one round of queries on as many connections (a wallboard's latency is the slowest, not the sum)
+    const [[c], agentRows, legs, { today, window24h, window30d }, [left], integrationRows] = await Promise.all([
+      em.execute<{ organization_id: string; abandon_rate_cap: number; dial_mode: string; time_zone: string }[]>(
+        `select c.organization_id, c.abandon_rate_cap, c.dial_mode, o.time_zone
+           from campaign c join organization o on o.id = c.organization_id where c.id = ?`, [campaignId]),
+      em.execute<{ state: string; n: string }[]>(
+        `select case when coalesce(a.active_campaign_id, a.launch_campaign_id) = ? then a.state
+                    when coalesce(a.active_campaign_id, a.launch_campaign_id) is not null then 'ELSEWHERE' else 'OFFLINE' end as state, count(*) as n
+           from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = (select group_id from campaign where id = ?) group by 1`,
+        [campaignId, campaignId]),
+      // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
+      snap ? { ringing: snap.ringing, connected: snap.connected } : this.liveLegs(em, campaignId),
+      new DialerRepository(em).callCounters(campaignId, now),
+      em.execute<{ remaining: string; finished: string; due: string; overdue: string; released: string; f_waiting: string; f_due: string; f_expired: string }[]>(
+        `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
+                count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at > ?::timestamptz) as f_waiting,
+                count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at <= ?::timestamptz) as f_due,
+                count(*) filter (where state = 'EXPIRED') as f_expired,
+                count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished,
+                count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz and next_attempt_at > ?::timestamptz) as due,
+                count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz) as overdue,
+                count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and released_at is not null) as released
+           from campaign_number where campaign_id = ?`, [now, now, now, now, due, due, campaignId]),
+      new IntegrationRepository(em).status(campaignId),
+    ]);
     if (!c) return undefined;
-    const agentRows = await em.execute<{ state: string; n: string }[]>(
-      `select case when coalesce(a.active_campaign_id, a.launch_campaign_id) = ? then a.state
-                  when coalesce(a.active_campaign_id, a.launch_campaign_id) is not null then 'ELSEWHERE' else 'OFFLINE' end as state, count(*) as n
-         from agent a join agent_group_member m on m.agent_id = a.id and m.group_id = ? group by 1`, [campaignId, c.group_id]);
     const agents: Record<string, number> = { available: 0, ringing: 0, onCall: 0, wrapUp: 0, paused: 0, offline: 0, elsewhere: 0 };
     for (const r of agentRows) agents[AGENT_KEYS[r.state] ?? 'offline']! += Number(r.n);
-    // the owning runner holds its calls in memory; only a campaign no runner here ticks is counted from its legs
-    const legs = snap ? { ringing: snap.ringing, connected: snap.connected } : await this.liveLegs(em, campaignId);
-    const { today, window24h, window30d } = await new DialerRepository(em).callCounters(campaignId, now, c.time_zone);
-    const [left] = await em.execute<{ remaining: string; finished: string; due: string; overdue: string; released: string; f_waiting: string; f_due: string; f_expired: string }[]>(
-      `select count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING')) as remaining,
-              count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at > ?::timestamptz) as f_waiting,
-              count(*) filter (where followup_time_zone is not null and state in ('SCHEDULED','RETRY') and next_attempt_at <= ?::timestamptz) as f_due,
-              count(*) filter (where state = 'EXPIRED') as f_expired,
-              count(*) filter (where state not in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and updated_at > ?::timestamptz - interval '1 hour') as finished,
-              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz and next_attempt_at > ?::timestamptz) as due,
-              count(*) filter (where state = 'RETRY' and owner_agent_id is not null and followup_time_zone is null and next_attempt_at <= ?::timestamptz) as overdue,
-              count(*) filter (where state in ('SCHEDULED','RETRY','IN_PROGRESS','RETRYING') and released_at is not null) as released
-         from campaign_number where campaign_id = ?`, [now, now, now, now, new Date(now.getTime() - CALLBACK_DUE_MS), new Date(now.getTime() - CALLBACK_DUE_MS), campaignId]);
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-    const integrations = (await new IntegrationRepository(em).status(campaignId)).map((i) => ({
+    const integrations = integrationRows.map((i) => ({
       kind: i.kind, done: i.done, pages: i.pages, fetched: i.fetched, rejected: i.rejected, lastRejection: i.last_rejection, failures: i.failures,
       lastError: i.last_error, errorAt: iso(i.error_at), retryAt: iso(i.retry_at), okAt: iso(i.ok_at),
     }));

@@ -52,9 +52,43 @@ export class StatsService {
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignStatsPayload>> {
     const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_STATS_CHANGED, id);
-    const first = await this.campaignStats(scope, id);
-    return currentThenChanges(first, events, (p) => p.updatedAt >= first.updatedAt);
+    try {
+      const first = await this.sharedCounts(scope.actor.organizationId, id);
+      return currentThenChanges(first, events, (p) => p.updatedAt >= first.updatedAt);
+    } catch (err) {
+      void events.return();
+      throw err;
+    }
   }
+
+  /**
+   * A campaign's counts for new subscribers, one read for all who are waiting (a thousand wallboards connecting read
+   * once, not a thousand times). Only subscribers already listening for changes when a read begins share it: one who
+   * joined a read already under way could miss a change committed after that read's snapshot and pushed before it
+   * listened. So newcomers queue for the next read, which begins when the current one ends.
+   */
+  private sharedCounts(organizationId: string, campaignId: string): Promise<CampaignStatsPayload> {
+    const queued = this.queuedReads.get(campaignId);
+    if (queued) return queued;
+    const previous = this.runningReads.get(campaignId) ?? Promise.resolve();
+    const read = previous.then(() => {
+      this.queuedReads.delete(campaignId);
+      const run = (async () => {
+        const rows = await new StatsRepository(this.orm.em.fork()).counts(organizationId, [campaignId]);
+        return toStatsPayload(organizationId, campaignId, rows, this.clock.now());
+      })();
+      const settled = run.then(() => undefined, () => undefined);
+      this.runningReads.set(campaignId, settled);
+      void settled.then(() => this.runningReads.get(campaignId) === settled && this.runningReads.delete(campaignId));
+      return run;
+    });
+    this.queuedReads.set(campaignId, read);
+    return read;
+  }
+
+  /** The first-value read under way per campaign, and the one newcomers wait for (see `sharedCounts`). */
+  private readonly runningReads = new Map<string, Promise<void>>();
+  private readonly queuedReads = new Map<string, Promise<CampaignStatsPayload>>();
 
   /** Schedules a push of fresh counts for a campaign; call after the transaction commits. */
   publish(organizationId: string, campaignId: string): void {
