@@ -62,11 +62,14 @@ export interface BenchServer {
  * A fresh database named `<prefix>_<time>` and the built server on it with `env`; resolves once it prints its URL.
  * With `databaseUrl` (another instance of a cluster) the server joins that database, and `stop` leaves it.
  */
+/** The server's Node options as `npm start` and the Dockerfile run it. */
+const SERVER_NODE_ARGS = ['--max-semi-space-size=32'];
+
 export async function startBenchServer(prefix: string, env: Record<string, string>, options: { databaseUrl?: string } = {}): Promise<BenchServer> {
   const own = options.databaseUrl ? undefined : await createBenchDatabase(prefix);
   const databaseUrl = options.databaseUrl ?? own!.url;
   const fullEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: '', LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...env };
-  const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVER_NODE_ARGS, ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'server/dist/main.js'], { cwd: ROOT, env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
