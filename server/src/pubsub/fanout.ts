@@ -148,10 +148,12 @@ export class Broadcast<K, T> {
 }
 
 /**
- * `first`, then after each hint what `read` returns when it returns something (undefined: nothing new to send).
- * `return()` stops listening at once, even while waiting for a hint (an async generator would wait for the next one).
+ * `first`, then for each value of `source` what `step` makes of it (undefined: nothing to send for that one): a
+ * subscription's current value followed by its changes. `return()` stops listening at once, even while waiting for the
+ * source (an async generator would wait for its next value), and this costs one promise per value, not several.
  */
-export function rereadOnHints<T>(first: T, hints: Subscription<unknown>, read: () => Promise<T | undefined>): AsyncIterableIterator<T> {
+export function firstThen<S, T>(first: T, source: AsyncIterable<S>, step: (value: S) => T | undefined | Promise<T | undefined>): AsyncIterableIterator<T> {
+  const it = source[Symbol.asyncIterator]();
   let pending: T | undefined = first;
   const stream: AsyncIterableIterator<T> = {
     async next() {
@@ -161,15 +163,15 @@ export function rereadOnHints<T>(first: T, hints: Subscription<unknown>, read: (
         return { value, done: false };
       }
       for (;;) {
-        const hint = await hints.next();
-        if (hint.done) return { value: undefined, done: true };
-        const value = await read();
+        const r = await it.next();
+        if (r.done) return { value: undefined, done: true };
+        const value = await step(r.value);
         if (value !== undefined) return { value, done: false };
       }
     },
     async return() {
       pending = undefined;
-      await hints.return();
+      await it.return?.();
       return { value: undefined, done: true };
     },
     [Symbol.asyncIterator]: () => stream,

@@ -3,6 +3,7 @@ import { assertId } from '../../domain/ids.js';
 import { CampaignEntity } from '../../entities/index.js';
 import { notFound } from '../../domain/errors.js';
 import type { Scope } from '../../auth/scope.js';
+import { firstThen } from '../../pubsub/fanout.js';
 
 /**
  * The agent groups whose campaigns an agent may see (seed 004: agents see and start only the
@@ -42,37 +43,12 @@ const KNOWN_CAMPAIGNS_MAX = 10_000;
 
 /**
  * A subscription stream: the current value first (so a (re)subscriber is in sync at once), then the organisation's
- * events that `keep` accepts. A plain iterator rather than an async generator: thousands of wallboards go through it
- * with every push (issue 19).
+ * events that `keep` accepts.
  */
 export function currentThenChanges<T extends { organizationId: string }>(
   first: T,
   events: AsyncIterable<T>,
   keep: (event: T) => boolean = () => true,
 ): AsyncIterableIterator<T> {
-  const it = events[Symbol.asyncIterator]();
-  let pending: T | undefined = first;
-  const stream: AsyncIterableIterator<T> = {
-    async next() {
-      if (pending !== undefined) {
-        const value = pending;
-        pending = undefined;
-        return { value, done: false };
-      }
-      for (;;) {
-        const r = await it.next();
-        if (r.done) return r;
-        if (r.value.organizationId === first.organizationId && keep(r.value)) return r;
-      }
-    },
-    async return() {
-      pending = undefined;
-      await it.return?.();
-      return { value: undefined, done: true };
-    },
-    [Symbol.asyncIterator]() {
-      return stream;
-    },
-  };
-  return stream;
+  return firstThen(first, events, (e) => (e.organizationId === first.organizationId && keep(e) ? e : undefined));
 }
