@@ -1,6 +1,6 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { describe, expect, it } from 'vitest';
-import { Broadcast } from '../src/pubsub/fanout.js';
+import { Broadcast, firstThen } from '../src/pubsub/fanout.js';
 import { Topic, withLocalFanout, type TopicPayloads } from '../src/pubsub/pubsub.js';
 import { createLogger } from '../src/logger.js';
 
@@ -115,4 +115,22 @@ describe('local fan-out (issue 19)', () => {
     expect(await a.next()).toEqual({ value: undefined, done: true });
     expect(b.size).toBe(0);
   });
+
+  it('firstThen gives the current value, then what the step makes of each change, and unsubscribes at once on return()', async () => {
+    const pubSub = withLocalFanout(createPubSub<TopicPayloads>(), createLogger('silent'));
+    const b = new Broadcast<string, number>(() => pubSub.subscribe(Topic.AGENT_BOARD_CHANGED, 'org') as never);
+    const stream = firstThen(0, b.subscribe('x'), (v) => ((v as unknown as { n: number }).n % 2 ? undefined : (v as unknown as { n: number }).n));
+    expect(await stream.next()).toEqual({ value: 0, done: false });
+    const next = stream.next();
+    for (const n of [1, 2]) {
+      pubSub.publish(Topic.AGENT_BOARD_CHANGED, 'org', { n } as never);
+      await tick();
+    }
+    expect(await next).toEqual({ value: 2, done: false }); // 1 was skipped by the step
+    const waiting = stream.next();
+    await stream.return!();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    expect(b.subscriberCount('x')).toBe(0);
+  });
 });
+
