@@ -59,37 +59,36 @@ export class OperationGuards {
    * text for the last {@link PREPARED_MAX} distinct texts. The document, or the errors to answer.
    */
   prepare(schema: GraphQLSchema, query: unknown): Prepared {
-    const tooLong = queryLengthError(query, this.l.maxQueryLength);
-    if (tooLong) return { errors: [tooLong] };
-    if (typeof query !== 'string') return { errors: [new GraphQLError('The query must be a string')] };
-    const known = this.prepared.get(query);
-    if (known) return known;
-    let result: Prepared;
-    try {
-      const document = parse(query, { maxTokens: this.l.maxQueryTokens });
-      const errors = validate(schema, document, [...specifiedRules, ...(this.validationRules as ValidationRule[])]);
-      result = errors.length ? { errors } : { document };
-    } catch (err) {
-      if (!(err instanceof GraphQLError)) throw err;
-      result = { errors: [/tokens\. Parsing aborted/.test(err.message) ? tooComplex(`Query has more than ${this.l.maxQueryTokens} tokens`) : err] };
+    if (typeof query === 'string') {
+      const known = this.prepared.get(query);
+      if (known) return known;
     }
+    const parsed = this.parseGuarded(query);
+    if ('error' in parsed) return { errors: [parsed.error] };
+    const errors = validate(schema, parsed.document, [...specifiedRules, ...(this.validationRules as ValidationRule[])]);
+    const result: Prepared = errors.length ? { errors } : { document: parsed.document };
     if (this.prepared.size >= PREPARED_MAX) this.prepared.delete(this.prepared.keys().next().value!);
-    this.prepared.set(query, result);
+    this.prepared.set(query as string, result);
     return result;
   }
 
-  /** Length and tokens, before any other work; the parsed document when it passes. */
+  /** Length and tokens, before any other work; the parsed document when it passes (a syntax error is left to the parser's usual report). */
   precheck(query: unknown): { error: GraphQLError } | { document: DocumentNode | undefined } {
+    const parsed = this.parseGuarded(query);
+    return 'syntax' in parsed ? { document: undefined } : parsed;
+  }
+
+  /** Length, then parsing within the token limit: the document, a limit's error, or the parser's own error. */
+  private parseGuarded(query: unknown): { error: GraphQLError; syntax?: true } | { document: DocumentNode } {
     const tooLong = queryLengthError(query, this.l.maxQueryLength);
     if (tooLong) return { error: tooLong };
-    if (typeof query !== 'string') return { document: undefined };
+    if (typeof query !== 'string') return { error: new GraphQLError('The query must be a string'), syntax: true };
     try {
       return { document: parse(query, { maxTokens: this.l.maxQueryTokens }) };
     } catch (err) {
-      if (err instanceof GraphQLError && /tokens\. Parsing aborted/.test(err.message)) {
-        return { error: tooComplex(`Query has more than ${this.l.maxQueryTokens} tokens`) };
-      }
-      return { document: undefined }; // a syntax error: the parser reports it in the usual way
+      if (!(err instanceof GraphQLError)) throw err;
+      if (/tokens\. Parsing aborted/.test(err.message)) return { error: tooComplex(`Query has more than ${this.l.maxQueryTokens} tokens`) };
+      return { error: err, syntax: true };
     }
   }
 

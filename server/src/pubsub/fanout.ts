@@ -165,7 +165,9 @@ export function firstThen<S, T>(first: T, source: AsyncIterable<S>, step: (value
       for (;;) {
         const r = await it.next();
         if (r.done) return { value: undefined, done: true };
-        const value = await step(r.value);
+        const made = step(r.value);
+        // a synchronous step (a filter) costs no extra turn: this runs for every subscriber on every push
+        const value = made instanceof Promise ? await made : made;
         if (value !== undefined) return { value, done: false };
       }
     },
@@ -177,4 +179,23 @@ export function firstThen<S, T>(first: T, source: AsyncIterable<S>, step: (value
     [Symbol.asyncIterator]: () => stream,
   };
   return stream;
+}
+
+/**
+ * A subscription's stream: `source` is already listening, then the current value is read (so no change falls between
+ * the two), then {@link firstThen}. If the read fails, the source is released and the error goes to the subscriber.
+ */
+export async function currentThen<S, T>(
+  source: Subscription<S>,
+  read: () => Promise<T>,
+  step: (value: S, first: T) => T | undefined | Promise<T | undefined>,
+): Promise<AsyncIterableIterator<T>> {
+  let first: T;
+  try {
+    first = await read();
+  } catch (err) {
+    void source.return();
+    throw err;
+  }
+  return firstThen(first, source, (value) => step(value, first));
 }

@@ -1,6 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../logger.js';
-import { Broadcast } from '../../pubsub/fanout.js';
+import { Broadcast, firstThen } from '../../pubsub/fanout.js';
 import { requireSupervisor } from '../../auth/actor.js';
 import type { Scope } from '../../auth/scope.js';
 import type { AgentState } from '../../domain/agent-state.js';
@@ -50,19 +50,7 @@ export class AgentBoardService {
     const boards = this.boards.subscribe(org);
     // a stream that has read already starts the newcomer from its board; a new one pushes its first read to all
     const known = this.latest.get(org);
-    if (!known) return boards;
-    let first: AgentBoardEntry[] | undefined = known;
-    const stream: AsyncIterableIterator<AgentBoardEntry[]> = {
-      next: () => {
-        if (!first) return boards.next();
-        const value = first;
-        first = undefined;
-        return Promise.resolve({ value, done: false });
-      },
-      return: () => boards.return(),
-      [Symbol.asyncIterator]: () => stream,
-    };
-    return stream;
+    return known ? firstThen(known, boards, (board) => board) : boards;
   }
 
   /** An organisation's board now and after every hint that changed it; `return()` stops listening. */

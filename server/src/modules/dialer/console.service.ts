@@ -9,7 +9,7 @@ import { transition } from '../../domain/number-machine.js';
 import { DialerRepository, policyOf, snapshotOf } from '../../engine/dialer.repository.js';
 import type { DialerEvents } from '../../engine/events.js';
 import { Topic, type DialerPubSub } from '../../pubsub/pubsub.js';
-import { firstThen } from '../../pubsub/fanout.js';
+import { currentThen } from '../../pubsub/fanout.js';
 import { requireCampaignId } from '../stats/campaign-access.js';
 import { ConsoleRepository, type ConsoleAgentRow, type CurrentCallRow } from './console.repository.js';
 import type { FlowVariablesInput } from './dialer.input.js';
@@ -50,12 +50,7 @@ export class ConsoleService {
       last = key;
       return c;
     };
-    try {
-      return firstThen((await changed())!, events, changed);
-    } catch (err) {
-      void events.return();
-      throw err;
-    }
+    return currentThen(events, async () => (await changed())!, changed);
   }
 
   async console(scope: Scope, agentId?: string): Promise<AgentConsole> {

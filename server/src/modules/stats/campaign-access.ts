@@ -3,7 +3,7 @@ import { assertId } from '../../domain/ids.js';
 import { CampaignEntity } from '../../entities/index.js';
 import { notFound } from '../../domain/errors.js';
 import type { Scope } from '../../auth/scope.js';
-import { firstThen } from '../../pubsub/fanout.js';
+import { currentThen, type Subscription } from '../../pubsub/fanout.js';
 
 /**
  * The agent groups whose campaigns an agent may see (seed 004: agents see and start only the
@@ -46,9 +46,9 @@ const KNOWN_CAMPAIGNS_MAX = 10_000;
  * events that `keep` accepts.
  */
 export function currentThenChanges<T extends { organizationId: string }>(
-  first: T,
-  events: AsyncIterable<T>,
-  keep: (event: T) => boolean = () => true,
-): AsyncIterableIterator<T> {
-  return firstThen(first, events, (e) => (e.organizationId === first.organizationId && keep(e) ? e : undefined));
+  events: Subscription<T>,
+  read: () => Promise<T>,
+  keep: (event: T, first: T) => boolean = () => true,
+): Promise<AsyncIterableIterator<T>> {
+  return currentThen(events, read, (e, first) => (e.organizationId === first.organizationId && keep(e, first) ? e : undefined));
 }

@@ -114,7 +114,12 @@ export class LiveStatsService {
 
   async get(scope: Scope, campaignId: string): Promise<CampaignLivePayload> {
     const id = await requireCampaignId(scope, campaignId);
-    return this.latest.get(id) ?? (await this.computeShared(id));
+    return this.current(id);
+  }
+
+  /** The last figures published (by the owner, here or through the pubsub), else computed now. */
+  private async current(campaignId: string): Promise<CampaignLivePayload> {
+    return this.latest.get(campaignId) ?? this.computeShared(campaignId);
   }
 
   /** Figures of a campaign no runner publishes (none cached), computed once for everyone asking at the same time. */
@@ -152,13 +157,7 @@ export class LiveStatsService {
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignLivePayload>> {
     const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_LIVE_CHANGED, id);
-    try {
-      const first = this.latest.get(id) ?? (await this.computeShared(id));
-      return currentThenChanges(first, events);
-    } catch (err) {
-      void events.return();
-      throw err;
-    }
+    return currentThenChanges(events, () => this.current(id));
   }
 
   private async compute(campaignId: string, snap: RunnerSnapshot | undefined): Promise<CampaignLivePayload | undefined> {

@@ -52,13 +52,7 @@ export class StatsService {
   async subscribe(scope: Scope, campaignId: string): Promise<AsyncIterable<CampaignStatsPayload>> {
     const id = await requireCampaignId(scope, campaignId);
     const events = this.pubSub.subscribe(Topic.CAMPAIGN_STATS_CHANGED, id);
-    try {
-      const first = await this.sharedCounts(scope.actor.organizationId, id);
-      return currentThenChanges(first, events, (p) => p.updatedAt >= first.updatedAt);
-    } catch (err) {
-      void events.return();
-      throw err;
-    }
+    return currentThenChanges(events, () => this.sharedCounts(scope.actor.organizationId, id), (p, first) => p.updatedAt >= first.updatedAt);
   }
 
   /**
