@@ -213,6 +213,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     server: httpServer,
     path: '/graphql',
     maxPayload: config.maxQueryLength * 4,
+    // off (ws's default, stated): compressing thousands of wallboard pushes costs more than it saves, and the shared
+    // pushes are written as whole frames beside ws's own (`ws-transport.ts`)
+    perMessageDeflate: false,
     verifyClient: ({ origin, req }, done) => {
       if (originAllowed(origin, req.headers.host, config.webOrigins)) return done(true);
       log.warn({ origin }, 'WebSocket from a foreign origin refused');
@@ -276,14 +279,16 @@ export async function createApp(options: AppOptions): Promise<App> {
         }
         return { schema, document: prepared.document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined };
       },
-      context: (ctx): GraphQLContext => {
+      context: (ctx, id): GraphQLContext => {
         let em: ReturnType<typeof orm.em.fork> | undefined;
+        let sendNext: ((payloadJson: Buffer) => void) | undefined;
         return {
           actor: ctx.extra.actor!, services,
           get em() {
             return (em ??= orm.em.fork());
           },
           releaseEm: () => void (em = undefined),
+          sendNext: (payloadJson) => (sendNext ??= ctx.extra.nextSender(id))(payloadJson),
         };
       },
       // each event is executed once per distinct operation and shared by its subscribers (issue 19, fan-out)

@@ -24,4 +24,9 @@ export interface GraphQLContext extends Scope {
    * exists (thousands of wallboard subscriptions would otherwise each hold one for their lifetime).
    */
   releaseEm?(): void;
+  /**
+   * graphql-ws only: sends this operation's `next` message with a payload already serialised (a result shared by many
+   * subscribers is serialised once, `shared-subscribe.ts`).
+   */
+  sendNext?(payloadJson: Buffer): void;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, MessageType, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 
@@ -8,6 +8,32 @@ import type { Logger } from '../logger.js';
 export interface WsExtra {
   readonly socket: WebSocket;
   readonly request: IncomingMessage;
+  /**
+   * A sender of subscription `id`'s `next` messages whose payload (an execution result) is already JSON: the message
+   * graphql-ws would send, without serialising per subscriber the result that thousands of wallboards share
+   * (`shared-subscribe.ts`). Nothing is sent once the socket is closing.
+   */
+  nextSender(id: string): (payloadJson: Buffer) => void;
+}
+
+const NEXT_END = Buffer.from('}');
+
+/** A server's (unmasked) WebSocket frame header for a whole text message of `length` bytes (RFC 6455, 5.2). */
+export function textFrameHeader(length: number): Buffer {
+  const FIN_TEXT = 0x81;
+  if (length < 126) return Buffer.from([FIN_TEXT, length]);
+  if (length < 0x10000) {
+    const header = Buffer.allocUnsafe(4);
+    header[0] = FIN_TEXT;
+    header[1] = 126;
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.allocUnsafe(10);
+  header[0] = FIN_TEXT;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
 }
 
 /**
@@ -15,7 +41,8 @@ export interface WsExtra {
  * socket is sent in one turn of the event loop leave in one write: the socket is corked when the turn's first message
  * is queued and uncorked when the turn ends. A wallboard is sent its campaigns' figures together (the engine's pass
  * publishes them together), and what limits a process serving thousands of sockets is the kernel's cost per write,
- * not the bytes. Errors go to the logger rather than the console.
+ * not the bytes. Results shared by many subscribers can be sent already serialised (`WsExtra.nextSender`). Errors go
+ * to the logger rather than the console.
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, WsExtra & Partial<E>>,
@@ -25,6 +52,8 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   keepAliveMs = 12_000,
 ): { dispose(): Promise<void> } {
   const server = makeServer(options);
+  // frames are written beside ws's own only while it never queues them, i.e. without compression
+  const directFrames = !wss.options.perMessageDeflate;
   wss.options.handleProtocols = handleProtocols;
   wss.once('error', (err) => {
     log.error({ err }, 'WebSocket server error');
@@ -55,6 +84,29 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       corked = false;
       tcp!.uncork();
     };
+    const corkForTurn = () => {
+      if (tcp && !corked) {
+        corked = true;
+        tcp.cork();
+        setImmediate(uncork);
+      }
+    };
+    const nextSender = (id: string) => {
+      const head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"${MessageType.Next}","payload":`);
+      return (payload: Buffer) => {
+        if (socket.readyState !== socket.OPEN) return;
+        const length = head.length + payload.length + NEXT_END.length;
+        if (!tcp || !directFrames) return socket.send(Buffer.concat([head, payload, NEXT_END], length), { binary: false });
+        // the frame written in its parts, the shared payload not copied: copying it into one buffer per subscriber cost
+        // more than the rest of a push. `ws` writes its own frames (graphql-ws's messages, pings) at once too (it
+        // queues only while compressing, which is off), so frames never interleave.
+        corkForTurn();
+        tcp.write(textFrameHeader(length));
+        tcp.write(head);
+        tcp.write(payload);
+        tcp.write(NEXT_END);
+      };
+    };
 
     const closed = server.opened(
       {
@@ -62,11 +114,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         send: (data) =>
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) return resolve();
-            if (tcp && !corked) {
-              corked = true;
-              tcp.cork();
-              setImmediate(uncork);
-            }
+            corkForTurn();
             socket.send(data, (err) => (err ? reject(err) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),
@@ -80,7 +128,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
             }
           }),
       },
-      { socket, request } as WsExtra & Partial<E>,
+      { socket, request, nextSender } as WsExtra & Partial<E>,
     );
 
     socket.once('close', (code, reason) => {
