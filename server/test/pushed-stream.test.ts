@@ -1,17 +1,23 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
-import { Receiver } from 'ws';
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Broadcast } from '../src/pubsub/fanout.js';
+import { Broadcast, firstThen, isListenable } from '../src/pubsub/fanout.js';
 import { PushedStream } from '../src/graphql/shared-subscribe.js';
-import { textFrameHeader } from '../src/graphql/ws-transport.js';
+import { textFrameStart } from '../src/graphql/ws-transport.js';
+
+// ws's frame parser (exported by ws, not declared by @types/ws)
+const { Receiver } = createRequire(import.meta.url)('ws') as { Receiver: new (options: { isServer: boolean }) => EventEmitter & { write(chunk: Buffer): void } };
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 type Event = { n: number; fail?: boolean };
 
 /** A stream over a broadcast key, with each `send` recorded as the JSON text it carried. */
-function pushed(broadcast: Broadcast<string, Event>, results = new Map<Event, ExecutionResult>()) {
+function pushed(broadcast: Broadcast<string, Event>, results = new Map<Event, ExecutionResult>(), mode: 'listened' | 'read' = 'listened') {
   const sent: Buffer[] = [];
-  const source = broadcast.subscribe('k');
+  const subscription = broadcast.subscribe('k');
+  // read: the same source without `listen`, as any other async iterator
+  const source = mode === 'listened' ? subscription : { next: () => subscription.next(), return: () => subscription.return() };
   const map = (e: Event) => {
     let r = results.get(e);
     if (!r) results.set(e, (r = e.fail ? { data: null, errors: [new GraphQLError(`bad ${e.n}`)] } : { data: { n: e.n } }));
@@ -28,7 +34,7 @@ function manual() {
   const broadcast = new Broadcast<string, Event>(() => {
     const queue: Event[] = [];
     let wake: (() => void) | undefined;
-    let state: 'open' | 'ended' | Error = 'open';
+    let state = 'open' as 'open' | 'ended' | Error;
     push = (e) => (queue.push(e), wake?.());
     end = () => ((state = 'ended'), wake?.());
     fail = (err) => ((state = err), wake?.());
@@ -69,9 +75,9 @@ describe('pushed subscription streams (issue 19, fan-out)', () => {
     await expect(pendingB).resolves.toEqual({ value: undefined, done: true });
   });
 
-  it('hands a result with errors to graphql-ws and sends nothing after it until graphql-ws asks again', async () => {
+  it.each(['listened', 'read'] as const)('hands a result with errors to graphql-ws and sends nothing after it until graphql-ws asks again (%s)', async (mode) => {
     const src = manual();
-    const a = pushed(src.broadcast);
+    const a = pushed(src.broadcast, undefined, mode);
     const first = a.stream.next();
     await tick();
     src.push({ n: 1 });
@@ -119,17 +125,40 @@ describe('pushed subscription streams (issue 19, fan-out)', () => {
   });
 });
 
+describe('firstThen listened to', () => {
+  it('hands on the first value, then each stepped value in order, an asynchronous step holding back the ones after it', async () => {
+    const src = manual();
+    const got: string[] = [];
+    let ended = false;
+    const stream = firstThen<Event, string>('first', src.broadcast.subscribe('k'), (e) =>
+      e.n % 3 === 0 ? undefined : e.n === 2 ? new Promise((r) => setTimeout(() => r('two (slow)'), 20)) : `n${e.n}`);
+    expect(isListenable(stream)).toBe(true);
+    stream.listen!({ next: (v) => got.push(v), end: () => (ended = true), error: (err) => got.push(`error ${String(err)}`) });
+    expect(got).toEqual(['first']); // at once, in listen
+    for (const n of [1, 2, 3, 4]) src.push({ n });
+    await tick();
+    expect(got).toEqual(['first', 'n1']); // 4 waits behind 2's step; 3 is dropped by it
+    await new Promise((r) => setTimeout(r, 40));
+    expect(got).toEqual(['first', 'n1', 'two (slow)', 'n4']);
+    src.end();
+    await tick();
+    expect(ended).toBe(true);
+  });
+});
+
 describe('WebSocket frames written in parts', () => {
   it('a header for any length decodes, with its payload, as one whole text message (ws\'s own parser)', async () => {
     for (const length of [0, 1, 125, 126, 127, 65_535, 65_536, 200_000]) {
-      const payload = Buffer.alloc(length, 'x');
+      const payload = Buffer.from(Array.from({ length }, (_, i) => 97 + (i % 26)));
       const receiver = new Receiver({ isServer: false });
       const got = new Promise<{ data: Buffer; isBinary: boolean }>((resolve, reject) => {
         receiver.on('message', (data: Buffer, isBinary: boolean) => resolve({ data, isBinary }));
         receiver.on('error', reject);
       });
-      receiver.write(textFrameHeader(length));
-      receiver.write(payload);
+      // as the transport writes it: header and the message's first bytes, then the rest
+      const cut = Math.min(length, 40);
+      receiver.write(textFrameStart(length, payload.subarray(0, cut)));
+      receiver.write(payload.subarray(cut));
       const { data, isBinary } = await got;
       expect(isBinary).toBe(false);
       expect(data.length).toBe(length);

@@ -1,4 +1,5 @@
 import { createSourceEventStream, execute, getOperationAST, Kind, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { InOrder, isListenable } from '../pubsub/fanout.js';
 import type { GraphQLContext } from './context.js';
 
 /**
@@ -56,17 +57,20 @@ function jsonOf(result: ExecutionResult): Buffer {
  * A subscription whose results are sent straight to its socket, already serialised (`sendNext`), instead of through
  * graphql-ws's loop (which serialises each subscriber's copy and costs several promises per push): at 5,000 wallboards
  * a process sends over 10,000 pushes a second and that per-push work, and the garbage it left, was most of its time.
- * To graphql-ws it is a stream that yields nothing until the source ends (then it completes the subscription as
- * usual), fails (it sends the error) or a result carries errors (handed to graphql-ws to send, with its own error
- * formatting; the next result waits until it has). It starts reading its source at graphql-ws's first `next()`, once
- * graphql-ws has registered the subscription; `return()` (the client completed, the socket closed) stops it at once.
+ * Its source is listened to when it can be (`Listenable`: each event handed to every subscriber in one synchronous
+ * loop, no promise per push), else read. To graphql-ws it is a stream that yields nothing until the source ends (then
+ * graphql-ws completes the subscription as usual), fails (it sends the error) or a result carries errors (handed to
+ * graphql-ws to send, with its own error formatting; what follows waits until it has). It starts at graphql-ws's
+ * first `next()`, once graphql-ws has registered the subscription; `return()` (the client completed, the socket
+ * closed) stops it at once.
  */
 export class PushedStream<T> implements AsyncGenerator<ExecutionResult, void, void> {
   private waiter: { resolve(r: IteratorResult<ExecutionResult, void>): void; reject(err: unknown): void } | undefined;
-  /** While a result with errors is with graphql-ws: resumes reading when graphql-ws asks for the next one. */
+  /** While a result with errors is with graphql-ws: goes on when graphql-ws asks for the next one. */
   private resume: (() => void) | undefined;
   private started = false;
   private stopped = false;
+  private readonly order = new InOrder((err) => this.fail(err));
 
   constructor(
     private readonly source: AsyncIterator<T>,
@@ -79,13 +83,13 @@ export class PushedStream<T> implements AsyncGenerator<ExecutionResult, void, vo
     const answer = new Promise<IteratorResult<ExecutionResult, void>>((resolve, reject) => (this.waiter = { resolve, reject }));
     if (!this.started) {
       this.started = true;
-      void this.pump();
+      this.start();
     } else this.takeResume()?.();
     return answer;
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, void>> {
-    this.stop({ value: undefined, done: true });
+    this.stop();
     await this.source.return?.();
     return { value: undefined, done: true };
   }
@@ -99,31 +103,43 @@ export class PushedStream<T> implements AsyncGenerator<ExecutionResult, void, vo
     return this;
   }
 
-  private async pump(): Promise<void> {
+  private start(): void {
+    if (!isListenable<T>(this.source)) return void this.read();
+    this.source.listen({
+      next: (value) => this.order.run(() => this.handle(value)),
+      end: () => this.order.run(() => this.stop()),
+      error: (err) => this.order.run(() => this.fail(err)),
+    });
+  }
+
+  private async read(): Promise<void> {
     try {
       for (;;) {
         const r = await this.source.next();
         if (this.stopped) return;
-        if (r.done) return this.stop({ value: undefined, done: true });
-        const made = this.map(r.value);
-        const result = made instanceof Promise ? await made : made;
-        if (this.stopped) return;
-        if (result.errors?.length) {
-          await new Promise<void>((resolve) => {
-            this.resume = resolve;
-            this.settle({ value: result, done: false });
-          });
-          if (this.stopped) return;
-        } else this.send(jsonOf(result));
+        if (r.done) return this.stop();
+        const handled = this.handle(r.value);
+        if (handled) await handled;
       }
     } catch (err) {
-      if (this.stopped) return;
-      this.stopped = true;
-      const waiter = this.waiter;
-      this.waiter = undefined;
-      waiter?.reject(err);
-      void this.source.return?.();
+      this.fail(err);
     }
+  }
+
+  /** Maps a value and sends its result, or hands a result with errors to graphql-ws (what follows waits until it has). */
+  private handle(value: T): void | Promise<void> {
+    if (this.stopped) return;
+    const made = this.map(value);
+    return made instanceof Promise ? made.then((result) => this.emit(result)) : this.emit(made);
+  }
+
+  private emit(result: ExecutionResult): void | Promise<void> {
+    if (this.stopped) return;
+    if (!result.errors?.length) return this.send(jsonOf(result));
+    return new Promise<void>((resolve) => {
+      this.resume = resolve;
+      this.settle({ value: result, done: false });
+    });
   }
 
   private settle(r: IteratorResult<ExecutionResult, void>): void {
@@ -138,11 +154,22 @@ export class PushedStream<T> implements AsyncGenerator<ExecutionResult, void, vo
     return resume;
   }
 
-  private stop(last: IteratorResult<ExecutionResult, void>): void {
+  /** The end: graphql-ws's waiting `next()` is answered "done". */
+  private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.settle(last);
+    this.settle({ value: undefined, done: true });
     this.takeResume()?.();
+  }
+
+  private fail(err: unknown): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    const waiter = this.waiter;
+    this.waiter = undefined;
+    waiter?.reject(err);
+    this.takeResume()?.();
+    void this.source.return?.();
   }
 }
 

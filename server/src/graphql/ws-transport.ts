@@ -17,23 +17,27 @@ export interface WsExtra {
 }
 
 const NEXT_END = Buffer.from('}');
+const EMPTY = Buffer.alloc(0);
 
-/** A server's (unmasked) WebSocket frame header for a whole text message of `length` bytes (RFC 6455, 5.2). */
-export function textFrameHeader(length: number): Buffer {
+/**
+ * A server's (unmasked) WebSocket frame header for a whole text message of `length` bytes (RFC 6455, 5.2), followed by
+ * `head`, the message's first bytes.
+ */
+export function textFrameStart(length: number, head: Buffer = EMPTY): Buffer {
   const FIN_TEXT = 0x81;
-  if (length < 126) return Buffer.from([FIN_TEXT, length]);
-  if (length < 0x10000) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = FIN_TEXT;
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-    return header;
+  const size = length < 126 ? 2 : length < 0x10000 ? 4 : 10;
+  const start = Buffer.allocUnsafe(size + head.length);
+  start[0] = FIN_TEXT;
+  if (size === 2) start[1] = length;
+  else if (size === 4) {
+    start[1] = 126;
+    start.writeUInt16BE(length, 2);
+  } else {
+    start[1] = 127;
+    start.writeBigUInt64BE(BigInt(length), 2);
   }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = FIN_TEXT;
-  header[1] = 127;
-  header.writeBigUInt64BE(BigInt(length), 2);
-  return header;
+  head.copy(start, size);
+  return start;
 }
 
 /**
@@ -101,8 +105,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         // more than the rest of a push. `ws` writes its own frames (graphql-ws's messages, pings) at once too (it
         // queues only while compressing, which is off), so frames never interleave.
         corkForTurn();
-        tcp.write(textFrameHeader(length));
-        tcp.write(head);
+        tcp.write(textFrameStart(length, head));
         tcp.write(payload);
         tcp.write(NEXT_END);
       };
