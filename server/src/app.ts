@@ -291,7 +291,8 @@ export async function createApp(options: AppOptions): Promise<App> {
           sendNext: (payloadJson) => (sendNext ??= ctx.extra.nextSender(id))(payloadJson),
         };
       },
-      // each event is executed once per distinct operation and shared by its subscribers (issue 19, fan-out)
+      // each event is executed once per distinct operation and shared by its subscribers (issue 19, fan-out); the
+      // wallboard's pushes are then written by `sendNext`, past graphql-ws's `onNext` and `jsonMessageReplacer`
       subscribe: sharedSubscribe,
       onError: (_ctx, _id, _payload, errors) => {
         const unexpected = errors.filter((e) => !EXPOSED_CODES.has(String(e.extensions?.code ?? '')));
